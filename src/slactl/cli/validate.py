@@ -1,0 +1,52 @@
+"""`slactl validate`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from slactl.cli.app import app
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Files or folders (searched recursively for slactl YAML files). Default: the current folder."),
+    ] = None,
+    *,
+    fmt: Annotated[
+        Format | None,
+        typer.Option("--format", "-f", help="Output: text, json, or github annotations (default when GITHUB_ACTIONS=true)."),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
+    config: Annotated[Path | None, typer.Option("--config", help="Path to slactl.yaml (default: found upward).")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores for 25+ files).", min=1)] = None,
+) -> int:
+    """Check agreements and catalogs: YAML, schema and rules, every problem at its line and column.
+
+    Exit 0 when clean, 1 when there are findings (warnings only with --strict),
+    2 for a usage or configuration error.
+    """
+    from slactl.config import load_config
+    from slactl.reporters import REPORTERS
+    from slactl.validate import validate_paths
+
+    targets = paths or [Path(".")]
+    cfg = load_config(targets[0], explicit=config)
+    chosen = fmt.value if fmt else ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    result = validate_paths(targets, cfg, jobs=jobs)
+    REPORTERS[chosen](result, sys.stdout)
+    failed = result.errors > 0 or (strict and result.warnings > 0)
+    raise typer.Exit(1 if failed else 0)

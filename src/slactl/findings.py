@@ -1,0 +1,40 @@
+"""Findings are values: every check returns them, none raises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How bad a finding is; warnings fail only with ``--strict``."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem at one place of one file (line and column are 1-based)."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+    severity: Severity
+    code: str
+    message: str
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line, self.column, self.code, self.message)
+
+
+def format_path(parts: tuple[str | int, ...]) -> str:
+    """Render a field path the way users write it: ``service_levels[2].target``."""
+    out: list[str] = []
+    for part in parts:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        else:
+            out.append(f".{part}" if out else part)
+    return "".join(out)

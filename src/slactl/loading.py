@@ -1,0 +1,285 @@
+"""The YAML loader the agreement format deserves.
+
+PyYAML composes the node tree (in C when libyaml is there) and this module turns it into
+plain Python values itself, so that nothing YAML 1.1 does implicitly survives: only
+``true``/``false`` are booleans, ``1:20`` is a string, dates stay strings for the model to
+parse, no tag is ever constructed. Anchors and aliases are refused before any value is
+built (an alias bomb must never reach pydantic), duplicate keys are refused naming both
+lines, and every value's position is kept so findings can point at it.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from slactl.errors import SlactlError
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 64
+
+try:
+    _Loader: type[Any] = yaml.CSafeLoader
+    FAST = True
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+    FAST = False
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL = (_TAG + t for t in ("str", "int", "float", "bool", "null"))
+_MAP, _SEQ = _TAG + "map", _TAG + "seq"
+# Tags the 1.1 resolver may put on a plain scalar; all are re-read with YAML 1.2 rules.
+_IMPLICIT = {_STR, _INT, _FLOAT, _BOOL, _NULL, _TAG + "timestamp", _TAG + "merge", _TAG + "value"}
+_EXPLICIT_OK = {_STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ}
+
+_INT_RE = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_NULLS = {"", "~", "null", "Null", "NULL"}
+# An anchor token: '&' right after a node start, followed by a name character.
+_ANCHOR_HINT = re.compile(r"(?:^|[\s,\[{:-])&[^\s,\[\]{}]", re.MULTILINE)
+
+Path_ = tuple[str | int, ...]
+Mark = tuple[int, int]
+
+
+class LoadError(SlactlError):
+    """The file cannot be read as one slactl YAML document."""
+
+    def __init__(self, message: str, *, code: str, line: int = 1, column: int = 1, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.code = code
+        self.line = line
+        self.column = column
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A parsed document with the 1-based position of every value and every key."""
+
+    data: Any
+    marks: dict[Path_, Mark]
+    key_marks: dict[Path_, Mark]
+    text: str
+
+    def locate(self, path: Path_, *, key: bool = False) -> Mark:
+        """Best position for a field path: the deepest part of it that exists in the file."""
+        if key and path in self.key_marks:
+            return self.key_marks[path]
+        for end in range(len(path), -1, -1):
+            mark = self.marks.get(path[:end])
+            if mark is not None:
+                return mark
+        return (1, 1)
+
+
+def _mark(node: yaml.Node) -> Mark:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def decode(raw: bytes) -> str:
+    """Bytes to text: UTF-8 only (a BOM is tolerated), with the offending position on failure."""
+    if len(raw) > MAX_BYTES:
+        raise LoadError(
+            f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}",
+            code="SLA008",
+            hint="an agreement this large is almost certainly not one agreement; split it",
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise LoadError(
+            f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be decoded)",
+            code="SLA002",
+            line=line,
+            column=column,
+            hint="save the file as UTF-8",
+        ) from None
+    if "\x00" in text:
+        raise LoadError("file contains a NUL character", code="SLA002", hint="is this a binary file?")
+    return text
+
+
+def load_path(path: Path) -> Loaded:
+    """Read and load one file; I/O problems become ``SlactlError``."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SlactlError(f"cannot read file: {exc.strerror}", path=str(path)) from None
+    return load_text(decode(raw))
+
+
+def load_bytes(raw: bytes) -> Loaded:
+    """Load a document held in memory (a git blob, a test case)."""
+    return load_text(decode(raw))
+
+
+def load_text(text: str) -> Loaded:
+    """Load one YAML document from text; raise ``LoadError`` pointing at the problem."""
+    if not text.strip():
+        raise LoadError("file is empty", code="SLA003", hint="run `slactl new` to start an agreement")
+    if _ANCHOR_HINT.search(text):
+        _refuse_anchors(text)
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.composer.ComposerError as exc:
+        if "single document" in str(exc.problem):
+            line, column = _err_mark(exc)
+            raise LoadError(
+                "file holds more than one YAML document",
+                code="SLA004",
+                line=line,
+                column=column,
+                hint="keep one agreement per file; remove the `---` separator",
+            ) from None
+        raise _syntax(exc) from None
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax(exc) from None
+    except yaml.YAMLError as exc:  # reader errors without marks (control characters)
+        raise LoadError(f"YAML error: {exc}", code="SLA001") from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise LoadError("file holds no YAML document (only comments?)", code="SLA003")
+    builder = _Builder(text)
+    data = builder.build(node, (), 0)
+    return Loaded(data=data, marks=builder.marks, key_marks=builder.key_marks, text=text)
+
+
+def _err_mark(exc: yaml.MarkedYAMLError) -> Mark:
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return (1, 1)
+    return (mark.line + 1, mark.column + 1)
+
+
+def _syntax(exc: yaml.MarkedYAMLError) -> LoadError:
+    line, column = _err_mark(exc)
+    problem = exc.problem or "invalid YAML"
+    context = f" ({exc.context})" if exc.context else ""
+    return LoadError(f"YAML syntax error: {problem}{context}", code="SLA001", line=line, column=column)
+
+
+def _refuse_anchors(text: str) -> None:
+    """Scan events only when the text looks like it has an anchor: refuse the first one."""
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None:
+                mark = event.start_mark
+                raise LoadError(
+                    f"anchors and aliases are not allowed (found `&{anchor}`)",
+                    code="SLA006",
+                    line=mark.line + 1,
+                    column=mark.column + 1,
+                    hint="write the values out; agreements are read by people, not deduplicated",
+                )
+    except yaml.YAMLError:
+        return  # the composer reports syntax errors with better context
+
+
+class _Builder:
+    """Turns composed nodes into values, recording marks and refusing what the format forbids."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.marks: dict[Path_, Mark] = {}
+        self.key_marks: dict[Path_, Mark] = {}
+        self.seen: set[int] = set()
+
+    def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", code="SLA009", line=_mark(node)[0], column=_mark(node)[1])
+        ident = id(node)
+        if ident in self.seen:
+            # The composer shares one node object between an anchor and its aliases.
+            line, column = _mark(node)
+            raise LoadError("anchors and aliases are not allowed", code="SLA006", line=line, column=column)
+        self.seen.add(ident)
+        self.marks[path] = _mark(node)
+        tag = node.tag
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, tag)
+        if tag not in (_MAP, _SEQ):
+            self._bad_tag(node)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
+        return self._mapping(node, path, depth)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                line, column = _mark(key_node)
+                raise LoadError("mapping keys must be plain text", code="SLA009", line=line, column=column)
+            if key_node.tag not in _IMPLICIT:
+                self._bad_tag(key_node)
+            key = key_node.value
+            child = (*path, key)
+            if key in out:
+                first = self.key_marks[child]
+                line, column = _mark(key_node)
+                raise LoadError(
+                    f"duplicate key `{key}` (first defined on line {first[0]})",
+                    code="SLA005",
+                    line=line,
+                    column=column,
+                    hint=f"remove one of the two `{key}` entries (lines {first[0]} and {line})",
+                )
+            self.key_marks[child] = _mark(key_node)
+            out[key] = self.build(value_node, child, depth + 1)
+        return out
+
+    def _scalar(self, node: yaml.ScalarNode, tag: str) -> Any:
+        value: str = node.value
+        if node.style:  # quoted or block scalars are always strings
+            if tag not in _IMPLICIT and tag not in _EXPLICIT_OK:
+                self._bad_tag(node)
+            return value
+        if tag == _STR:
+            return value
+        if tag == _BOOL:
+            return True if value in _TRUE else False if value in _FALSE else value
+        if tag == _INT:
+            if _INT_RE.fullmatch(value):
+                return int(value, 0) if value[:2] in ("0o", "0x") else int(value)
+            return value  # sexagesimal, underscores, binary: YAML 1.2 says string
+        if tag == _FLOAT:
+            return Decimal(value) if _FLOAT_RE.fullmatch(value) else value
+        if tag == _NULL:
+            return None if value in _NULLS else value
+        if tag in _IMPLICIT:  # timestamp, merge, value: plain strings
+            return value
+        self._bad_tag(node)
+        return None  # pragma: no cover - _bad_tag raises
+
+    def _bad_tag(self, node: yaml.Node) -> None:
+        line, column = _mark(node)
+        raise LoadError(
+            f"YAML tag `{node.tag}` is not allowed",
+            code="SLA007",
+            line=line,
+            column=column,
+            hint="remove the tag; slactl files hold plain text, numbers, lists and mappings",
+        )
+
+
+def warn_if_slow() -> None:
+    """Say once when libyaml is missing: the pure-Python parser is ~10x slower."""
+    if not FAST:
+        warnings.warn(
+            "PyYAML was built without libyaml; parsing is about 10x slower (reinstall PyYAML with libyaml)",
+            RuntimeWarning,
+            stacklevel=2,
+        )

@@ -1,0 +1,622 @@
+"""The agreement: one YAML file, ``kind: Agreement``, format ``slactl/v1``.
+
+The models are the exact shape of the file. Checks that need more than one field's own
+value (sums, references, ordering) are rules in ``slactl.rules``, so they are reported as
+findings all at once instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, PlainValidator, WithJsonSchema, field_validator, model_validator
+
+from slactl.model.types import (
+    Amount,
+    Bool,
+    Currency,
+    DurationT,
+    Email,
+    FiscalYear,
+    Int,
+    IsoDate,
+    Model,
+    Number,
+    PercentT,
+    Slug,
+    Target,
+    Text,
+    TimeZone,
+)
+
+API_VERSION = "slactl/v1"
+PartyName = Literal["provider", "customer"]
+
+
+def F(description: str, **kwargs: Any) -> Any:  # noqa: N802 - reads like a type in field lists
+    """A field with its description (every field has one: it feeds the schema and the docs)."""
+    return Field(description=description, **kwargs)
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+class Metadata(Model):
+    """Who this agreement is and how it relates to others."""
+
+    id: Slug = F("Unique id of the agreement in the repository, e.g. `its-fy2027-nrcs`.")
+    title: Text = F("Title printed on the agreement.")
+    type: Literal["customer", "internal", "vendor"] = F(
+        "customer: a provider and an outside customer; internal: between departments of one "
+        "organization (an OLA); vendor: an underpinning contract with a supplier."
+    )
+    structure: Literal["service-based", "customer-based", "multi-level"] = F(
+        "service-based: one service for all customers; customer-based: all services for one "
+        "customer; multi-level: corporate, customer and service levels (sites)."
+    )
+    catalog: Slug | None = F("Id of the provider's `kind: Catalog` that `services[].catalog` refers to.", default=None)
+    labels: dict[str, str] = F("Free key/value labels for searching and grouping.", default_factory=dict)
+    underpins: list[Slug] = F("Ids of agreements this one supports (a vendor contract underpins an SLA).", default_factory=list)
+    underpinned_by: list[Slug] = F("Ids of OLAs and underpinning contracts this agreement depends on.", default_factory=list)
+    renews: Slug | None = F("Id of the agreement whose term this one renews.", default=None)
+    description: str | None = F("One paragraph: the purpose of the agreement (the introduction).", default=None)
+
+
+# --------------------------------------------------------------------------- parties
+
+
+class Contact(Model):
+    """A named person and the role they play in the agreement."""
+
+    name: Text = F("Full name. Escalation, approvals and signatories refer to contacts by this name.")
+    role: Text = F("Role, e.g. Service Line Manager, Contracting Officer, Department Head.")
+    title: str | None = F("Job title as printed under a signature.", default=None)
+    email: Email | None = F("E-mail address.", default=None)
+    phone: str | None = F("Telephone number.", default=None)
+
+
+class Party(Model):
+    """One side of the agreement."""
+
+    name: Text = F("Short name used in the text, e.g. ITS.")
+    organization: Text = F("Full legal or official name of the organization.")
+    address: str | None = F("Postal address.", default=None)
+    contacts: list[Contact] = F("Points of contact (exchanged at the start of the process).", min_length=1)
+
+
+class Parties(Model):
+    """The provider and the customer."""
+
+    provider: Party = F("The organization delivering the services.")
+    customer: Party = F("The organization receiving the services.")
+
+
+# --------------------------------------------------------------------------- term
+
+
+class Renewal(Model):
+    """What happens at the end of the term."""
+
+    mode: Literal["renegotiate", "auto"] = F("renegotiate: a new agreement each term; auto: renews unless notice is given.")
+    notice: DurationT = F("Notice period before the end of the term, e.g. `90 days`.")
+
+
+class Term(Model):
+    """When the agreement is in force."""
+
+    start: IsoDate = F("First day of the term (YYYY-MM-DD).")
+    end: IsoDate = F("Last day of the term (YYYY-MM-DD), inclusive.")
+    fiscal_year: FiscalYear | None = F("Fiscal year the term covers, e.g. FY2027.", default=None)
+    renewal: Renewal | None = F("Renewal terms.", default=None)
+
+
+# --------------------------------------------------------------------------- needs
+
+
+class Needs(Model):
+    """The customer's business needs, as gathered by the customer survey."""
+
+    summary: str | None = F("The business need in a sentence or two.", default=None)
+    hardware: list[Text] = F("Hardware requirements.", default_factory=list)
+    software: list[Text] = F("Software requirements.", default_factory=list)
+    network: list[Text] = F("Network infrastructure requirements.", default_factory=list)
+    security: list[Text] = F("Security requirements.", default_factory=list)
+    specialized: list[Text] = F("Specialized IT service requests.", default_factory=list)
+
+
+# --------------------------------------------------------------------------- services
+
+
+class Service(Model):
+    """One service provided under the agreement."""
+
+    id: Slug = F("Id of the service within the agreement; service levels and prices refer to it.")
+    name: str | None = F("Name of the service (taken from the catalog when omitted).", default=None)
+    description: str | None = F("What the service is.", default=None)
+    catalog: Slug | None = F("Id of the catalog service this is (standard service and pricing).", default=None)
+    custom_fee: Amount | None = F(
+        "A negotiated unit price that replaces the catalog price; without it a catalog service is "
+        "priced exactly as in the catalog.",
+        default=None,
+    )
+    custom_fee_reason: str | None = F("Why the fee differs from the catalog.", default=None)
+    quantity: Number | None = F("How much of the service is provided.", default=None)
+    unit: str | None = F("Unit of the quantity, e.g. `user-month`, `server`, `TB-month`.", default=None)
+    support_hours: Slug | None = F("Name of the calendar (in `calendars`) of the service's support hours.", default=None)
+    sites: list[Text] = F("Sites covered (multi-level agreements).", default_factory=list)
+
+    @model_validator(mode="after")
+    def _named(self) -> Service:
+        if self.catalog is None and self.name is None:
+            raise ValueError("a service needs a `name` unless it refers to a `catalog` service")
+        return self
+
+
+# --------------------------------------------------------------------------- calendars
+
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAYSPEC = re.compile(r"(mon|tue|wed|thu|fri|sat|sun)(?:-(mon|tue|wed|thu|fri|sat|sun))?")
+_SPAN = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-4]):([0-5][0-9])")
+
+
+def day_indexes(spec: str) -> list[int]:
+    """'mon-fri' -> [0..4]; 'sat' -> [5]."""
+    match = _DAYSPEC.fullmatch(spec)
+    if not match:
+        raise ValueError(f"{spec!r} is not a day or day range (mon, tue, ... or mon-fri)")
+    first = _DAYS.index(match.group(1))
+    last = _DAYS.index(match.group(2) or match.group(1))
+    if last < first:
+        raise ValueError(f"day range {spec!r} runs backwards")
+    return list(range(first, last + 1))
+
+
+def span_minutes(span: str) -> tuple[int, int]:
+    """'08:00-17:00' -> (480, 1020); '00:00-24:00' is a whole day."""
+    match = _SPAN.fullmatch(span)
+    if not match:
+        raise ValueError(f"{span!r} is not a time span like 08:00-17:00")
+    start = int(match.group(1)) * 60 + int(match.group(2))
+    end = int(match.group(3)) * 60 + int(match.group(4))
+    if end > 1440 or end <= start:
+        raise ValueError(f"time span {span!r} must end after it starts, by 24:00 at the latest")
+    return start, end
+
+
+HoursSpec = str | dict[str, str | list[str]]
+
+
+def parse_hours(value: Any) -> HoursSpec:
+    """Check a weekly-hours spec: `24x7`, or days to one or more time spans."""
+    if value == "24x7":
+        return "24x7"
+    if not isinstance(value, dict):
+        raise ValueError("hours are `24x7` or days to time spans, e.g. {mon-fri: '08:00-17:00'}")
+    seen: dict[int, str] = {}
+    for spec, spans in value.items():
+        for day in day_indexes(str(spec)):
+            if day in seen:
+                raise ValueError(f"{_DAYS[day]} is given twice ({seen[day]!r} and {spec!r})")
+            seen[day] = spec
+        listed = [spans] if isinstance(spans, str) else spans
+        if not isinstance(listed, list) or not all(isinstance(s, str) for s in listed) or not listed:
+            raise ValueError(f"hours for {spec!r} must be a time span like '08:00-17:00' or a list of them")
+        parsed = sorted(span_minutes(s) for s in listed)
+        for (_, end), (start, _) in zip(parsed, parsed[1:], strict=False):
+            if start < end:
+                raise ValueError(f"time spans for {spec!r} overlap")
+    if not seen:
+        raise ValueError("a calendar needs at least one open day (or `24x7`)")
+    return value
+
+
+Hours = Annotated[
+    HoursSpec,
+    PlainValidator(parse_hours),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"const": "24x7"},
+                {
+                    "type": "object",
+                    "propertyNames": {"pattern": "^(mon|tue|wed|thu|fri|sat|sun)(-(mon|tue|wed|thu|fri|sat|sun))?$"},
+                    "additionalProperties": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+                },
+            ]
+        }
+    ),
+]
+
+
+class Calendar(Model):
+    """Business hours in a time zone, with holidays; service levels are measured on one."""
+
+    timezone: TimeZone = F("IANA time zone the hours are in, e.g. America/New_York.")
+    hours: Hours = F(
+        "`24x7`, or days to time spans: `{mon-fri: '08:00-17:00', sat: ['09:00-12:00', '13:00-15:00']}`."
+    )
+    federal_holidays: Bool = F("Exclude the US federal holidays (observed days) built into slactl.", default=False)
+    holidays: list[IsoDate] = F("Further closed dates.", default_factory=list)
+
+    def weekly(self) -> dict[int, list[tuple[int, int]]]:
+        """Weekday (0 = Monday) -> open spans in minutes after midnight."""
+        if isinstance(self.hours, str):
+            return {day: [(0, 1440)] for day in range(7)}
+        out: dict[int, list[tuple[int, int]]] = {day: [] for day in range(7)}
+        for spec, spans in self.hours.items():
+            for day in day_indexes(spec):
+                out[day] = sorted(span_minutes(s) for s in ([spans] if isinstance(spans, str) else spans))
+        return out
+
+
+# --------------------------------------------------------------------------- service levels
+
+Metric = Literal["availability", "response_time", "resolution_time", "satisfaction", "incident_count", "custom"]
+Priority = Literal["P1", "P2", "P3", "P4"]
+Window = Literal["calendar_month", "calendar_quarter", "fiscal_quarter", "fiscal_year", "term", "week"]
+
+
+class Scope(Model):
+    """Which work a service level applies to."""
+
+    priority: Priority | None = F("Ticket priority, P1 (critical) to P4 (low).", default=None)
+    site: str | None = F("Site the service level applies to (multi-level agreements).", default=None)
+    request_type: str | None = F("Kind of request, e.g. `incident`, `new user`, `change`.", default=None)
+
+
+class MaintenanceWindow(Model):
+    """A planned maintenance window excluded from (or counted in) the measurement."""
+
+    name: Text = F("Name, e.g. `Sunday patching`.")
+    schedule: dict[str, str] = F("Days to time spans in the service level's calendar time zone, e.g. `{sun: '02:00-06:00'}`.")
+    notice: DurationT | None = F("Advance notice the provider gives before using the window.", default=None)
+
+    @field_validator("schedule")
+    @classmethod
+    def _schedule(cls, value: dict[str, str]) -> dict[str, str]:
+        for spec, span in value.items():
+            day_indexes(spec)
+            span_minutes(span)
+        return value
+
+
+class Measurement(Model):
+    """How a service level is measured."""
+
+    method: Text = F("How the value is measured, in words a customer can check.")
+    source: str | None = F("System of record, e.g. the ticketing system or the monitoring service.", default=None)
+    planned_maintenance: Literal["excluded", "counted_as_up"] = F(
+        "excluded: planned maintenance minutes are left out of the measured time; counted_as_up: "
+        "they count as available.",
+        default="excluded",
+    )
+
+
+class ServiceLevel(Model):
+    """One measurable commitment: a metric, a target and a window."""
+
+    id: Slug = F("Id of the service level; credits and termination refer to it.")
+    service: Slug = F("Id of the service (in `services`) this service level belongs to.")
+    name: str | None = F("Short human name.", default=None)
+    metric: Metric = F("What is measured.")
+    scope: Scope = F("Which tickets or sites it applies to.", default_factory=Scope)
+    target: Target = F("The target: a percentage (`99.9%`), a duration (`1h`), a score (`4.5/5`) or a count (`3`).")
+    comparison: Literal["at_least", "at_most"] | None = F(
+        "Whether the measured value must be at least or at most the target; the default follows "
+        "the metric (availability and satisfaction: at_least; times and counts: at_most).",
+        default=None,
+    )
+    attainment: PercentT | None = F(
+        "For time targets: the share of tickets that must meet the target (default 100%).", default=None
+    )
+    window: Window | None = F("The period each measurement covers.", default=None)
+    calendar: Slug | None = F("Calendar (in `calendars`) the clock runs on; defaults to the service's support hours.", default=None)
+    exclusions: list[MaintenanceWindow] = F("Planned maintenance windows.", default_factory=list)
+    measurement: Measurement | None = F("Measurement method.", default=None)
+    description: str | None = F("Anything a reader needs to know about it.", default=None)
+
+    @model_validator(mode="after")
+    def _typed(self) -> ServiceLevel:
+        from slactl.model.types import Count, Duration, Percent, Score
+
+        expected: dict[str, tuple[type, ...]] = {
+            "availability": (Percent,),
+            "response_time": (Duration,),
+            "resolution_time": (Duration,),
+            "satisfaction": (Score, Percent),
+            "incident_count": (Count,),
+        }
+        kinds = expected.get(self.metric)
+        if kinds and not isinstance(self.target, kinds):
+            names = " or ".join(k.__name__.lower() for k in kinds)
+            raise ValueError(f"a {self.metric} target must be a {names} (got {self.target})")
+        return self
+
+    @property
+    def direction(self) -> Literal["at_least", "at_most"]:
+        """The comparison in force, explicit or the metric's default."""
+        if self.comparison:
+            return self.comparison
+        return "at_least" if self.metric in ("availability", "satisfaction", "custom") else "at_most"
+
+
+# --------------------------------------------------------------------------- responsibilities, constraints
+
+
+class Responsibilities(Model):
+    """What each side undertakes."""
+
+    provider: list[Text] = F("Responsibilities of the provider.", default_factory=list)
+    customer: list[Text] = F("Responsibilities of the customer (access, information, resources).", default_factory=list)
+
+
+class Constraints(Model):
+    """Limits on the support that can be given."""
+
+    budget: list[Text] = F("Budget constraints.", default_factory=list)
+    resources: list[Text] = F("Resource limitations.", default_factory=list)
+    exclusions: list[Text] = F("What is explicitly not covered.", default_factory=list)
+
+
+# --------------------------------------------------------------------------- pricing
+
+
+class PriceItem(Model):
+    """One line of the price: a service, a quantity and a unit price."""
+
+    service: Slug = F("Id of the service priced.")
+    description: str | None = F("What the line covers, if not obvious from the service.", default=None)
+    quantity: Number = F("Quantity over the term.")
+    unit: str | None = F("Unit of the quantity, e.g. `user-month`.", default=None)
+    unit_price: Amount = F("Price per unit, in the pricing currency.")
+    amount: Amount | None = F("quantity x unit_price; stated so the document shows it, checked by slactl.", default=None)
+
+
+class Payment(Model):
+    """One instalment of the payment schedule."""
+
+    due: IsoDate = F("Due date.")
+    amount: Amount = F("Amount due.")
+    description: str | None = F("What the payment is for, e.g. `Q1 transfer`.", default=None)
+
+
+class Funding(Model):
+    """How the money moves."""
+
+    method: Literal["interagency_transfer", "purchase_order", "chargeback", "appropriation", "invoice", "other"] = F(
+        "Funding mechanism; US federal customers typically fund by interagency transfer (IAA)."
+    )
+    reference: str | None = F("Agreement or order number, e.g. an IAA number.", default=None)
+    note: str | None = F("Anything else about funding.", default=None)
+
+
+class Pricing(Model):
+    """Costs, payment schedule and funding."""
+
+    currency: Currency = F("ISO 4217 currency of every amount in the agreement.")
+    items: list[PriceItem] = F("Price lines.", min_length=1)
+    total: Amount = F("Total price for the term; must equal the sum of the items.")
+    payment_schedule: list[Payment] = F("Payments, in date order; they must sum to the total.", default_factory=list)
+    funding: Funding | None = F("Funding mechanism.", default=None)
+
+
+# --------------------------------------------------------------------------- communication, reporting
+
+
+Cadence = Literal["daily", "weekly", "biweekly", "monthly", "quarterly", "semiannually", "annually", "as_needed"]
+
+
+class Meeting(Model):
+    """A standing meeting between the parties."""
+
+    name: Text = F("Name, e.g. `Service review`.")
+    cadence: Cadence = F("How often it is held.")
+    attendees: list[Text] = F("Contacts (by name) or roles attending.", default_factory=list)
+    purpose: str | None = F("What the meeting is for.", default=None)
+
+
+class ProgressUpdates(Model):
+    """Regular progress updates (the internal SLA notes suggest every two weeks by e-mail)."""
+
+    cadence: Cadence = F("How often updates are sent.")
+    method: Text = F("How they are sent, e.g. e-mail.")
+
+
+class Communication(Model):
+    """How the parties talk to each other."""
+
+    methods: list[Text] = F("Preferred communication methods.", default_factory=list)
+    meetings: list[Meeting] = F("Standing meetings.", default_factory=list)
+    progress_updates: ProgressUpdates | None = F("Progress updates.", default=None)
+
+
+class Report(Model):
+    """A performance report the provider makes available."""
+
+    name: Text = F("Report name.")
+    frequency: Cadence = F("How often it is produced.")
+    audience: list[Text] = F("Who receives it.", default_factory=list)
+    delivery: Literal["online", "individual", "both"] = F("Online (a portal) or individual (sent to a person), or both.")
+    contents: list[Text] = F("What it contains.", default_factory=list)
+
+
+class Reporting(Model):
+    """Performance reporting."""
+
+    reports: list[Report] = F("Reports.", min_length=1)
+
+
+# --------------------------------------------------------------------------- escalation
+
+
+class EscalationLevel(Model):
+    """One step of the escalation path."""
+
+    level: Int = F("Level number, starting at 1.", ge=1)
+    contact: Text = F("Name of the contact (in `parties`) to escalate to.")
+    after: DurationT = F("How long an issue stays unresolved before it reaches this level.")
+    description: str | None = F("What happens at this level.", default=None)
+
+
+class Escalation(Model):
+    """How issues that cannot be resolved at the first level move up."""
+
+    levels: list[EscalationLevel] = F("Levels in order; thresholds strictly increase.", min_length=1)
+
+
+# --------------------------------------------------------------------------- credits
+
+
+class CreditBand(Model):
+    """A range of measured attainment and the credit it earns: measured in [from, to)."""
+
+    from_: PercentT = F("Lower bound (inclusive) of the measured value.", alias="from")
+    to: PercentT = F("Upper bound (exclusive) of the measured value.")
+    credit: PercentT = F("Credit as a share of the monthly fee of the service.")
+
+
+class CreditSchedule(Model):
+    """The credit bands of one service level."""
+
+    service_level: Slug = F("Id of the service level.")
+    bands: list[CreditBand] = F("Bands, without gaps or overlaps.", min_length=1)
+
+
+class Reward(Model):
+    """A reward for meeting or exceeding a service level (internal agreements)."""
+
+    service_level: Slug = F("Id of the service level.")
+    condition: Text = F("When the reward is earned, e.g. `target met for a full quarter`.")
+    reward: Text = F("What is given.")
+
+
+class Penalty(Model):
+    """A non-monetary consequence of missing a service level."""
+
+    service_level: Slug = F("Id of the service level.")
+    condition: Text = F("When it applies.")
+    penalty: Text = F("What happens.")
+
+
+class Credits(Model):
+    """Service credits, penalties and rewards."""
+
+    schedules: list[CreditSchedule] = F("Credit bands per service level.", default_factory=list)
+    monthly_cap: PercentT | None = F("Most credit in one month, as a share of the monthly fee.", default=None)
+    claim_window: DurationT | None = F("How long after the month the customer may claim a credit.", default=None)
+    rewards: list[Reward] = F("Rewards.", default_factory=list)
+    penalties: list[Penalty] = F("Penalties other than credits.", default_factory=list)
+
+
+# --------------------------------------------------------------------------- termination, transition
+
+
+class TerminationCondition(Model):
+    """A reason either party may end the agreement early."""
+
+    description: Text = F("The condition in words.")
+    service_level: Slug | None = F("Service level whose misses trigger it.", default=None)
+    missed: Int | None = F("Number of windows missed...", default=None, ge=1)
+    of_consecutive: Int | None = F("...out of this many consecutive windows (e.g. 2 of 3).", default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _counts(self) -> TerminationCondition:
+        if (self.missed is None) != (self.of_consecutive is None):
+            raise ValueError("give both `missed` and `of_consecutive`, or neither")
+        if self.missed is not None and self.of_consecutive is not None and self.missed > self.of_consecutive:
+            raise ValueError("`missed` cannot be more than `of_consecutive`")
+        if self.missed is not None and self.service_level is None:
+            raise ValueError("`missed` needs the `service_level` it counts")
+        return self
+
+
+class Termination(Model):
+    """How the agreement can end early."""
+
+    conditions: list[TerminationCondition] = F("Conditions.", default_factory=list)
+    notice: DurationT = F("Notice a party gives to terminate.")
+
+
+class TransitionTask(Model):
+    """A start-up or transition task."""
+
+    task: Text = F("What is done.")
+    owner: PartyName = F("Which party does it.")
+    due: IsoDate | None = F("Due date.", default=None)
+
+
+class Transition(Model):
+    """Start-up and transition (customer participation helps a smooth transition)."""
+
+    tasks: list[TransitionTask] = F("Tasks.", min_length=1)
+
+
+# --------------------------------------------------------------------------- approvals, signatures
+
+
+class ApprovalStage(Model):
+    """A stage of approval and who may give it."""
+
+    stage: Slug = F("Stage id, e.g. `management-initial`, `legal`, `internal-review`, `management-final`, `signature`.")
+    roles: list[Slug] = F("Roster roles allowed to approve this stage.", min_length=1)
+    approvers: list[Text] = F("Optionally, the contacts (by name) expected to approve.", default_factory=list)
+    description: str | None = F("What the stage checks.", default=None)
+
+
+class Approvals(Model):
+    """The approval stages, in order."""
+
+    stages: list[ApprovalStage] = F("Stages in the order they must happen.", min_length=1)
+
+
+class Signatory(Model):
+    """A person who signs for a party."""
+
+    party: PartyName = F("The party signed for.")
+    name: Text = F("Name of the contact (in that party's contacts).")
+    title: str | None = F("Title printed under the signature (defaults to the contact's title or role).", default=None)
+
+
+class Distribution(Model):
+    """A department that receives the signed agreement."""
+
+    department: Text = F("Department, e.g. Finance.")
+    party: PartyName = F("Whose department it is.")
+
+
+# --------------------------------------------------------------------------- the agreement
+
+
+class Agreement(Model):
+    """A service-level agreement (``kind: Agreement``)."""
+
+    api_version: Literal["slactl/v1"] = F("Format version.", alias="apiVersion")
+    kind: Literal["Agreement"] = F("Document kind.")
+    metadata: Metadata = F("Id, title, type and relations.")
+    parties: Parties = F("Provider and customer with their contacts.")
+    term: Term = F("When the agreement is in force.")
+    needs: Needs | None = F("The customer's business needs.", default=None)
+    services: list[Service] = F("Services provided.", min_length=1)
+    calendars: dict[Slug, Calendar] = F("Named business-hours calendars.", default_factory=dict)
+    service_levels: list[ServiceLevel] = F("Measurable service levels.", default_factory=list)
+    responsibilities: Responsibilities | None = F("Responsibilities of both sides.", default=None)
+    constraints: Constraints | None = F("Support constraints.", default=None)
+    pricing: Pricing | None = F("Costs and payment schedule.", default=None)
+    communication: Communication | None = F("Communication strategy.", default=None)
+    reporting: Reporting | None = F("Performance reporting.", default=None)
+    escalation: Escalation | None = F("Escalation procedure.", default=None)
+    credits: Credits | None = F("Service credits, penalties and rewards.", default=None)
+    termination: Termination | None = F("Early termination.", default=None)
+    transition: Transition | None = F("Start-up and transition.", default=None)
+    approvals: Approvals | None = F("Approval stages.", default=None)
+    signatories: list[Signatory] = F("Who signs for each party.", default_factory=list)
+    distribution: list[Distribution] = F("Departments that receive the signed agreement.", default_factory=list)
+
+    def calendar_for(self, level: ServiceLevel) -> Calendar | None:
+        """The calendar a service level's clock runs on (its own, else its service's support hours)."""
+        name = level.calendar
+        if name is None:
+            service = next((s for s in self.services if s.id == level.service), None)
+            name = service.support_hours if service else None
+        return self.calendars.get(name) if name else None

@@ -1,0 +1,47 @@
+"""The shape of ``slactl.yaml``."""
+
+from __future__ import annotations
+
+from pydantic import field_validator
+
+from slactl.model.agreement import F
+from slactl.model.types import Currency, Email, Model, Slug, Text
+
+
+class Person(Model):
+    """Someone who may approve: their roles and the keys that prove a signature is theirs."""
+
+    name: Text = F("Full name.")
+    email: Email = F("E-mail address; the principal of their SSH signing key.")
+    roles: list[Slug] = F("Roles they hold, e.g. `management`, `legal`.", min_length=1)
+    ssh_keys: list[Text] = F("SSH public keys they sign with (`ssh-ed25519 AAAA...`).", default_factory=list)
+    gpg_fingerprints: list[Text] = F("GPG key fingerprints they sign with.", default_factory=list)
+
+
+class RepoConfig(Model):
+    """Settings of an agreements repository (``slactl.yaml``)."""
+
+    fiscal_year_start: str = F(
+        "First day of the fiscal year as MM-DD; the US federal fiscal year starts 10-01.", default="10-01"
+    )
+    currency: Currency | None = F("Default currency for new agreements.", default=None)
+    templates: str | None = F("Folder of template overrides, relative to this file.", default=None)
+    catalogs: list[str] = F("Catalog files, relative to this file, always loaded by `validate`.", default_factory=list)
+    roles: list[Slug] = F("Approval roles used in this repository.", default_factory=list)
+    roster: str | None = F("A file (relative to this one) holding `people`, instead of listing them here.", default=None)
+    people: list[Person] = F("Who may approve, with their roles and signing keys.", default_factory=list)
+
+    @field_validator("fiscal_year_start")
+    @classmethod
+    def _mmdd(cls, value: str) -> str:
+        import re
+        from datetime import date
+
+        if not re.fullmatch(r"\d{2}-\d{2}", value):
+            raise ValueError("write the fiscal-year start as MM-DD, e.g. 10-01")
+        month, day = (int(p) for p in value.split("-"))
+        try:
+            date(2001, month, day)
+        except ValueError:
+            raise ValueError(f"{value} is not a day of the year") from None
+        return value

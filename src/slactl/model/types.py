@@ -1,0 +1,393 @@
+"""Typed values of the format: durations, percentages, money amounts, dates, zones.
+
+Each is an ``Annotated`` type: a pure parser (no I/O beyond the tz database), a serializer
+back to the canonical text, and a JSON Schema that editors can check against.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StrictBool,
+    StrictInt,
+    WithJsonSchema,
+)
+from pydantic import BaseModel as _Base
+
+
+class Model(_Base):
+    """Base of every model: the exact YAML shape, frozen, unknown keys refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# --------------------------------------------------------------------------- durations
+
+DurationUnit = Literal["minutes", "hours", "days", "weeks", "business_days"]
+
+_UNIT_WORDS: dict[str, DurationUnit] = {}
+for _unit, _words in {
+    "minutes": ("m", "min", "mins", "minute", "minutes"),
+    "hours": ("h", "hr", "hrs", "hour", "hours", "business hour", "business hours"),
+    "days": ("d", "day", "days", "calendar day", "calendar days"),
+    "weeks": ("w", "wk", "week", "weeks"),
+    "business_days": ("bd", "business day", "business days", "working day", "working days"),
+}.items():
+    for _word in _words:
+        _UNIT_WORDS[_word] = _unit  # type: ignore[assignment]
+
+_DUR_PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+(?: [a-z]+)?)\s*")
+_ISO_DUR = re.compile(
+    r"P(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<m>\d+(?:\.\d+)?)M)?(?:(?P<s>\d+)S)?)?"
+)
+_SECONDS = {"minutes": 60, "hours": 3600, "days": 86400, "weeks": 604800}
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """An amount of time on a service level's clock.
+
+    ``minutes``/``hours``/``days``/``weeks`` count time on the calendar the service level
+    names (business time on a business-hours calendar, wall time on a 24x7 one);
+    ``business_days`` counts whole open days of that calendar.
+    """
+
+    value: Decimal
+    unit: DurationUnit
+
+    def __str__(self) -> str:
+        return f"{_num(self.value)} {self.unit.replace('_', ' ')}"
+
+    @property
+    def seconds(self) -> int:
+        """Length in seconds; a business day counts as 24 hours unless the caller knows better."""
+        return int(self.value * _SECONDS.get(self.unit, 86400))
+
+    def to_timedelta(self, business_day: timedelta = timedelta(hours=24)) -> timedelta:
+        """The length, with ``business_day`` as the length of one open day."""
+        if self.unit == "business_days":
+            return business_day * float(self.value)
+        return timedelta(seconds=self.seconds)
+
+
+def _num(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def parse_duration(value: Any) -> Duration:
+    """'4h', '1 business day', '2 weeks', '1h 30m', ISO 8601 'PT4H' -> ``Duration``."""
+    if isinstance(value, Duration):
+        return value
+    if isinstance(value, bool) or not isinstance(value, str):
+        raise ValueError("a duration is text like '4h', '30 minutes', '1 business day' or 'PT4H'")
+    text = value.strip()
+    iso = _ISO_DUR.fullmatch(text)
+    if iso and text not in ("P", "PT"):
+        parts = iso.groupdict()
+        seconds = (
+            Decimal(parts["w"] or 0) * 604800
+            + Decimal(parts["d"] or 0) * 86400
+            + Decimal(parts["h"] or 0) * 3600
+            + Decimal(parts["m"] or 0) * 60
+            + Decimal(parts["s"] or 0)
+        )
+        return _from_seconds(seconds)
+    lowered = text.lower()
+    pos, total, units = 0, Decimal(0), set()
+    while pos < len(lowered):
+        part = _DUR_PART.match(lowered, pos)
+        if not part:
+            break
+        amount, word = Decimal(part.group(1)), part.group(2)
+        unit = _UNIT_WORDS.get(word)
+        if unit is None:
+            # "2 hours 30" would swallow the next number's unit; try the first word alone
+            unit = _UNIT_WORDS.get(word.split(" ")[0])
+            if unit is None:
+                raise ValueError(f"unknown duration unit {word!r} in {value!r}")
+            pos = part.start(2) + len(word.split(" ")[0])
+        else:
+            pos = part.end()
+        units.add(unit)
+        if unit == "business_days":
+            if len(units) > 1:
+                raise ValueError(f"do not mix business days with other units in {value!r}")
+            total = amount
+        else:
+            total += amount * _SECONDS[unit]
+    if pos != len(lowered) or not units:
+        raise ValueError(f"cannot read {value!r} as a duration; write e.g. '4h', '30 minutes', '1 business day', 'PT4H'")
+    if units == {"business_days"}:
+        return Duration(total, "business_days")
+    if "business_days" in units:
+        raise ValueError(f"do not mix business days with other units in {value!r}")
+    if len(units) == 1:
+        only = next(iter(units))
+        return Duration(total / _SECONDS[only], only)
+    return _from_seconds(total)
+
+
+def _from_seconds(seconds: Decimal) -> Duration:
+    for unit in ("weeks", "days", "hours"):
+        size = _SECONDS[unit]
+        if seconds >= size and seconds % size == 0:
+            return Duration(seconds / size, unit)  # type: ignore[arg-type]
+    return Duration(seconds / 60, "minutes")
+
+
+DurationT = Annotated[
+    Duration,
+    BeforeValidator(parse_duration),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^(P.+|\s*\d+(\.\d+)?\s*[A-Za-z][A-Za-z ]*)+$",
+            "examples": ["4h", "30 minutes", "1 business day", "2 weeks", "PT4H"],
+        }
+    ),
+]
+
+
+# --------------------------------------------------------------------------- percent
+
+_PCT = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class Percent:
+    """A percentage such as 99.9%, kept exact."""
+
+    value: Decimal
+
+    def __str__(self) -> str:
+        return f"{_num(self.value)}%"
+
+    @property
+    def fraction(self) -> Decimal:
+        return self.value / 100
+
+
+def parse_percent(value: Any) -> Percent:
+    """'99.9%' -> ``Percent``; the % sign is required so 0.999 and 99.9 cannot be confused."""
+    if isinstance(value, Percent):
+        return value
+    if isinstance(value, str):
+        match = _PCT.fullmatch(value)
+        if match:
+            return Percent(Decimal(match.group(1)))
+    raise ValueError(f"a percentage is written with a % sign, like '99.9%' (got {value!r})")
+
+
+PercentT = Annotated[
+    Percent,
+    BeforeValidator(parse_percent),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^\s*[0-9]+(\.[0-9]+)?\s*%\s*$", "examples": ["99.9%"]}),
+]
+
+
+# --------------------------------------------------------------------------- money
+
+_MONEY = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|-?[0-9]+(?:\.[0-9]+)?")
+
+
+def parse_amount(value: Any) -> Decimal:
+    """A money amount: an integer, an exact decimal, or text like '12,000.00'. Never a float."""
+    if isinstance(value, bool):
+        raise ValueError("an amount is a number like 12000 or '12,000.00'")
+    if isinstance(value, float):
+        raise ValueError("money is never a binary float; write the amount as text, e.g. '12000.50'")
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, str) and _MONEY.fullmatch(value.strip()):
+        try:
+            return Decimal(value.strip().replace(",", ""))
+        except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+            pass
+    raise ValueError(f"an amount is a number like 12000 or '12,000.00' (got {value!r})")
+
+
+def _amount_str(value: Decimal) -> str:
+    return format(value, "f")
+
+
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(parse_amount),
+    PlainSerializer(_amount_str, return_type=str),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^-?[0-9][0-9,]*(\.[0-9]+)?$"}],
+            "examples": [12000, "12,000.00"],
+        }
+    ),
+]
+
+# --------------------------------------------------------------------------- numbers
+
+
+def parse_number(value: Any) -> Decimal:
+    """A plain exact number (quantities, scores)."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise ValueError("expected a number")
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            return Decimal(value.strip())
+        except InvalidOperation:
+            pass
+    raise ValueError(f"expected a number (got {value!r})")
+
+
+Number = Annotated[
+    Decimal,
+    BeforeValidator(parse_number),
+    PlainSerializer(_amount_str, return_type=str),
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}]}),
+]
+
+# --------------------------------------------------------------------------- dates
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_date(value: Any) -> date:
+    """ISO 8601 calendar dates only (``2026-10-01``); the loader never guesses timestamps."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _DATE.fullmatch(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a real date ({exc})") from None
+    raise ValueError(f"a date is written YYYY-MM-DD, like 2026-10-01 (got {value!r})")
+
+
+IsoDate = Annotated[
+    date,
+    BeforeValidator(parse_date),
+    PlainSerializer(date.isoformat, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}),
+]
+
+# --------------------------------------------------------------------------- time zones
+
+
+@lru_cache(maxsize=256)
+def _zone_ok(name: str) -> bool:
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):
+        return False
+    return True
+
+
+def parse_timezone(value: Any) -> str:
+    """An IANA time zone name such as ``America/New_York``."""
+    if isinstance(value, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*", value):
+        if _zone_ok(value):
+            return value
+    raise ValueError(f"{value!r} is not an IANA time zone (e.g. America/New_York, Europe/Berlin, UTC)")
+
+
+TimeZone = Annotated[
+    str,
+    BeforeValidator(parse_timezone),
+    WithJsonSchema({"type": "string", "examples": ["America/New_York", "UTC"]}),
+]
+
+# --------------------------------------------------------------------------- small strings
+
+SLUG = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
+Slug = Annotated[str, Field(pattern=SLUG, description="A lowercase id: letters, digits and dashes.")]
+FiscalYear = Annotated[str, Field(pattern=r"^FY[0-9]{4}$", description="A fiscal year such as FY2027.")]
+Email = Annotated[str, Field(pattern=r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$", description="An e-mail address.")]
+Currency = Annotated[
+    str,
+    Field(pattern=r"^[A-Z]{3}$", description="An ISO 4217 currency code such as USD or EUR."),
+]
+Text = Annotated[str, Field(min_length=1)]
+Bool = StrictBool
+Int = StrictInt
+
+# --------------------------------------------------------------------------- targets
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """A satisfaction score on a scale: 4.5 out of 5."""
+
+    value: Decimal
+    scale: Decimal
+
+    def __str__(self) -> str:
+        return f"{_num(self.value)}/{_num(self.scale)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """A whole number of events (incidents, tickets)."""
+
+    value: int
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+TargetValue = Duration | Percent | Score | Count
+_SCORE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*(?:/|out of)\s*([0-9]+(?:\.[0-9]+)?)\s*")
+
+
+def parse_target(value: Any) -> TargetValue:
+    """A target: '99.9%' (percent), '4h' (duration), '4.5/5' (score) or 3 (count)."""
+    if isinstance(value, Duration | Percent | Score | Count):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value < 0:
+            raise ValueError("a count cannot be negative")
+        return Count(value)
+    if isinstance(value, str):
+        if "%" in value:
+            return parse_percent(value)
+        score = _SCORE.fullmatch(value)
+        if score:
+            return Score(Decimal(score.group(1)), Decimal(score.group(2)))
+        try:
+            return parse_duration(value)
+        except ValueError:
+            pass
+    raise ValueError(
+        f"cannot read target {value!r}: write a percentage ('99.9%'), a duration ('4h'), "
+        "a score ('4.5/5') or a whole count (3)"
+    )
+
+
+def _target_out(value: TargetValue) -> str | int:
+    return value.value if isinstance(value, Count) else str(value)
+
+
+Target = Annotated[
+    TargetValue,
+    BeforeValidator(parse_target),
+    PlainSerializer(_target_out),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string"}, {"type": "integer", "minimum": 0}],
+            "examples": ["99.9%", "1h", "1 business day", "4.5/5", 3],
+        }
+    ),
+]
