@@ -66,7 +66,15 @@ class Duration:
     unit: DurationUnit
 
     def __str__(self) -> str:
-        return f"{_num(self.value)} {self.unit.replace('_', ' ')}"
+        amount = _num(self.value)
+        word = self.unit.replace("_", " ")
+        return f"{amount} {word[:-1] if amount == '1' else word}"
+
+    def canonical(self) -> str:
+        """One spelling per length: '60 minutes', '1h' and 'PT1H' all give '1 hour'."""
+        if self.unit == "business_days":
+            return str(self)
+        return str(_from_seconds(self.value * _SECONDS[self.unit]))
 
     @property
     def seconds(self) -> int:
@@ -148,7 +156,7 @@ def _from_seconds(seconds: Decimal) -> Duration:
 DurationT = Annotated[
     Duration,
     BeforeValidator(parse_duration),
-    PlainSerializer(str, return_type=str),
+    PlainSerializer(Duration.canonical, return_type=str),
     WithJsonSchema(
         {
             "type": "string",
@@ -219,7 +227,8 @@ def parse_amount(value: Any) -> Decimal:
 
 
 def _amount_str(value: Decimal) -> str:
-    return format(value, "f")
+    # Normalized so that 1500, 1500.00 and "1,500.00" serialize (and digest) alike.
+    return format(value.normalize(), "f")
 
 
 Amount = Annotated[
@@ -377,7 +386,9 @@ def parse_target(value: Any) -> TargetValue:
 
 
 def _target_out(value: TargetValue) -> str | int:
-    return value.value if isinstance(value, Count) else str(value)
+    if isinstance(value, Count):
+        return value.value
+    return value.canonical() if isinstance(value, Duration) else str(value)
 
 
 Target = Annotated[
