@@ -1,0 +1,48 @@
+"""Read one agreement for a command that needs a valid one (render, approve, report...)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from slactl.errors import SlactlError
+from slactl.loading import Loaded
+
+
+@dataclass(frozen=True)
+class ValidDocument:
+    """A document that passed the schema, with its loaded tree (for positions) and raw bytes."""
+
+    document: object  # Agreement | Catalog; typed loosely so this module stays import-light
+    loaded: Loaded
+    raw: bytes
+    path: Path
+
+
+def load_valid(path: Path, *, kind: str | None = "Agreement", raw: bytes | None = None) -> ValidDocument:
+    """Load and model-validate one file; any finding becomes a ``SlactlError`` that lists them."""
+    from slactl.loading import LoadError, decode, load_text
+    from slactl.parse import parse_document
+
+    if raw is None:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise SlactlError(f"cannot read file: {exc.strerror}", path=str(path)) from None
+    try:
+        loaded = load_text(decode(raw))
+    except LoadError as exc:
+        raise SlactlError(f"line {exc.line}, column {exc.column}: {exc.message}", path=str(path), hint=exc.hint) from None
+    parsed = parse_document(loaded, str(path))
+    if parsed.document is None:
+        shown = "\n".join(f"  {f.line}:{f.column}: {f.code} {f.message}" for f in parsed.findings[:10])
+        more = f"\n  ... and {len(parsed.findings) - 10} more" if len(parsed.findings) > 10 else ""
+        raise SlactlError(
+            f"the file is not a valid slactl document:\n{shown}{more}",
+            path=str(path),
+            hint=f"run `slactl validate {path}` for every finding",
+        )
+    found = type(parsed.document).__name__
+    if kind is not None and found != kind:
+        raise SlactlError(f"expected a `kind: {kind}` document, found `kind: {found}`", path=str(path))
+    return ValidDocument(parsed.document, loaded, raw, path)
