@@ -7,6 +7,7 @@ findings all at once instead of stopping at the first.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Annotated, Any, Literal
 
@@ -34,7 +35,7 @@ API_VERSION = "slactl/v1"
 PartyName = Literal["provider", "customer"]
 
 
-def F(description: str, **kwargs: Any) -> Any:  # noqa: N802 - reads like a type in field lists
+def F(description: str, **kwargs: Any) -> Any:
     """A field with its description (every field has one: it feeds the schema and the docs)."""
     return Field(description=description, **kwargs)
 
@@ -57,8 +58,12 @@ class Metadata(Model):
     )
     catalog: Slug | None = F("Id of the provider's `kind: Catalog` that `services[].catalog` refers to.", default=None)
     labels: dict[str, str] = F("Free key/value labels for searching and grouping.", default_factory=dict)
-    underpins: list[Slug] = F("Ids of agreements this one supports (a vendor contract underpins an SLA).", default_factory=list)
-    underpinned_by: list[Slug] = F("Ids of OLAs and underpinning contracts this agreement depends on.", default_factory=list)
+    underpins: list[Slug] = F(
+        "Ids of agreements this one supports (a vendor contract underpins an SLA).", default_factory=list
+    )
+    underpinned_by: list[Slug] = F(
+        "Ids of OLAs and underpinning contracts this agreement depends on.", default_factory=list
+    )
     renews: Slug | None = F("Id of the agreement whose term this one renews.", default=None)
     description: str | None = F("One paragraph: the purpose of the agreement (the introduction).", default=None)
 
@@ -98,7 +103,9 @@ class Parties(Model):
 class Renewal(Model):
     """What happens at the end of the term."""
 
-    mode: Literal["renegotiate", "auto"] = F("renegotiate: a new agreement each term; auto: renews unless notice is given.")
+    mode: Literal["renegotiate", "auto"] = F(
+        "renegotiate: a new agreement each term; auto: renews unless notice is given."
+    )
     notice: DurationT = F("Notice period before the end of the term, e.g. `90 days`.")
 
 
@@ -143,7 +150,9 @@ class Service(Model):
     custom_fee_reason: str | None = F("Why the fee differs from the catalog.", default=None)
     quantity: Number | None = F("How much of the service is provided.", default=None)
     unit: str | None = F("Unit of the quantity, e.g. `user-month`, `server`, `TB-month`.", default=None)
-    support_hours: Slug | None = F("Name of the calendar (in `calendars`) of the service's support hours.", default=None)
+    support_hours: Slug | None = F(
+        "Name of the calendar (in `calendars`) of the service's support hours.", default=None
+    )
     sites: list[Text] = F("Sites covered (multi-level agreements).", default_factory=list)
 
     @model_validator(mode="after")
@@ -203,7 +212,7 @@ def parse_hours(value: Any) -> HoursSpec:
         if not isinstance(listed, list) or not all(isinstance(s, str) for s in listed) or not listed:
             raise ValueError(f"hours for {spec!r} must be a time span like '08:00-17:00' or a list of them")
         parsed = sorted(span_minutes(s) for s in listed)
-        for (_, end), (start, _) in zip(parsed, parsed[1:], strict=False):
+        for (_, end), (start, _) in itertools.pairwise(parsed):
             if start < end:
                 raise ValueError(f"time spans for {spec!r} overlap")
     if not seen:
@@ -221,7 +230,9 @@ Hours = Annotated[
                 {
                     "type": "object",
                     "propertyNames": {"pattern": "^(mon|tue|wed|thu|fri|sat|sun)(-(mon|tue|wed|thu|fri|sat|sun))?$"},
-                    "additionalProperties": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+                    "additionalProperties": {
+                        "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
+                    },
                 },
             ]
         }
@@ -233,9 +244,7 @@ class Calendar(Model):
     """Business hours in a time zone, with holidays; service levels are measured on one."""
 
     timezone: TimeZone = F("IANA time zone the hours are in, e.g. America/New_York.")
-    hours: Hours = F(
-        "`24x7`, or days to time spans: `{mon-fri: '08:00-17:00', sat: ['09:00-12:00', '13:00-15:00']}`."
-    )
+    hours: Hours = F("`24x7`, or days to time spans: `{mon-fri: '08:00-17:00', sat: ['09:00-12:00', '13:00-15:00']}`.")
     federal_holidays: Bool = F("Exclude the US federal holidays (observed days) built into slactl.", default=False)
     holidays: list[IsoDate] = F("Further closed dates.", default_factory=list)
 
@@ -269,7 +278,9 @@ class MaintenanceWindow(Model):
     """A planned maintenance window excluded from (or counted in) the measurement."""
 
     name: Text = F("Name, e.g. `Sunday patching`.")
-    schedule: dict[str, str] = F("Days to time spans in the service level's calendar time zone, e.g. `{sun: '02:00-06:00'}`.")
+    schedule: dict[str, str] = F(
+        "Days to time spans in the service level's calendar time zone, e.g. `{sun: '02:00-06:00'}`."
+    )
     notice: DurationT | None = F("Advance notice the provider gives before using the window.", default=None)
 
     @field_validator("schedule")
@@ -311,7 +322,9 @@ class ServiceLevel(Model):
         "For time targets: the share of tickets that must meet the target (default 100%).", default=None
     )
     window: Window | None = F("The period each measurement covers.", default=None)
-    calendar: Slug | None = F("Calendar (in `calendars`) the clock runs on; defaults to the service's support hours.", default=None)
+    calendar: Slug | None = F(
+        "Calendar (in `calendars`) the clock runs on; defaults to the service's support hours.", default=None
+    )
     exclusions: list[MaintenanceWindow] = F("Planned maintenance windows.", default_factory=list)
     measurement: Measurement | None = F("Measurement method.", default=None)
     description: str | None = F("Anything a reader needs to know about it.", default=None)
@@ -370,7 +383,9 @@ class PriceItem(Model):
     quantity: Number = F("Quantity over the term.")
     unit: str | None = F("Unit of the quantity, e.g. `user-month`.", default=None)
     unit_price: Amount = F("Price per unit, in the pricing currency.")
-    amount: Amount | None = F("quantity x unit_price; stated so the document shows it, checked by slactl.", default=None)
+    amount: Amount | None = F(
+        "quantity x unit_price; stated so the document shows it, checked by slactl.", default=None
+    )
 
 
 class Payment(Model):
@@ -437,7 +452,9 @@ class Report(Model):
     name: Text = F("Report name.")
     frequency: Cadence = F("How often it is produced.")
     audience: list[Text] = F("Who receives it.", default_factory=list)
-    delivery: Literal["online", "individual", "both"] = F("Online (a portal) or individual (sent to a person), or both.")
+    delivery: Literal["online", "individual", "both"] = F(
+        "Online (a portal) or individual (sent to a person), or both."
+    )
     contents: list[Text] = F("What it contains.", default_factory=list)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from slactl.model.agreement import F, Calendar, Metric, Scope, Window
+from slactl.model.agreement import Calendar, F, Metric, Scope, Window
 from slactl.model.types import Amount, Currency, DurationT, Model, Slug, Target, Text
 
 

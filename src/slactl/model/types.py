@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
+from pydantic import BaseModel as _Base
 from pydantic import (
     BeforeValidator,
     ConfigDict,
@@ -22,7 +23,6 @@ from pydantic import (
     StrictInt,
     WithJsonSchema,
 )
-from pydantic import BaseModel as _Base
 
 
 class Model(_Base):
@@ -134,7 +134,9 @@ def parse_duration(value: Any) -> Duration:
         else:
             total += amount * _SECONDS[unit]
     if pos != len(lowered) or not units:
-        raise ValueError(f"cannot read {value!r} as a duration; write e.g. '4h', '30 minutes', '1 business day', 'PT4H'")
+        raise ValueError(
+            f"cannot read {value!r} as a duration; write e.g. '4h', '30 minutes', '1 business day', 'PT4H'"
+        )
     if units == {"business_days"}:
         return Duration(total, "business_days")
     if "business_days" in units:
@@ -149,7 +151,7 @@ def _from_seconds(seconds: Decimal) -> Duration:
     for unit in ("weeks", "days", "hours"):
         size = _SECONDS[unit]
         if seconds >= size and seconds % size == 0:
-            return Duration(seconds / size, unit)  # type: ignore[arg-type]
+            return Duration(seconds / size, unit)
     return Duration(seconds / 60, "minutes")
 
 

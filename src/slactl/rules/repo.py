@@ -16,7 +16,11 @@ define("SLA151", Severity.ERROR, "A catalog named in `metadata.catalog` is not a
 define("SLA152", Severity.ERROR, "A service refers to a catalog service that does not exist.")
 define("SLA153", Severity.ERROR, "A catalog service is priced differently from the catalog without a `custom_fee`.")
 define("SLA154", Severity.ERROR, "A service refers to a catalog but the agreement names no `metadata.catalog`.")
-define("SLA155", Severity.WARNING, "`underpins`, `underpinned_by` or `renews` names an agreement not among the files validated.")
+define(
+    "SLA155",
+    Severity.WARNING,
+    "`underpins`, `underpinned_by` or `renews` names an agreement not among the files validated.",
+)
 define("SLA156", Severity.ERROR, "The agreement's currency differs from its catalog's.")
 
 
@@ -67,7 +71,9 @@ def summarize(document: Any, loaded: Loaded, file: str) -> Summary:
     )
 
 
-def _emit(report: Callable[[Finding], None], code: str, file: str, ref: Ref | tuple[int, int], path: str, message: str) -> None:
+def _emit(
+    report: Callable[[Finding], None], code: str, file: str, ref: Ref | tuple[int, int], path: str, message: str
+) -> None:
     line, column = (ref.line, ref.column) if isinstance(ref, Ref) else ref
     report(Finding(file, line, column, path, RULES[code].severity, code, message))
 
@@ -82,42 +88,74 @@ def unique_ids(summaries: list[Summary], report: Callable[[Finding], None]) -> N
             continue
         for summary in group:
             others = ", ".join(sorted(s.file for s in group if s is not summary))
-            _emit(report, "SLA150", summary.file, summary.id_mark, "metadata.id", f"id `{ident}` is also used by {others}")
+            _emit(
+                report, "SLA150", summary.file, summary.id_mark, "metadata.id", f"id `{ident}` is also used by {others}"
+            )
 
 
 @repo_rule
 def catalog_references(summaries: list[Summary], report: Callable[[Finding], None]) -> None:
     catalogs = {s.id: s for s in summaries if s.kind == "Catalog"}
     for summary in summaries:
-        if summary.kind != "Agreement" or not summary.catalog_uses and summary.catalog is None:
+        if summary.kind != "Agreement" or (not summary.catalog_uses and summary.catalog is None):
             continue
         if summary.catalog is None:
             ref = summary.catalog_uses[0][0]
-            _emit(report, "SLA154", summary.file, ref, "metadata.catalog",
-                  f"service refers to catalog service `{ref.target}` but `metadata.catalog` names no catalog")
+            _emit(
+                report,
+                "SLA154",
+                summary.file,
+                ref,
+                "metadata.catalog",
+                f"service refers to catalog service `{ref.target}` but `metadata.catalog` names no catalog",
+            )
             continue
         catalog = catalogs.get(summary.catalog.target)
         if catalog is None:
             known = ", ".join(sorted(catalogs)) or "none"
-            _emit(report, "SLA151", summary.file, summary.catalog, "metadata.catalog",
-                  f"catalog `{summary.catalog.target}` is not among the files validated (catalogs found: {known}); "
-                  "validate it together with the agreement or list it under `catalogs` in slactl.yaml")
+            _emit(
+                report,
+                "SLA151",
+                summary.file,
+                summary.catalog,
+                "metadata.catalog",
+                f"catalog `{summary.catalog.target}` is not among the files validated (catalogs found: {known}); "
+                "validate it together with the agreement or list it under `catalogs` in slactl.yaml",
+            )
             continue
         if summary.currency and catalog.currency and summary.currency != catalog.currency:
-            _emit(report, "SLA156", summary.file, summary.catalog, "pricing.currency",
-                  f"pricing is in {summary.currency} but catalog `{catalog.id}` is in {catalog.currency}")
+            _emit(
+                report,
+                "SLA156",
+                summary.file,
+                summary.catalog,
+                "pricing.currency",
+                f"pricing is in {summary.currency} but catalog `{catalog.id}` is in {catalog.currency}",
+            )
         for ref, price, custom in summary.catalog_uses:
             if ref.target not in catalog.prices:
                 import difflib
 
                 guess = difflib.get_close_matches(ref.target, list(catalog.prices), n=1)
                 hint = f"; did you mean `{guess[0]}`?" if guess else ""
-                _emit(report, "SLA152", summary.file, ref, _dotted(ref.path),
-                      f"catalog `{catalog.id}` has no service `{ref.target}`{hint}")
+                _emit(
+                    report,
+                    "SLA152",
+                    summary.file,
+                    ref,
+                    _dotted(ref.path),
+                    f"catalog `{catalog.id}` has no service `{ref.target}`{hint}",
+                )
             elif price is not None and not custom and price != catalog.prices[ref.target]:
-                _emit(report, "SLA153", summary.file, ref, _dotted(ref.path),
-                      f"priced at {price} but catalog `{catalog.id}` lists `{ref.target}` at "
-                      f"{catalog.prices[ref.target]}; use the catalog price or state a `custom_fee`")
+                _emit(
+                    report,
+                    "SLA153",
+                    summary.file,
+                    ref,
+                    _dotted(ref.path),
+                    f"priced at {price} but catalog `{catalog.id}` lists `{ref.target}` at "
+                    f"{catalog.prices[ref.target]}; use the catalog price or state a `custom_fee`",
+                )
 
 
 @repo_rule
@@ -126,8 +164,14 @@ def agreement_links(summaries: list[Summary], report: Callable[[Finding], None])
     for summary in summaries:
         for ref in summary.references:
             if ref.target not in known:
-                _emit(report, "SLA155", summary.file, ref, _dotted(ref.path),
-                      f"`{ref.target}` is not among the files validated")
+                _emit(
+                    report,
+                    "SLA155",
+                    summary.file,
+                    ref,
+                    _dotted(ref.path),
+                    f"`{ref.target}` is not among the files validated",
+                )
 
 
 def _dotted(path: Path_) -> str:
