@@ -12,7 +12,8 @@ import sys
 from slactl.cli.app import app, state
 
 # Registering commands: each module adds its own to `app`.
-from slactl.cli import validate as _validate  # noqa: E402,F401  isort: skip
+from slactl.cli import validate as _validate  # noqa: F401  isort: skip
+from slactl.cli import render as _render  # noqa: F401  isort: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,8 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("slactl: interrupted\n")
         return 130
-    except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into exit 3
-        from typer._click.exceptions import Abort, ClickException
+    except Exception as exc:  # the one place that turns bugs into exit 3
+        from typer import Abort
+        from typer._click.exceptions import ClickException
 
         if isinstance(exc, ClickException):
             exc.show()

@@ -1,0 +1,65 @@
+"""`slactl render`."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from slactl.cli.app import app
+
+
+class RenderFormat(str, Enum):  # noqa: UP042 - typer needs a str Enum
+    md = "md"
+    html = "html"
+    pdf = "pdf"
+
+
+@app.command()
+def render(
+    paths: Annotated[list[Path], typer.Argument(help="Agreement files, or folders searched for agreements.")],
+    *,
+    fmt: Annotated[
+        RenderFormat, typer.Option("--format", "-f", help="md, html (one self-contained file) or pdf.")
+    ] = RenderFormat.html,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Output file for one agreement ('-' for standard output).")
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out-dir", help="Folder to write each agreement into, as <id>.<format>.")
+    ] = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option("--templates", help="Folder of template overrides (default: `templates:` of slactl.yaml)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite files that slactl did not generate.")] = False,
+    config: Annotated[Path | None, typer.Option("--config", help="Path to slactl.yaml (default: found upward).")] = (
+        None
+    ),
+) -> int:
+    """Render agreements into the document people sign: Markdown, HTML or PDF.
+
+    The output is named after the agreement id unless -o is given. A file that slactl did not
+    generate from the same agreement is never overwritten without --force (exit 2).
+    """
+    from slactl.config import load_config
+    from slactl.render import check_overwrite, load_catalogs, make_environment, plan_jobs, render_document, write_output
+
+    cfg = load_config(paths[0], explicit=config)
+    jobs = plan_jobs(paths, fmt.value, output=output, out_dir=out_dir)
+    for job in jobs:
+        check_overwrite(job, force=force)
+    env = make_environment(templates or cfg.templates)
+    catalogs = load_catalogs(cfg.catalogs)
+    for job in jobs:
+        data = render_document(job.valid, fmt.value, catalogs=catalogs, env=env)
+        if job.output is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            write_output(job.output, data)
+            typer.echo(f"wrote {job.output}", err=True)
+    raise typer.Exit(0)

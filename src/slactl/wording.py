@@ -1,0 +1,585 @@
+"""Human wording of the values of an agreement: what a person would say, computed in Python.
+
+Templates only place these strings; every number, unit and plural is decided here so that the
+rendered agreement, ``slactl diff`` and ``slactl report`` all say a value the same way.
+
+Stable API (pure functions, no I/O, no jinja2):
+
+* :func:`say_value` -- any typed value of the model (Duration, Percent, Score, Count, date,
+  Calendar, money with ``currency=``, numbers, booleans, lists).
+* Specific helpers: :func:`say_money`, :func:`say_number`, :func:`say_date`, :func:`say_date_range`,
+  :func:`say_duration`, :func:`say_percent`, :func:`say_score`, :func:`say_calendar`,
+  :func:`say_window`, :func:`say_cadence`, :func:`say_metric`, :func:`say_target`,
+  :func:`say_availability`, :func:`allowed_downtime`, :func:`say_elapsed`, :func:`say_scope`,
+  :func:`say_service_level`, :func:`say_credit_band`, :func:`credit_example`,
+  :func:`say_escalation_step`, :func:`say_renewal`, :func:`say_funding_method`,
+  :func:`say_delivery`, :func:`say_list`, :func:`monthly_fees`.
+
+Duration semantics (as in the format): ``minutes``/``hours`` are time on the service level's
+calendar (business time on a business-hours calendar, so "1 business hour"; wall time on a
+24x7 one); ``business_days`` are whole open days of that calendar; ``days``/``weeks`` are
+calendar (wall-clock) days, so on a business-hours calendar they are said as "calendar days".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from slactl.model.types import Count, Duration, Percent, Score
+
+if TYPE_CHECKING:
+    from slactl.model.agreement import (
+        Agreement,
+        Calendar,
+        Contact,
+        CreditBand,
+        CreditSchedule,
+        EscalationLevel,
+        Renewal,
+        ServiceLevel,
+    )
+
+__all__ = [
+    "CreditExample",
+    "allowed_downtime",
+    "credit_example",
+    "monthly_fees",
+    "say_availability",
+    "say_cadence",
+    "say_calendar",
+    "say_credit_band",
+    "say_date",
+    "say_date_range",
+    "say_delivery",
+    "say_duration",
+    "say_elapsed",
+    "say_escalation_step",
+    "say_funding_method",
+    "say_list",
+    "say_metric",
+    "say_money",
+    "say_number",
+    "say_percent",
+    "say_renewal",
+    "say_scope",
+    "say_score",
+    "say_service_level",
+    "say_target",
+    "say_value",
+    "say_window",
+]
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_DAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_CENT = Decimal("0.01")
+
+
+# --------------------------------------------------------------------------- small pieces
+
+
+def _plural(amount: Decimal | int, singular: str, plural: str | None = None) -> str:
+    text = say_number(Decimal(amount))
+    return f"{text} {singular if Decimal(amount) == 1 else (plural or singular + 's')}"
+
+
+def say_number(value: Decimal | int) -> str:
+    """An exact number with thousands separators and no trailing zeros: 5400 -> '5,400', 2.50 -> '2.5'."""
+    number = Decimal(value).normalize()
+    if number == number.to_integral_value():
+        return f"{int(number):,}"
+    whole, _, frac = format(abs(number), "f").partition(".")
+    sign = "-" if number < 0 else ""
+    return f"{sign}{int(whole):,}.{frac}"
+
+
+def say_money(amount: Decimal | int, currency: str) -> str:
+    """'USD 448,200.00': ISO code, thousands separators, two decimals (half-up, never a float)."""
+    cents = Decimal(amount).quantize(_CENT, rounding=ROUND_HALF_UP)
+    return f"{currency} {cents:,.2f}"
+
+
+def say_date(day: date) -> str:
+    """'October 1, 2026' (English month names, independent of the locale)."""
+    return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def say_date_range(start: date, end: date) -> str:
+    """'October 1, 2026 to September 30, 2027' (both days included)."""
+    return f"{say_date(start)} to {say_date(end)}"
+
+
+def say_list(items: Iterable[str], conjunction: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    words = list(items)
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def say_percent(value: Percent) -> str:
+    """'99.9%'."""
+    return f"{say_number(value.value)}%"
+
+
+def say_score(value: Score) -> str:
+    """'4.2 out of 5'."""
+    return f"{say_number(value.value)} out of {say_number(value.scale)}"
+
+
+# --------------------------------------------------------------------------- durations
+
+
+def _is_business(calendar: Calendar | None) -> bool:
+    return calendar is not None and calendar.hours != "24x7"
+
+
+def _split(seconds: Decimal, units: Sequence[tuple[int, str]]) -> list[str]:
+    """Seconds into words of the given units, largest first, dropping zero parts."""
+    parts: list[str] = []
+    rest = seconds
+    for size, word in units:
+        count = rest // size if size != units[-1][0] else rest / size
+        rest -= count * size
+        if count:
+            parts.append(_plural(count, word))
+    return parts
+
+
+def say_duration(value: Duration, *, calendar: Calendar | None = None) -> str:
+    """A duration in words, on the clock of ``calendar`` when one is given.
+
+    '1 business hour' and '30 business minutes' on a business-hours calendar, '4 hours' on a
+    24x7 one or without a calendar, '2 business days', '1 week', '60 days' ('60 calendar days'
+    on a business-hours calendar, since days and weeks always run on the wall clock).
+    """
+    business = _is_business(calendar)
+    amount = value.value
+    if value.unit == "business_days":
+        return _plural(amount, "business day")
+    if value.unit in ("days", "weeks"):
+        word = "week" if value.unit == "weeks" else "day"
+        if amount == amount.to_integral_value():
+            text = _plural(amount, word)
+        else:
+            parts = _split(amount * (604800 if value.unit == "weeks" else 86400), _WALL_UNITS)
+            text = " ".join(parts)
+        if business and value.unit == "days":
+            text = text.replace(" day", " calendar day", 1)
+        return text
+    seconds = amount * (3600 if value.unit == "hours" else 60)
+    parts = _split(seconds, ((3600, "hour"), (60, "minute"), (1, "second")))
+    if not parts:
+        return "0 minutes"
+    if not business:
+        return " ".join(parts)
+    if len(parts) == 1:
+        number, word = parts[0].split(" ", 1)
+        return f"{number} business {word}"
+    return " ".join(parts) + " of business time"
+
+
+_WALL_UNITS = ((604800, "week"), (86400, "day"), (3600, "hour"), (60, "minute"), (1, "second"))
+
+
+def say_elapsed(span: timedelta) -> str:
+    """A short length such as '43 min 12 s', '3 h 36 min' or '1 d 19 h 48 min' (for downtime)."""
+    micro = span // timedelta(microseconds=1)
+    seconds = Decimal(micro) / Decimal(1_000_000)
+    seconds = seconds.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    parts: list[str] = []
+    for size, word in ((86400, "d"), (3600, "h"), (60, "min"), (1, "s")):
+        count = seconds // size
+        seconds -= count * size
+        if count:
+            parts.append(f"{count} {word}")
+    return " ".join(parts) or "0 s"
+
+
+# --------------------------------------------------------------------------- calendars
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _day_runs(days: Sequence[int]) -> str:
+    runs: list[list[int]] = []
+    for day in days:
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return ", ".join(_DAY_ABBR[r[0]] if len(r) == 1 else f"{_DAY_ABBR[r[0]]}-{_DAY_ABBR[r[-1]]}" for r in runs)
+
+
+def say_calendar(calendar: Calendar) -> str:
+    """'Mon-Fri 08:00-17:00 America/New_York, federal holidays excluded'; '24 hours a day, 7 days a week'."""
+    if calendar.hours == "24x7":
+        head = "24 hours a day, 7 days a week"
+    else:
+        groups: dict[tuple[tuple[int, int], ...], list[int]] = {}
+        for day, spans in calendar.weekly().items():
+            if spans:
+                groups.setdefault(tuple(spans), []).append(day)
+        pieces = [
+            f"{_day_runs(days)} " + " and ".join(f"{_hhmm(a)}-{_hhmm(b)}" for a, b in spans)
+            for spans, days in sorted(groups.items(), key=lambda item: item[1][0])
+        ]
+        head = "; ".join(pieces) + f" {calendar.timezone}"
+    closed = ["federal holidays"] if calendar.federal_holidays else []
+    closed += [say_date(d) for d in sorted(calendar.holidays)]
+    if not closed:
+        return head
+    return f"{head}, {say_list(closed)} excluded"
+
+
+def _weekly_open_minutes(calendar: Calendar) -> int:
+    return sum(end - start for spans in calendar.weekly().values() for start, end in spans)
+
+
+# --------------------------------------------------------------------------- windows, cadences, labels
+
+_WINDOWS = {
+    "calendar_month": "per calendar month",
+    "calendar_quarter": "per calendar quarter",
+    "fiscal_quarter": "per fiscal quarter",
+    "fiscal_year": "per fiscal year",
+    "term": "over the term of the agreement",
+    "week": "per week",
+}
+# The length a window's allowed downtime is stated for: exact for a month/quarter/year of that length.
+_WINDOW_DAYS = {
+    "calendar_month": (30, "a 30-day month"),
+    "calendar_quarter": (91, "a 91-day quarter"),
+    "fiscal_quarter": (91, "a 91-day quarter"),
+    "fiscal_year": (365, "a 365-day year"),
+    "week": (7, "a week"),
+}
+_CADENCES = {
+    "daily": "daily",
+    "weekly": "weekly",
+    "biweekly": "every two weeks",
+    "monthly": "monthly",
+    "quarterly": "quarterly",
+    "semiannually": "twice a year",
+    "annually": "once a year",
+    "as_needed": "as needed",
+}
+_METRICS = {
+    "availability": "Availability",
+    "response_time": "Response time",
+    "resolution_time": "Resolution time",
+    "satisfaction": "Customer satisfaction",
+    "incident_count": "Number of incidents",
+    "custom": "Custom measure",
+}
+_FUNDING = {
+    "interagency_transfer": "Interagency transfer (IAA)",
+    "purchase_order": "Purchase order",
+    "chargeback": "Chargeback",
+    "appropriation": "Appropriation",
+    "invoice": "Invoice",
+    "other": "Other",
+}
+_DELIVERY = {
+    "online": "online",
+    "individual": "sent individually",
+    "both": "online and sent individually",
+}
+
+
+def say_window(window: str | None) -> str:
+    """'per calendar month', 'per fiscal quarter', 'over the term of the agreement'; '' for None."""
+    if window is None:
+        return ""
+    return _WINDOWS.get(window, f"per {window.replace('_', ' ')}")
+
+
+def say_cadence(cadence: str) -> str:
+    """'monthly', 'every two weeks', 'twice a year', 'as needed'."""
+    return _CADENCES.get(cadence, cadence.replace("_", " "))
+
+
+def say_metric(metric: str) -> str:
+    """'Availability', 'Response time', 'Customer satisfaction', 'Number of incidents'."""
+    return _METRICS.get(metric, metric.replace("_", " ").capitalize())
+
+
+def say_funding_method(method: str) -> str:
+    """'Interagency transfer (IAA)', 'Purchase order', 'Chargeback'..."""
+    return _FUNDING.get(method, method.replace("_", " ").capitalize())
+
+
+def say_delivery(delivery: str) -> str:
+    """'online', 'sent individually', 'online and sent individually'."""
+    return _DELIVERY.get(delivery, delivery)
+
+
+def say_renewal(renewal: Renewal | None) -> str:
+    """What happens at the end of the term, in one sentence."""
+    if renewal is None:
+        return "The agreement ends with its term."
+    notice = say_duration(renewal.notice)
+    if renewal.mode == "auto":
+        return (
+            "The agreement renews automatically for a further term unless either party gives "
+            f"notice at least {notice} before the end of the term."
+        )
+    return (
+        "The agreement is renegotiated for each term; negotiation starts at least "
+        f"{notice} before the end of the term."
+    )
+
+
+# --------------------------------------------------------------------------- availability
+
+
+def allowed_downtime(
+    target: Percent, window: str | None, *, calendar: Calendar | None = None
+) -> tuple[timedelta, str] | None:
+    """Most downtime a target allows, and the period it is stated for.
+
+    On a 24x7 calendar (or none) the period is the window's reference length ('a 30-day
+    month'); on a business-hours calendar it is one business week of open hours, since the
+    open minutes of a month depend on its holidays. None when the window has no fixed length.
+    """
+    share = (100 - target.value) / 100
+    if _is_business(calendar):
+        assert calendar is not None
+        minutes = _weekly_open_minutes(calendar)
+        hours = Decimal(minutes) / 60
+        label = f"a business week of {say_number(hours)} hours"
+        seconds = share * minutes * 60
+    else:
+        if window not in _WINDOW_DAYS:
+            return None
+        days, label = _WINDOW_DAYS[window]
+        seconds = share * days * 86400
+    return timedelta(microseconds=int((seconds * 1_000_000).to_integral_value(rounding=ROUND_HALF_UP))), label
+
+
+def say_availability(target: Percent, window: str | None, *, calendar: Calendar | None = None) -> str:
+    """'99.9% availability per calendar month (at most 43 min 12 s of downtime in a 30-day month)'."""
+    text = f"{say_percent(target)} availability"
+    if window:
+        text += f" {say_window(window)}"
+    allowed = allowed_downtime(target, window, calendar=calendar)
+    if allowed is not None:
+        span, label = allowed
+        text += f" (at most {say_elapsed(span)} of downtime in {label})"
+    return text
+
+
+# --------------------------------------------------------------------------- service levels
+
+
+def say_scope(level: ServiceLevel, service_name: str | None = None) -> str:
+    """Who the level is about: 'P1 incidents', 'New user requests', 'Help Desk at Kansas City'."""
+    scope = level.scope
+    if scope.request_type and scope.priority:
+        subject = f"{scope.priority} {scope.request_type} requests"
+    elif scope.priority:
+        subject = f"{scope.priority} incidents"
+    elif scope.request_type:
+        subject = f"{scope.request_type[:1].upper()}{scope.request_type[1:]} requests"
+    else:
+        subject = service_name or level.name or level.service
+    if scope.site:
+        subject += f" at {scope.site}"
+    return subject
+
+
+def _items_noun(level: ServiceLevel) -> tuple[str, str]:
+    """What a time target counts, singular and plural: ('ticket', 'tickets')."""
+    if level.scope.request_type and level.scope.request_type != "incident":
+        return f"{level.scope.request_type} request", f"{level.scope.request_type} requests"
+    return "ticket", "tickets"
+
+
+def say_target(level: ServiceLevel, *, calendar: Calendar | None = None) -> str:
+    """The commitment alone: 'first response within 1 business hour', '99.9% availability'."""
+    target = level.target
+    at_most = level.direction == "at_most"
+    bound = "at most" if at_most else "at least"
+    if isinstance(target, Duration):
+        length = say_duration(target, calendar=calendar)
+        verbs = {"response_time": "first response", "resolution_time": "resolution"}
+        verb = verbs.get(level.metric, level.name or "time")
+        return f"{verb} within {length}" if at_most else f"{verb} after at least {length}"
+    if level.metric == "availability" and isinstance(target, Percent):
+        return f"{bound} {say_percent(target)} availability" if at_most else f"{say_percent(target)} availability"
+    if level.metric == "satisfaction":
+        if isinstance(target, Score):
+            return f"an average satisfaction score of {bound} {say_score(target)}"
+        return f"{bound} {say_value(target)} of surveyed customers satisfied"
+    if isinstance(target, Count):
+        noun = "incident" if level.metric == "incident_count" else "occurrence"
+        return f"{bound} {_plural(target.value, noun)}"
+    name = level.name or say_metric(level.metric).lower()
+    return f"{name} of {bound} {say_value(target)}"
+
+
+def say_service_level(level: ServiceLevel, *, calendar: Calendar | None = None, service_name: str | None = None) -> str:
+    """The whole commitment in one sentence, as printed in the agreement.
+
+    'P1 incidents: first response within 1 business hour (Mon-Fri 08:00-17:00
+    America/New_York, federal holidays excluded), for at least 95% of tickets per calendar month.'
+    """
+    subject = say_scope(level, service_name)
+    target = level.target
+    if level.metric == "availability" and isinstance(target, Percent) and level.direction == "at_least":
+        body = say_availability(target, level.window, calendar=calendar)
+        if calendar is not None and _is_business(calendar):
+            body += f", measured during {say_calendar(calendar)}"
+        return f"{subject}: {body}."
+    body = say_target(level, calendar=calendar)
+    if isinstance(target, Duration) and calendar is not None and target.unit not in ("days", "weeks"):
+        body += f" ({say_calendar(calendar)})"
+    if isinstance(target, Duration):
+        share = level.attainment.value if level.attainment else Decimal(100)
+        one, many = _items_noun(level)
+        body += f", for every {one}" if share == 100 else f", for at least {say_number(share)}% of {many}"
+    if level.window:
+        body += f" {say_window(level.window)}"
+    return f"{subject}: {body}."
+
+
+# --------------------------------------------------------------------------- credits
+
+
+def say_credit_band(band: CreditBand) -> str:
+    """'from 99.5% up to (not including) 99.9%: 10% credit'."""
+    low, high = say_percent(band.from_), say_percent(band.to)
+    lower = "below" if band.from_.value == 0 else f"from {low} up to (not including)"
+    return f"{lower} {high}: {say_percent(band.credit)} credit"
+
+
+def monthly_fees(agreement: Agreement) -> dict[str, Decimal]:
+    """Monthly fee per service id: the priced amount for the service over the term, per month.
+
+    Empty when the term is not a whole number of months or there is no pricing: then no
+    amount can be stated honestly.
+    """
+    pricing = agreement.pricing
+    months = _whole_months(agreement.term.start, agreement.term.end)
+    if pricing is None or not months:
+        return {}
+    fees: dict[str, Decimal] = {}
+    for item in pricing.items:
+        amount = item.amount if item.amount is not None else item.quantity * item.unit_price
+        fees[item.service] = fees.get(item.service, Decimal(0)) + amount
+    return {service: total / months for service, total in fees.items()}
+
+
+def _whole_months(start: date, end: date) -> int:
+    """Months from ``start`` to ``end`` inclusive, when that is whole months; else 0."""
+    after = end + timedelta(days=1)
+    if after.day != start.day:
+        return 0
+    return (after.year - start.year) * 12 + after.month - start.month
+
+
+@dataclass(frozen=True)
+class CreditExample:
+    """A worked example of a credit schedule: a measured value and what it earns."""
+
+    measured: Percent
+    credit: Percent
+    fee: Decimal | None
+    amount: Decimal | None
+    sentence: str
+
+
+def credit_example(
+    schedule: CreditSchedule,
+    level: ServiceLevel | None,
+    *,
+    service_name: str | None = None,
+    monthly_fee: Decimal | None = None,
+    currency: str | None = None,
+) -> CreditExample:
+    """The worked example printed under a credit table.
+
+    The measured value is the lower bound of the band nearest the target (the first miss a
+    reader meets): 'At 99.5% availability in a calendar month the customer receives a 10%
+    credit of the monthly fee for Virtual Server Hosting: USD 1,220.00 of USD 12,200.00.'
+    """
+    band = max(schedule.bands, key=lambda b: b.to.value)
+    measured = band.from_
+    if measured.value == 0 and len(schedule.bands) > 1:
+        band = sorted(schedule.bands, key=lambda b: b.to.value)[-2]
+        measured = band.from_
+    value = say_percent(measured)
+    if level is not None and level.metric == "availability":
+        lead = f"At {value} availability"
+    elif level is not None and isinstance(level.target, Duration):
+        lead = f"When {value} of {_items_noun(level)[1]} meet the target"
+    else:
+        lead = f"At a measured {value}"
+    period = f" in a {level.window.replace('_', ' ')}" if level and level.window and level.window != "term" else ""
+    fee_of = f"the monthly fee for {service_name}" if service_name else "the monthly fee"
+    sentence = f"{lead}{period}, the customer receives a {say_percent(band.credit)} credit of {fee_of}"
+    amount = None
+    if monthly_fee is not None and currency:
+        amount = (monthly_fee * band.credit.value / 100).quantize(_CENT, rounding=ROUND_HALF_UP)
+        sentence += f": {say_money(amount, currency)} of {say_money(monthly_fee, currency)}"
+    return CreditExample(measured, band.credit, monthly_fee, amount, sentence + ".")
+
+
+# --------------------------------------------------------------------------- escalation
+
+
+def say_escalation_step(step: EscalationLevel, contact: Contact | None = None) -> str:
+    """'Level 2: after 1 business day, escalate to Jordan Okafor (Service Line Manager).'"""
+    who = step.contact
+    if contact is not None:
+        who = f"{contact.name} ({contact.role})"
+    text = f"Level {step.level}: after {say_duration(step.after)} unresolved, escalate to {who}."
+    if step.description:
+        text += f" {step.description.strip()}"
+    return text
+
+
+# --------------------------------------------------------------------------- any value
+
+
+def say_value(value: Any, *, calendar: Calendar | None = None, currency: str | None = None) -> str:
+    """Any typed value of the model, the way a person says it.
+
+    Durations on ``calendar``'s clock; a ``Decimal`` is money when ``currency`` is given, else
+    a number; dates spelled out; calendars described; lists joined with 'and'; None is ''.
+    """
+    from slactl.model.agreement import Calendar as _Calendar
+
+    if value is None:
+        return ""
+    if isinstance(value, Duration):
+        return say_duration(value, calendar=calendar)
+    if isinstance(value, Percent):
+        return say_percent(value)
+    if isinstance(value, Score):
+        return say_score(value)
+    if isinstance(value, Count):
+        return say_number(value.value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal | int):
+        return say_money(value, currency) if currency and isinstance(value, Decimal) else say_number(value)
+    if isinstance(value, date):
+        return say_date(value)
+    if isinstance(value, _Calendar):
+        return say_calendar(value)
+    if isinstance(value, timedelta):
+        return say_elapsed(value)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {say_value(v, calendar=calendar, currency=currency)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return say_list(say_value(v, calendar=calendar, currency=currency) for v in value)
+    return str(value)
