@@ -17,7 +17,7 @@ from pathlib import Path
 from slactl.config import Config
 from slactl.errors import SlactlError
 from slactl.findings import Finding, Severity
-from slactl.rules import Summary
+from slactl.rules import Settings, Summary
 
 YAML_SUFFIXES = (".yaml", ".yml")
 # Files found in folders are validated only if they declare the format.
@@ -87,11 +87,11 @@ def _walk(folder: Path) -> Iterable[Path]:
                 yield Path(root) / name
 
 
-def check_file(candidate: Candidate, fiscal_start: tuple[int, int] = (10, 1)) -> FileResult:
+def check_file(candidate: Candidate, settings: Settings | None = None) -> FileResult:
     """Read, load, model and rules for one file. Never raises on bad input."""
     from slactl.loading import LoadError, decode, load_text
     from slactl.parse import parse_document
-    from slactl.rules import FileContext, Settings, run_file_rules
+    from slactl.rules import FileContext, run_file_rules
     from slactl.rules.repo import summarize
 
     file = str(candidate.path)
@@ -109,16 +109,22 @@ def check_file(candidate: Candidate, fiscal_start: tuple[int, int] = (10, 1)) ->
     parsed = parse_document(loaded, file)
     if parsed.document is None:
         return FileResult(file, True, parsed.findings)
-    settings = Settings(fiscal_year_start_month=fiscal_start[0], fiscal_year_start_day=fiscal_start[1])
-    findings = run_file_rules(FileContext(parsed.document, loaded, file, settings))
+    findings = run_file_rules(FileContext(parsed.document, loaded, file, settings or Settings()))
     return FileResult(file, True, findings, summarize(parsed.document, loaded, file))
 
 
-def _check_chunk(args: tuple[list[Candidate], tuple[int, int]]) -> list[FileResult]:
-    candidates, fiscal_start = args
+def settings_for(config: Config) -> Settings:
+    """What the rules need from slactl.yaml: the fiscal-year start and the approval roles."""
+    month, day = config.fiscal_year_start
+    roles = tuple(config.raw.roles) if config.raw is not None else ()
+    return Settings(fiscal_year_start_month=month, fiscal_year_start_day=day, currency=config.currency, roles=roles)
+
+
+def _check_chunk(args: tuple[list[Candidate], Settings]) -> list[FileResult]:
+    candidates, settings = args
     gc.disable()  # parsed trees hold no cycles; the collector only costs time here
     try:
-        return [check_file(c, fiscal_start) for c in candidates]
+        return [check_file(c, settings) for c in candidates]
     finally:
         gc.enable()
 
@@ -136,8 +142,7 @@ def validate_paths(
     candidates = discover(paths)
     given = {c.path.resolve() for c in candidates}
     candidates += [Candidate(p, True) for p in config.catalogs if p.resolve() not in given]
-    fiscal = config.fiscal_year_start
-    results = list(_run(candidates, fiscal, jobs, progress))
+    results = list(_run(candidates, settings_for(config), jobs, progress))
     result = Result()
     summaries: list[Summary] = []
     for item in results:
@@ -152,7 +157,7 @@ def validate_paths(
 
 def _run(
     candidates: list[Candidate],
-    fiscal: tuple[int, int],
+    settings: Settings,
     jobs: int | None,
     progress: Callable[[int], None] | None,
 ) -> Iterable[FileResult]:
@@ -161,7 +166,7 @@ def _run(
         gc.disable()
         try:
             for candidate in candidates:
-                yield check_file(candidate, fiscal)
+                yield check_file(candidate, settings)
                 if progress:
                     progress(1)
         finally:
@@ -176,7 +181,7 @@ def _run(
 
     _load_rules()
     size = max(4, min(64, len(candidates) // (workers * 8) or 1))
-    chunks = [(candidates[i : i + size], fiscal) for i in range(0, len(candidates), size)]
+    chunks = [(candidates[i : i + size], settings) for i in range(0, len(candidates), size)]
     gc.freeze()  # keep the parent's objects out of the children's collections (copy-on-write)
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(workers) as pool:

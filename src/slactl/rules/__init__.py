@@ -35,6 +35,7 @@ class Settings:
     fiscal_year_start_month: int = 10
     fiscal_year_start_day: int = 1
     currency: str | None = None
+    roles: tuple[str, ...] = ()  # approval roles listed in slactl.yaml; empty: not configured
 
 
 @dataclass
@@ -136,7 +137,7 @@ def iter_rules() -> Iterator[RuleInfo]:
 
 def _load_rules() -> None:
     # Importing the rule modules registers them; done lazily so `--help` never pays for it.
-    from slactl.rules import agreement, repo  # noqa: F401
+    from slactl.rules import agreement, catalog, placeholders, repo  # noqa: F401
 
 
 # Codes of the loader and the schema: defined here so every code is documented in one table.
