@@ -326,7 +326,7 @@ TimeZone = Annotated[
 SLUG = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 Slug = Annotated[str, Field(pattern=SLUG, description="A lowercase id: letters, digits and dashes.")]
 FiscalYear = Annotated[str, Field(pattern=r"^FY[0-9]{4}$", description="A fiscal year such as FY2027.")]
-Email = Annotated[str, Field(pattern=r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$", description="An e-mail address.")]
+Email = Annotated[str, Field(pattern=r'^[^@\s<>"]+@[^@\s<>"]+\.[^@\s<>"]+$', description="An e-mail address.")]
 Currency = Annotated[
     str,
     Field(pattern=r"^[A-Z]{3}$", description="An ISO 4217 currency code such as USD or EUR."),

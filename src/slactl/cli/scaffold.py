@@ -1,0 +1,139 @@
+"""`slactl schema`, `slactl new` and `slactl init`."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from slactl.cli.app import app
+
+
+class Kind(StrEnum):
+    Agreement = "Agreement"
+    Catalog = "Catalog"
+
+
+class AgreementKind(StrEnum):
+    customer = "customer"
+    internal = "internal"
+    vendor = "vendor"
+
+
+def _interactive() -> bool:
+    """Prompt only a person at a terminal; never a pipe, a CI job or a test."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+@app.command()
+def schema(
+    *,
+    kind: Annotated[
+        Kind, typer.Option("--kind", "-k", case_sensitive=False, help="Which document kind.")
+    ] = Kind.Agreement,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Print the JSON Schema (draft-07) of agreements or catalogs, for editors and check-jsonschema."""
+    from slactl.errors import SlactlError
+    from slactl.schema import schema_text
+
+    text = schema_text(kind.value)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise SlactlError(f"cannot write file: {exc.strerror}", path=str(output)) from None
+    typer.echo(f"wrote {output}", err=True)
+
+
+@app.command()
+def new(
+    path: Annotated[Path, typer.Argument(help="The agreement file to create, e.g. agreements/its-fy2027-nrcs.yaml.")],
+    *,
+    type_: Annotated[AgreementKind, typer.Option("--type", "-t", help="customer, internal (an OLA) or vendor.")] = (
+        AgreementKind.customer
+    ),
+    title: Annotated[str | None, typer.Option("--title", help="Title printed on the agreement.")] = None,
+    provider: Annotated[str | None, typer.Option("--provider", help="The provider's name, e.g. ITS.")] = None,
+    customer: Annotated[str | None, typer.Option("--customer", help="The customer's name.")] = None,
+    fiscal_year: Annotated[
+        str | None, typer.Option("--fiscal-year", help="Term = this fiscal year, e.g. FY2027 (default: the next one).")
+    ] = None,
+    start: Annotated[str | None, typer.Option("--start", help="First day of the term, YYYY-MM-DD.")] = None,
+    end: Annotated[str | None, typer.Option("--end", help="Last day of the term, YYYY-MM-DD.")] = None,
+    service: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--service", "-s", help="A catalog service id (repeat for more); its name, unit and price are filled in."
+        ),
+    ] = None,
+    no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; TODO placeholders instead.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Start a new agreement from the template: it validates at once, with TODO placeholders to fill.
+
+    Asks for what is missing when run at a terminal (unless --no-input). Never overwrites a
+    file without --force (exit 2).
+    """
+    from datetime import date
+
+    from slactl.config import load_config
+    from slactl.scaffold import NewRequest, existing_folder, new_agreement, next_fiscal_year, refuse_overwrite
+
+    refuse_overwrite([path], force)  # before any question is asked
+    config = load_config(existing_folder(path))
+    if _interactive() and not no_input:
+        provider = provider or _ask("Provider (short name, e.g. ITS)")
+        customer = customer or _ask("Customer (short name)")
+        title = title or _ask("Title (empty: a standard title)")
+        if not (fiscal_year or start or end):
+            default = f"FY{next_fiscal_year(date.today(), config.fiscal_year_start)}"
+            fiscal_year = typer.prompt("Fiscal year", default=default)
+    request = NewRequest(
+        path=path,
+        type=type_.value,
+        title=title,
+        provider=provider,
+        customer=customer,
+        fiscal_year=fiscal_year,
+        start=start,
+        end=end,
+        services=tuple(service or ()),
+        force=force,
+    )
+    written = new_agreement(request, config)
+    typer.echo(f"wrote {written}; fill in the TODOs, then run `slactl validate {written}`", err=True)
+
+
+def _ask(question: str) -> str | None:
+    answer = str(typer.prompt(question, default="", show_default=False)).strip()
+    return answer or None
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="The folder to make an agreements repository.")] = Path(),
+    *,
+    fiscal_year_start: Annotated[
+        str, typer.Option("--fiscal-year-start", help="First day of the fiscal year, MM-DD.")
+    ] = "10-01",
+    currency: Annotated[str, typer.Option("--currency", help="Default currency (ISO 4217).")] = "USD",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+) -> None:
+    """Make a folder an agreements repository: slactl.yaml, schema files, a pre-commit hook and a CI workflow.
+
+    Writes nothing if any of those files exists, unless --force.
+    """
+    from slactl.scaffold import InitRequest, init_repo
+
+    written = init_repo(InitRequest(folder, force=force, fiscal_year_start=fiscal_year_start, currency=currency))
+    for path in written:
+        typer.echo(f"wrote {path}", err=True)

@@ -1,0 +1,481 @@
+"""The core of `slactl new` and `slactl init`: compute the values, render the templates, write.
+
+Python computes every value (term dates, ids, catalog prices, placeholders); the templates in
+``templates/new`` and ``templates/init`` only format them. Every text value goes into YAML
+through the ``yaml_str`` filter, so what a user types can never break the file. A rendered
+agreement is parsed before it is written: `slactl new` never leaves a file that does not
+validate. Placeholders carry the marker ``TODO``; rule SLA390 warns about each one left.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from slactl.config import CONFIG_NAME, Config
+from slactl.errors import SlactlError, UsageError
+
+AgreementType = Literal["customer", "internal", "vendor"]
+TYPES: tuple[AgreementType, ...] = ("customer", "internal", "vendor")
+PLACEHOLDER = "TODO"
+DEFAULT_CURRENCY = "USD"
+NEW_TEMPLATE = "new/agreement.yaml.j2"
+
+# Who usually signs and talks for each side, by kind of agreement (the seeds' vocabulary).
+_ROLES: dict[str, tuple[str, str]] = {
+    "customer": ("Service Line Manager", "Contracting Officer"),
+    "internal": ("IT Manager", "Department Head"),
+    "vendor": ("Account Manager", "Vendor Manager"),
+}
+_TITLES = {
+    "customer": "Service Level Agreement between {provider} and {customer}",
+    "internal": "Operational Level Agreement between {provider} and {customer}",
+    "vendor": "Underpinning Contract between {provider} and {customer}",
+}
+_FUNDING = {"customer": "interagency_transfer", "internal": "chargeback", "vendor": "purchase_order"}
+# Approval stages in order and the roster role that gives each.
+_STAGES = (
+    ("management-initial", "management"),
+    ("legal", "legal"),
+    ("internal-review", "internal-review"),
+    ("management-final", "management"),
+    ("signature", "signatory"),
+)
+
+
+# --------------------------------------------------------------------------- fiscal years
+
+
+def parse_fiscal_year(label: str) -> int:
+    """'FY2027', 'fy2027' or '2027' -> 2027."""
+    match = re.fullmatch(r"\s*(?:FY)?\s*(\d{4})\s*", label, re.IGNORECASE)
+    if not match:
+        raise UsageError(f"cannot read fiscal year {label!r}; write it like FY2027")
+    return int(match.group(1))
+
+
+def fiscal_year_term(year: int, start: tuple[int, int]) -> tuple[date, date]:
+    """First and last day of fiscal year ``year``, named (as the US government does) by the year it ends in."""
+    month, day = start
+    first = date(year, 1, 1) if (month, day) == (1, 1) else date(year - 1, month, day)
+    last = date(first.year + 1, month, day) - timedelta(days=1)
+    return first, last
+
+
+def fiscal_year_of(day: date, start: tuple[int, int]) -> int:
+    """The fiscal year ``day`` falls in."""
+    if start == (1, 1):
+        return day.year
+    return day.year + 1 if day >= date(day.year, *start) else day.year
+
+
+def next_fiscal_year(today: date, start: tuple[int, int]) -> int:
+    """The fiscal year after the current one: the term a new agreement is usually drafted for."""
+    return fiscal_year_of(today, start) + 1
+
+
+def _iso(text: str, option: str) -> date:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        raise UsageError(f"{option} {text!r} is not a date; write it YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise UsageError(f"{option} {text!r} is not a real date ({exc})") from None
+
+
+# --------------------------------------------------------------------------- yaml filters
+
+
+def yaml_str(value: object) -> str:
+    """Any text as a double-quoted YAML scalar that reads back as exactly that text.
+
+    JSON-style: quotes and backslashes escaped, and every character YAML would refuse or
+    fold (control characters, NEL, line and paragraph separators, BOM) written as an escape.
+    """
+    out = ['"']
+    for char in str(value):
+        code = ord(char)
+        if char in '"\\':
+            out.append("\\" + char)
+        elif 0x20 <= code <= 0x7E or (0xA0 <= code <= 0xFFFD and code not in (0x2028, 0x2029, 0xFEFF)) or code > 0xFFFF:
+            if 0xD800 <= code <= 0xDFFF:
+                raise UsageError("text holds an undecodable character (is the terminal set to UTF-8?)")
+            out.append(char)
+        elif code <= 0xFF:
+            out.append(f"\\x{code:02x}")
+        else:
+            out.append(f"\\u{code:04x}")
+    out.append('"')
+    return "".join(out)
+
+
+def yaml_flow(value: object) -> str:
+    """Plain data (mappings, lists, text, numbers, booleans) as one line of flow YAML."""
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{_key(k)}: {yaml_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(yaml_flow(v) for v in value) + "]"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return yaml_str(value)
+
+
+_NOT_IN_COMMENT = re.compile(r"[^\x20-\x7e\xa0-\u2027\u202a-\ufffd\U00010000-\U0010ffff]+")
+
+
+def yaml_comment(value: object) -> str:
+    """Text for a `# ...` comment line: line breaks and control characters become spaces."""
+    return _NOT_IN_COMMENT.sub(" ", str(value)).strip()
+
+
+_PLAIN_KEY = re.compile(r"[a-z][a-z0-9_-]*")
+_RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
+
+
+def _key(key: object) -> str:
+    # Field names and ids stay plain for the reader; anything else is quoted.
+    text = str(key)
+    return text if _PLAIN_KEY.fullmatch(text) and text not in _RESERVED else yaml_str(text)
+
+
+FILTERS = {"yaml_str": yaml_str, "yaml_flow": yaml_flow, "yaml_comment": yaml_comment}
+
+
+def _autoescape(name: str | None) -> bool:
+    # Decided by the real name under the .j2: HTML templates escape, YAML and Markdown do not.
+    real = (name or "").removesuffix(".j2")
+    return real.endswith((".html", ".htm", ".xml"))
+
+
+def environment(user_dir: Path | None = None) -> Any:
+    """The Jinja2 environment: the repository's overrides first, then the built-ins."""
+    import jinja2
+
+    from slactl.templates_dir import builtin_templates
+
+    loaders: list[jinja2.BaseLoader] = []
+    if user_dir is not None:
+        loaders.append(jinja2.FileSystemLoader(str(user_dir)))
+    loaders.append(jinja2.FileSystemLoader(str(builtin_templates())))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=_autoescape,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def render(name: str, values: Mapping[str, Any], user_dir: Path | None = None) -> str:
+    """Render one template with ``values``; a missing template or value is a ``SlactlError``."""
+    import jinja2
+
+    try:
+        return str(environment(user_dir).get_template(name).render(**values))
+    except jinja2.TemplateNotFound:
+        where = f"{user_dir} and the built-ins" if user_dir else "the built-ins"
+        raise SlactlError(f"template {name} not found", hint=f"looked in {where}") from None
+    except jinja2.UndefinedError as exc:
+        raise SlactlError(f"template {name}: {exc.message}") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise SlactlError(f"template {exc.name or name}, line {exc.lineno}: {exc.message}") from None
+
+
+# --------------------------------------------------------------------------- slactl new
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    """What `slactl new` was asked for; None means "not given" (a placeholder or a default)."""
+
+    path: Path
+    type: AgreementType = "customer"
+    title: str | None = None
+    provider: str | None = None
+    customer: str | None = None
+    fiscal_year: str | None = None
+    start: str | None = None
+    end: str | None = None
+    services: tuple[str, ...] = ()
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class CatalogPick:
+    """Catalog services chosen with ``--service``, in plain values."""
+
+    catalog_id: str
+    provider: str
+    currency: str
+    services: list[dict[str, Any]] = field(default_factory=list)
+    calendars: dict[str, dict[str, Any]] = field(default_factory=dict)
+    service_levels: list[dict[str, Any]] = field(default_factory=list)
+
+
+def refuse_overwrite(paths: Sequence[Path], force: bool) -> None:
+    """Exit-2 error when any of ``paths`` exists and ``force`` is not set."""
+    if force:
+        return
+    existing = [p for p in paths if p.exists()]
+    if existing:
+        names = ", ".join(str(p) for p in existing)
+        raise SlactlError(f"{names} already exist{'s' if len(existing) == 1 else ''}; nothing was written",
+                          hint="pass --force to overwrite")
+
+
+def existing_folder(path: Path) -> Path:
+    """The nearest folder of ``path`` that exists (where to look for slactl.yaml from)."""
+    folder = path.absolute().parent
+    return next((p for p in (folder, *folder.parents) if p.is_dir()), Path.cwd())
+
+
+def slug_from(path: Path) -> str:
+    """An agreement id from a file name: 'ITS FY2027 NRCS.yaml' -> 'its-fy2027-nrcs'."""
+    name = path.name
+    for suffix in (".yaml", ".yml"):
+        name = name.removesuffix(suffix)
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:64].strip("-")
+    return slug or "agreement"
+
+
+def term_for(request: NewRequest, config: Config, today: date) -> tuple[date, date, str | None]:
+    """Start, end and fiscal-year label of the term asked for (the next fiscal year by default)."""
+    fy_start = config.fiscal_year_start
+    if request.fiscal_year and (request.start or request.end):
+        raise UsageError("give either --fiscal-year or --start and --end, not both")
+    if request.start or request.end:
+        if not (request.start and request.end):
+            raise UsageError("--start and --end go together")
+        start, end = _iso(request.start, "--start"), _iso(request.end, "--end")
+        if end < start:
+            raise UsageError(f"--end {end} is before --start {start}")
+        year = fiscal_year_of(start, fy_start)
+        label = f"FY{year}" if fiscal_year_term(year, fy_start) == (start, end) else None
+        return start, end, label
+    year = parse_fiscal_year(request.fiscal_year) if request.fiscal_year else next_fiscal_year(today, fy_start)
+    start, end = fiscal_year_term(year, fy_start)
+    return start, end, f"FY{year}"
+
+
+def pick_services(ids: Sequence[str], config: Config) -> CatalogPick | None:
+    """Look ``--service`` ids up in the repository's catalogs; unknown ids are a ``SlactlError``."""
+    if not ids:
+        return None
+    if not config.catalogs:
+        where = f" ({config.path})" if config.path else " (none found)"
+        raise SlactlError(f"--service needs a catalog, but slactl.yaml{where} lists no `catalogs`",
+                          hint="add your catalog file under `catalogs:` in slactl.yaml")
+    from slactl.documents import load_valid
+
+    catalogs: list[Any] = [load_valid(path, kind="Catalog").document for path in config.catalogs]
+    found: dict[str, tuple[Any, Any]] = {}
+    for catalog in catalogs:
+        for service in catalog.services:
+            found.setdefault(service.id, (catalog, service))
+    chosen = list(dict.fromkeys(ids))  # a repeated id is asked for once
+    unknown = [i for i in chosen if i not in found]
+    if unknown:
+        import difflib
+
+        hints = []
+        for ident in unknown:
+            guess = difflib.get_close_matches(ident, list(found), n=1)
+            hints.append(f"`{ident}`" + (f" (did you mean `{guess[0]}`?)" if guess else ""))
+        raise SlactlError(f"unknown catalog service {', '.join(hints)}",
+                          hint=f"the catalogs offer: {', '.join(sorted(found))}")
+    used = {found[i][0].metadata.id for i in chosen}
+    if len(used) > 1:
+        raise SlactlError(f"the services come from different catalogs ({', '.join(sorted(used))}); "
+                          "an agreement refers to one catalog")
+    catalog = found[chosen[0]][0]
+    pick = CatalogPick(catalog.metadata.id, catalog.metadata.provider, catalog.currency)
+    level_ids: set[str] = set()
+    for ident in chosen:
+        service = found[ident][1]
+        pick.services.append({
+            "id": service.id,
+            "catalog": service.id,
+            "name": service.name,
+            "description": service.description,
+            "unit": service.unit,
+            "unit_price": format(service.unit_price, "f"),
+            "support_hours": service.support_hours,
+        })
+        if service.support_hours and service.support_hours in catalog.calendars:
+            pick.calendars[service.support_hours] = catalog.calendars[service.support_hours].model_dump(
+                mode="json", exclude_defaults=True
+            )
+        # A service level needs a calendar to run on: only services whose support hours the
+        # catalog defines bring their default levels along.
+        if service.support_hours not in pick.calendars:
+            continue
+        for level in service.service_levels:
+            dumped = level.model_dump(mode="json", exclude_defaults=True, exclude_none=True)
+            base = f"{service.id}-{level.metric.replace('_', '-')}"
+            if level.scope.priority:
+                base += f"-{level.scope.priority.lower()}"
+            ident_, n = base, 2
+            while ident_ in level_ids:
+                ident_, n = f"{base}-{n}", n + 1
+            level_ids.add(ident_)
+            pick.service_levels.append({"id": ident_, "service": service.id, **dumped})
+    return pick
+
+
+def schema_ref(target: Path, config: Config, kind: str = "Agreement") -> str:
+    """What the modeline points at: the repository's schema file, relative, else the published URL."""
+    from slactl.schema import FILES, schema_url
+
+    if config.root is not None:
+        local = config.root / "schema" / FILES[kind]
+        if local.is_file():
+            return Path(os.path.relpath(local.resolve(), target.resolve().parent)).as_posix()
+    return schema_url(kind)
+
+
+def _check_text(**values: str | None) -> None:
+    for option, value in values.items():
+        if value is not None and not value.strip():
+            raise UsageError(f"--{option} is empty")
+
+
+def new_values(request: NewRequest, config: Config, today: date) -> dict[str, Any]:
+    """Everything the agreement template shows, computed."""
+    if request.type not in TYPES:
+        raise UsageError(f"--type must be one of {', '.join(TYPES)} (got {request.type!r})")
+    _check_text(title=request.title, provider=request.provider, customer=request.customer)
+    start, end, fiscal_year = term_for(request, config, today)
+    pick = pick_services(request.services, config)
+    provider = request.provider or (pick.provider if pick else f"{PLACEHOLDER}: provider")
+    customer = request.customer or f"{PLACEHOLDER}: customer"
+    title = request.title or _TITLES[request.type].format(provider=provider, customer=customer)
+    provider_role, customer_role = _ROLES[request.type]
+    contacts = {"provider": f"{PLACEHOLDER}: provider contact", "customer": f"{PLACEHOLDER}: customer contact"}
+    if pick:
+        services = pick.services
+    else:
+        services = [{"id": "service-1", "catalog": None, "name": f"{PLACEHOLDER}: name of the service",
+                     "description": None, "unit": None, "unit_price": "0", "support_hours": None}]
+    currency = pick.currency if pick else (config.currency or DEFAULT_CURRENCY)
+    roles = list(config.raw.roles) if config.raw is not None else []
+    # Without configured roles any role is accepted, so the standard stages are shown.
+    stages = [{"stage": stage, "role": role} for stage, role in _STAGES if not roles or role in roles]
+    return {
+        "schema": schema_ref(request.path, config),
+        "id": slug_from(request.path),
+        "title": title,
+        "type": request.type,
+        "catalog": pick.catalog_id if pick else None,
+        "provider": {"name": provider, "organization": provider, "contact": contacts["provider"],
+                     "role": provider_role},
+        "customer": {"name": customer, "organization": customer, "contact": contacts["customer"],
+                     "role": customer_role},
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "fiscal_year": fiscal_year,
+        "services": services,
+        "calendars": pick.calendars if pick else {},
+        "service_levels": pick.service_levels if pick else [],
+        "currency": currency,
+        "funding": _FUNDING[request.type],
+        "stages": stages,
+    }
+
+
+def new_agreement(request: NewRequest, config: Config, today: date | None = None) -> Path:
+    """Scaffold an agreement at ``request.path``; refuse to overwrite without ``force``."""
+    refuse_overwrite([request.path], request.force)
+    values = new_values(request, config, today or date.today())
+    text = render(NEW_TEMPLATE, values, config.templates)
+    _check_rendered(text, request.path)
+    request.path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with request.path.open("w" if request.force else "x", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+    except FileExistsError:  # created since the check above
+        refuse_overwrite([request.path], False)
+    except OSError as exc:
+        raise SlactlError(f"cannot write file: {exc.strerror}", path=str(request.path)) from None
+    return request.path
+
+
+def _check_rendered(text: str, path: Path) -> None:
+    """The scaffold must validate at once: a template that breaks that is reported, not written."""
+    from slactl.loading import LoadError, load_text
+    from slactl.parse import parse_document
+
+    try:
+        parsed = parse_document(load_text(text), str(path))
+    except LoadError as exc:
+        raise SlactlError(f"the template produced invalid YAML (line {exc.line}): {exc.message}; nothing was written",
+                          path=str(path)) from None
+    if parsed.document is None:
+        shown = "; ".join(f"line {f.line}: {f.path}: {f.message}" for f in parsed.findings[:5])
+        raise SlactlError(f"the template produced an invalid agreement ({shown}); nothing was written", path=str(path))
+
+
+# --------------------------------------------------------------------------- slactl init
+
+# Rendered template -> file written, relative to the repository folder.
+INIT_FILES = {
+    "init/slactl.yaml.j2": CONFIG_NAME,
+    "init/pre-commit-config.yaml.j2": ".pre-commit-config.yaml",
+    "init/workflow.yml.j2": ".github/workflows/slactl.yml",
+    "init/templates-readme.md.j2": "templates/README.md",
+}
+
+
+@dataclass(frozen=True)
+class InitRequest:
+    """What `slactl init` was asked for."""
+
+    folder: Path
+    force: bool = False
+    fiscal_year_start: str = "10-01"
+    currency: str = DEFAULT_CURRENCY
+
+
+def init_repo(request: InitRequest) -> list[Path]:
+    """Make ``folder`` an agreements repository; return the files written (nothing when refused)."""
+    from slactl.schema import FILES, schema_text
+
+    if not re.fullmatch(r"[A-Z]{3}", request.currency):
+        raise UsageError(f"--currency {request.currency!r} is not an ISO 4217 code like USD")
+    try:
+        fiscal_year_term(2001, _mmdd(request.fiscal_year_start))
+    except ValueError:
+        raise UsageError(f"--fiscal-year-start {request.fiscal_year_start!r} is not a day of the year, MM-DD") from None
+    root = request.folder
+    contents: dict[Path, str] = {}
+    values = {"fiscal_year_start": request.fiscal_year_start, "currency": request.currency}
+    for template, name in INIT_FILES.items():
+        contents[root / name] = render(template, values)
+    for kind, name in FILES.items():
+        contents[root / "schema" / name] = schema_text(kind)
+    refuse_overwrite(list(contents), request.force)
+    for path, text in contents.items():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="\n")
+        except OSError as exc:
+            raise SlactlError(f"cannot write file: {exc.strerror}", path=str(path)) from None
+    return list(contents)
+
+
+def _mmdd(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d{2})-(\d{2})", text)
+    if not match:
+        raise ValueError(text)
+    return int(match.group(1)), int(match.group(2))
