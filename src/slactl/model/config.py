@@ -18,6 +18,16 @@ class Person(Model):
     gpg_fingerprints: list[Text] = F("GPG key fingerprints they sign with.", default_factory=list)
 
 
+class ReportSettings(Model):
+    """Settings of `slactl report`."""
+
+    columns: dict[str, str] = F(
+        "Export column -> slactl field (id, priority, service, site, type, opened, first_response, resolved, "
+        "on_hold, start, end, planned, ticket, date, score, scale).",
+        default_factory=dict,
+    )
+
+
 class RepoConfig(Model):
     """Settings of an agreements repository (``slactl.yaml``)."""
 
@@ -30,6 +40,7 @@ class RepoConfig(Model):
     roles: list[Slug] = F("Approval roles used in this repository.", default_factory=list)
     roster: str | None = F("A file (relative to this one) holding `people`, instead of listing them here.", default=None)
     people: list[Person] = F("Who may approve, with their roles and signing keys.", default_factory=list)
+    report: ReportSettings | None = F("Settings of `slactl report`.", default=None)
 
     @field_validator("fiscal_year_start")
     @classmethod
@@ -45,3 +56,9 @@ class RepoConfig(Model):
         except ValueError:
             raise ValueError(f"{value} is not a day of the year") from None
         return value
+
+
+class RosterFile(Model):
+    """A roster file (named by `roster:` in ``slactl.yaml``): the people who may approve."""
+
+    people: list[Person] = F("Who may approve, with their roles and signing keys.", default_factory=list)
