@@ -9,11 +9,12 @@ from __future__ import annotations
 import os
 import sys
 
-from slactl.cli.app import app, state
+from slactl.cli.app import app, commands_for, state
 
 # Registering commands: each module adds its own to `app`.
 from slactl.cli import validate as _validate  # noqa: F401  isort: skip
 from slactl.cli import render as _render  # noqa: F401  isort: skip
+from slactl.cli import report as _report  # noqa: F401  isort: skip
 from slactl.cli import scaffold as _scaffold  # noqa: F401  isort: skip
 
 
@@ -24,7 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     state.debug = "--debug" in args or os.environ.get("SLACTL_DEBUG") == "1"
     try:
-        code = app(args=args, prog_name="slactl", standalone_mode=False)
+        with commands_for(args):
+            code = app(args=args, prog_name="slactl", standalone_mode=False)
     except SlactlError as exc:
         sys.stderr.write(f"slactl: error: {exc}\n")
         return 2

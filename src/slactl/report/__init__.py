@@ -1,0 +1,145 @@
+"""``slactl report``: each service level of an agreement measured against operational data.
+
+:func:`build_report` reads the agreement (every committed revision, for the terms in force),
+streams the ticket, outage and survey files once, and returns a :class:`Report` of plain
+values; :mod:`slactl.report.render` writes it as Markdown, HTML or JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from slactl.report.credits import Credits, RewardResult, TerminationResult
+from slactl.report.inputs import Problems
+from slactl.report.measure import InputSummary, LevelResult
+from slactl.report.periods import Period
+
+__all__ = ["Report", "VersionUse", "build_report"]
+
+
+@dataclass
+class VersionUse:
+    """One content of the agreement and the windows it judged."""
+
+    source: str
+    commit: str | None
+    digest: str
+    windows: list[str] = field(default_factory=list)
+    first: date | None = None  # first day judged by this content
+    last: date | None = None  # last day judged by this content
+
+    def span(self) -> str:
+        """'October 1, 2026 to September 30, 2027 (16 windows)'."""
+        from slactl.wording import say_date
+
+        if self.first is None or self.last is None:
+            return ""
+        n = len(self.windows)
+        return f"{say_date(self.first)} to {say_date(self.last)} ({n} window{'s' if n != 1 else ''})"
+
+
+@dataclass
+class Report:
+    """Everything a report shows, computed; renderers only format it."""
+
+    agreement_id: str
+    title: str
+    path: str
+    period: Period
+    as_of: datetime
+    currency: str | None
+    inputs: list[InputSummary]
+    problems: Problems
+    levels: list[LevelResult]
+    credits: Credits
+    termination: list[TerminationResult]
+    rewards: list[RewardResult]
+    versions: list[VersionUse]
+    notes: list[str]
+
+
+def build_report(
+    agreement: Path,
+    *,
+    tickets: Path | None = None,
+    outages: Path | None = None,
+    surveys: Path | None = None,
+    period: str | None = None,
+    columns: dict[str, str] | None = None,
+    fy_start: tuple[int, int] = (10, 1),
+    now: datetime,
+    top: int = 10,
+    jobs: int = 1,
+) -> Report:
+    """Measure the agreement at ``agreement`` over ``period`` (default: its term) from the given files."""
+    from slactl.report.credits import check_rewards, check_termination, compute_credits
+    from slactl.report.measure import Engine
+    from slactl.report.periods import parse_period
+    from slactl.report.terms import load_terms
+
+    terms = load_terms(agreement)
+    latest = terms.latest.agreement
+    if period:
+        chosen = parse_period(period, fy_start)
+    else:
+        label = latest.term.fiscal_year or f"{latest.term.start.isoformat()} to {latest.term.end.isoformat()}"
+        chosen = Period(latest.term.start, latest.term.end, f"the term ({label})")
+    engine = Engine(terms, chosen, fy_start=fy_start, now=now, top=top)
+    mapping = columns or {}
+    # Surveys first: the ticket pass then dates the answers that name only a ticket.
+    if surveys is not None:
+        engine.read("surveys", surveys, mapping)
+    if tickets is not None:
+        if jobs > 1:
+            from slactl.report.parallel import read_tickets_parallel
+
+            read_tickets_parallel(engine, tickets, mapping, jobs)
+        else:
+            engine.read("tickets", tickets, mapping)
+    if outages is not None:
+        engine.read("outages", outages, mapping)
+    levels = engine.results()
+    credits = compute_credits(levels)
+    uses: dict[str, VersionUse] = {}
+    for lr in levels:
+        for wr in lr.windows:
+            if wr.version is None:
+                continue
+            use = uses.setdefault(wr.version.key, VersionUse(wr.version.source, wr.version.commit, wr.version.digest))
+            use.windows.append(f"{lr.id} {wr.window.label}")
+            use.first = min(use.first or wr.window.start, wr.window.start)
+            use.last = max(use.last or wr.window.last, wr.window.last)
+    notes = list(terms.notes)
+    approximated: dict[str, list[str]] = {}
+    for lr in levels:
+        for wr in lr.windows:
+            if wr.terms_note:
+                labels = approximated.setdefault(wr.terms_note, [])
+                if wr.window.label not in labels:
+                    labels.append(wr.window.label)
+    for note, labels in approximated.items():
+        shown = ", ".join(labels) if len(labels) <= 3 else f"{labels[0]} to {labels[-1]}"
+        notes.append(f"{shown}: {note}.")
+    if chosen.start < latest.term.start or chosen.end > latest.term.end:
+        notes.append(
+            f"The period {chosen.label} reaches outside the term ({latest.term.start.isoformat()} to "
+            f"{latest.term.end.isoformat()}): only the days inside the term are measured."
+        )
+    return Report(
+        agreement_id=latest.metadata.id,
+        title=latest.metadata.title,
+        path=str(agreement),
+        period=chosen,
+        as_of=engine.as_of,
+        currency=latest.pricing.currency if latest.pricing else None,
+        inputs=engine.summaries,
+        problems=engine.problems,
+        levels=levels,
+        credits=credits,
+        termination=check_termination(latest, levels),
+        rewards=check_rewards(latest, levels),
+        versions=list(uses.values()),
+        notes=notes,
+    )

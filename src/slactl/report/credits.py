@@ -1,0 +1,422 @@
+"""Service credits, termination conditions and rewards, from the measured windows.
+
+Credits: the measured attainment of a window (availability percent, or the percent of
+tickets meeting the time target) falls in a credit band ``[from, to)``; the credit is that
+band's percent of the service's monthly fee (prorated for a partial window). The
+``monthly_cap`` limits the credits of one service in one window to that percent of the fee.
+Money is Decimal, rounded half-up to cents.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from slactl.model.agreement import Agreement, CreditBand, CreditSchedule
+from slactl.report.measure import LevelResult, WindowResult
+from slactl.report.periods import Window
+from slactl.wording import monthly_fees, say_money, say_number
+
+_CENT = Decimal("0.01")
+_HUNDRED = Decimal(100)
+_WINDOW_MONTHS = {
+    "calendar_month": Decimal(1),
+    "calendar_quarter": Decimal(3),
+    "fiscal_quarter": Decimal(3),
+    "fiscal_year": Decimal(12),
+}
+
+
+@dataclass
+class CreditLine:
+    """One credit earned by one service level in one window, with its worked line."""
+
+    level_id: str
+    service: str
+    window: str
+    measured: Decimal
+    band: CreditBand | None
+    percent: Decimal  # credit percent of the fee
+    fee: Decimal | None  # the monthly fee
+    base: Decimal | None  # fee the percent applies to (prorated, scaled to the window)
+    amount: Decimal | None
+    owed: Decimal | None  # after the cap
+    currency: str | None
+    sentence: str
+
+
+@dataclass
+class CapLine:
+    """The monthly cap applied to a service's credits in one window."""
+
+    service: str
+    window: str
+    total: Decimal
+    cap: Decimal
+    owed: Decimal
+    sentence: str
+
+
+@dataclass
+class Credits:
+    """All credits of a report."""
+
+    lines: list[CreditLine] = field(default_factory=list)
+    caps: list[CapLine] = field(default_factory=list)
+    total: Decimal = Decimal(0)
+    currency: str | None = None
+
+
+@dataclass
+class TerminationResult:
+    """One termination condition and whether the measured windows trigger it."""
+
+    description: str
+    level_id: str | None
+    triggered: bool | None  # None: not checkable from data
+    windows: list[str]
+    sentence: str
+
+
+@dataclass
+class RewardResult:
+    """One reward and the windows (or groups of windows) that earned it."""
+
+    level_id: str
+    condition: str
+    reward: str
+    granted: bool | None  # None: the condition could not be read
+    earned_in: list[str]
+    sentence: str
+
+
+def pct(value: Decimal) -> str:
+    """A measured percentage for people: two decimals, rounded down (so a miss never reads as met)."""
+    return f"{value.quantize(_CENT, rounding='ROUND_FLOOR')}%"
+
+
+def band_for(schedule: CreditSchedule, measured: Decimal) -> CreditBand | None:
+    """The band with ``from <= measured < to``, if any."""
+    for band in schedule.bands:
+        if band.from_.value <= measured < band.to.value:
+            return band
+    return None
+
+
+def _band_text(band: CreditBand) -> str:
+    return f"{say_number(band.from_.value)}%-{say_number(band.to.value)}%"
+
+
+def service_fees(agreement: Agreement) -> dict[str, Decimal]:
+    """Monthly fee per service: the priced amount over the term / months in the term.
+
+    ``wording.monthly_fees`` states no fee for a term of broken months; then the months
+    are counted with the broken part as a fraction of its month (a report must still
+    prorate), so the amounts stay exact Decimals.
+    """
+    fees = monthly_fees(agreement)
+    if fees or agreement.pricing is None:
+        return fees
+    months = _months(agreement.term.start, agreement.term.end)
+    if months <= 0:
+        return {}
+    totals: dict[str, Decimal] = {}
+    for item in agreement.pricing.items:
+        amount = item.amount if item.amount is not None else item.quantity * item.unit_price
+        totals[item.service] = totals.get(item.service, Decimal(0)) + amount
+    return {svc: total / months for svc, total in totals.items()}
+
+
+def _months(start: date, end: date) -> Decimal:
+    """Months from start to end inclusive; a broken month counts its share of days."""
+    stop = end + timedelta(days=1)
+    whole = (stop.year - start.year) * 12 + stop.month - start.month
+    anchor = _add_months(start, whole)
+    if anchor > stop:
+        whole -= 1
+        anchor = _add_months(start, whole)
+    nxt = _add_months(start, whole + 1)
+    return Decimal(whole) + Decimal((stop - anchor).days) / Decimal((nxt - anchor).days)
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = index // 12, index % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def window_months(kind: str | None, agreement: Agreement) -> Decimal:
+    """How many monthly fees one full window stands for."""
+    if kind == "term":
+        return _months(agreement.term.start, agreement.term.end)
+    if kind == "week":
+        return Decimal(7) * 12 / Decimal("365.25")
+    return _WINDOW_MONTHS.get(kind or "calendar_month", Decimal(1))
+
+
+def credit_for(
+    level_id: str,
+    service: str,
+    measured: Decimal,
+    schedule: CreditSchedule,
+    *,
+    fee: Decimal | None,
+    currency: str | None,
+    window: Window | None = None,
+    months: Decimal = Decimal(1),
+    label: str = "",
+    noun: str = "",
+) -> CreditLine | None:
+    """The credit a measured value earns, with the worked line; None when it is in no band."""
+    band = band_for(schedule, measured)
+    if band is None:
+        return None
+    head = f"{level_id} at {pct(measured)}{noun} falls in the {_band_text(band)} band: {say_number(band.credit.value)}%"
+    if fee is None or currency is None:
+        sentence = f"{head} of the {service} monthly fee (no fee is priced for {service})"
+        return CreditLine(
+            level_id, service, label, measured, band, band.credit.value, None, None, None, None, currency, sentence
+        )
+    base = fee * months
+    of = f"the {service} monthly fee {say_money(fee, currency)}"
+    if months != 1:
+        of = f"{say_number(months.quantize(Decimal('0.0001')).normalize())} x {of}"
+    if window is not None and window.partial:
+        base = base * window.fraction
+        of += f" x {window.days}/{window.full_days} days"
+    amount = (base * band.credit.value / _HUNDRED).quantize(_CENT, rounding=ROUND_HALF_UP)
+    sentence = f"{head} of {of} = {say_money(amount, currency)}"
+    return CreditLine(
+        level_id, service, label, measured, band, band.credit.value, fee, base, amount, amount, currency, sentence
+    )
+
+
+def compute_credits(levels: list[LevelResult]) -> Credits:
+    """Credits for every window that measured an attainment in a credit band, with the caps."""
+    out = Credits()
+    groups: dict[tuple[str, date, date], list[CreditLine]] = {}
+    caps: dict[tuple[str, date, date], tuple[Decimal | None, Decimal | None, str | None, str]] = {}
+    for lr in levels:
+        for wr in lr.windows:
+            line = _window_credit(lr, wr)
+            if line is None:
+                continue
+            wr.credit = line
+            out.lines.append(line)
+            key = (line.service, wr.window.start, wr.window.stop)
+            groups.setdefault(key, []).append(line)
+            agreement: Agreement | None = wr.version.agreement if wr.version else None
+            cap = (
+                agreement.credits.monthly_cap.value
+                if agreement and agreement.credits and agreement.credits.monthly_cap
+                else None
+            )
+            caps[key] = (cap, line.base, line.currency, wr.window.label)
+    for key, lines in groups.items():
+        cap, base, currency, label = caps[key]
+        amounts = [ln.amount for ln in lines if ln.amount is not None]
+        if cap is None or base is None or currency is None or not amounts:
+            continue
+        total = sum(amounts, Decimal(0))
+        limit = (base * cap / _HUNDRED).quantize(_CENT, rounding=ROUND_HALF_UP)
+        if total <= limit:
+            continue
+        # Over the cap: reduce the lines in order so the owed amounts add up to the cap.
+        left = limit
+        for ln in lines:
+            if ln.amount is None:
+                continue
+            ln.owed = min(ln.amount, left)
+            left -= ln.owed
+        sentence = (
+            f"Credits for {key[0]} in {label} total {say_money(total, currency)}, above the monthly cap of "
+            f"{say_number(cap)}% of the fee: {say_money(limit, currency)} is owed"
+        )
+        out.caps.append(CapLine(key[0], label, total, limit, limit, sentence))
+    for ln in out.lines:
+        if ln.owed is not None:
+            out.total += ln.owed
+            out.currency = out.currency or ln.currency
+    return out
+
+
+def _window_credit(lr: LevelResult, wr: WindowResult) -> CreditLine | None:
+    if wr.measured is None or wr.level is None or wr.version is None or lr.unit != "%":
+        return None
+    agreement: Agreement = wr.version.agreement
+    if agreement.credits is None:
+        return None
+    schedule = next((s for s in agreement.credits.schedules if s.service_level == lr.id), None)
+    if schedule is None:
+        return None
+    service = wr.level.service
+    fee = service_fees(agreement).get(service)
+    currency = agreement.pricing.currency if agreement.pricing else None
+    months = window_months(wr.level.window, agreement)
+    noun = "" if wr.level.metric == "availability" else " of tickets on time"
+    return credit_for(
+        lr.id,
+        service,
+        wr.measured,
+        schedule,
+        fee=fee,
+        currency=currency,
+        window=wr.window,
+        months=months,
+        label=wr.window.label,
+        noun=noun,
+    )
+
+
+def check_termination(agreement: Agreement, levels: list[LevelResult]) -> list[TerminationResult]:
+    """Each condition with counts: triggered when some run of ``of_consecutive`` windows holds ``missed`` misses."""
+    out: list[TerminationResult] = []
+    if agreement.termination is None:
+        return out
+    by_id = {lr.id: lr for lr in levels}
+    for cond in agreement.termination.conditions:
+        if cond.service_level is None or cond.missed is None or cond.of_consecutive is None:
+            out.append(
+                TerminationResult(
+                    cond.description, cond.service_level, None, [], f"Not checked from data: {cond.description}"
+                )
+            )
+            continue
+        lr = by_id.get(cond.service_level)
+        if lr is None:
+            out.append(
+                TerminationResult(
+                    cond.description,
+                    cond.service_level,
+                    None,
+                    [],
+                    f"{cond.service_level} is not measured in this report.",
+                )
+            )
+            continue
+        wins = lr.windows
+        hit: list[str] | None = None
+        for i in range(max(1, len(wins) - cond.of_consecutive + 1)):
+            run = wins[i : i + cond.of_consecutive]
+            missed = [w.window.label for w in run if w.status == "missed"]
+            if len(missed) >= cond.missed and len(run) >= min(cond.of_consecutive, len(wins)):
+                hit = missed
+                span = f"{run[0].window.label} to {run[-1].window.label}"
+                break
+        if hit is not None:
+            sentence = (
+                f"Triggered: {cond.service_level} was missed in {', '.join(hit)} "
+                f"({len(hit)} of the {cond.of_consecutive} consecutive windows {span}). {cond.description}"
+            )
+            out.append(TerminationResult(cond.description, cond.service_level, True, hit, sentence))
+        else:
+            worst = max(
+                (sum(1 for w in wins[i : i + cond.of_consecutive] if w.status == "missed") for i in range(len(wins))),
+                default=0,
+            )
+            sentence = (
+                f"Not triggered: at most {worst} missed in any {cond.of_consecutive} consecutive windows "
+                f"(the condition needs {cond.missed})."
+            )
+            out.append(TerminationResult(cond.description, cond.service_level, False, [], sentence))
+    return out
+
+
+_GROUPS = (("quarter", 3), ("year", 12), ("term", 0), ("month", 1), ("window", 1))
+
+
+def check_rewards(agreement: Agreement, levels: list[LevelResult]) -> list[RewardResult]:
+    """Rewards whose condition reads 'target met ... month / quarter / year': granted per group of met windows.
+
+    Conditions are free text; one that names none of month, quarter, year or term is
+    listed as not checkable rather than guessed.
+    """
+    out: list[RewardResult] = []
+    if agreement.credits is None:
+        return out
+    by_id = {lr.id: lr for lr in levels}
+    for reward in agreement.credits.rewards:
+        lr = by_id.get(reward.service_level)
+        text = reward.condition.lower()
+        size = next((n for word, n in _GROUPS if re.search(rf"\b{word}", text)), None)
+        if lr is None or size is None or ("met" not in text and "meet" not in text):
+            sentence = f"Not checked from data: {reward.condition} ({reward.reward})."
+            out.append(RewardResult(reward.service_level, reward.condition, reward.reward, None, [], sentence))
+            continue
+        earned: list[str] = []
+        for label, group in _group(lr.windows, size):
+            if group and all(w.status == "met" and not w.window.partial for w in group):
+                earned.append(label)
+        granted = bool(earned)
+        if granted:
+            sentence = f"Granted for {', '.join(earned)}: {reward.reward}."
+        else:
+            sentence = f"Not earned in this period: {reward.condition}."
+        out.append(RewardResult(reward.service_level, reward.condition, reward.reward, granted, earned, sentence))
+    return out
+
+
+def _group(wins: list[WindowResult], size: int) -> list[tuple[str, list[WindowResult]]]:
+    """Windows grouped into whole calendar quarters (size 3), years (12), the period (0), or one by one.
+
+    A quarter or year counts only when its windows cover all of its days.
+    """
+    if size == 1:
+        return [(w.window.label, [w]) for w in wins]
+    if size == 0:
+        return [("the period", wins)] if wins else []
+    groups: dict[tuple[date, date, str], list[WindowResult]] = {}
+    for w in wins:
+        start = w.window.start
+        if size == 3:
+            first = date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
+            stop = _add_months(first, 3)
+            label = f"{first.year}-Q{(first.month - 1) // 3 + 1}"
+        else:
+            first, stop, label = date(start.year, 1, 1), date(start.year + 1, 1, 1), str(start.year)
+        groups.setdefault((first, stop, label), []).append(w)
+    return [
+        (label, g) for (first, stop, label), g in groups.items() if sum(w.window.days for w in g) == (stop - first).days
+    ]
+
+
+def whatif(
+    agreement: Agreement, level_id: str, measured: Decimal, fee: Decimal | None
+) -> tuple[CreditLine | None, str]:
+    """`slactl credits`: the credit one measured value would earn, as a worked line."""
+    from slactl.errors import SlactlError
+
+    level = next((lv for lv in agreement.service_levels if lv.id == level_id), None)
+    if level is None:
+        ids = ", ".join(lv.id for lv in agreement.service_levels) or "none"
+        raise SlactlError(f"no service level {level_id!r} in the agreement", hint=f"service levels: {ids}")
+    schedule = next(
+        (s for s in (agreement.credits.schedules if agreement.credits else []) if s.service_level == level_id), None
+    )
+    if schedule is None:
+        raise SlactlError(f"the agreement has no credit schedule for {level_id}")
+    currency = agreement.pricing.currency if agreement.pricing else None
+    fee = fee if fee is not None else service_fees(agreement).get(level.service)
+    noun = "" if level.metric == "availability" else " of tickets on time"
+    line = credit_for(level_id, level.service, measured, schedule, fee=fee, currency=currency, noun=noun)
+    if line is None:
+        top = max(b.to.value for b in schedule.bands)
+        return (
+            None,
+            f"{level_id} at {pct(measured)}{noun} is in no credit band (bands end at {say_number(top)}%): no credit.",
+        )
+    cap = agreement.credits.monthly_cap.value if agreement.credits and agreement.credits.monthly_cap else None
+    sentence = line.sentence
+    if cap is not None and line.amount is not None and line.base is not None and currency is not None:
+        limit = (line.base * cap / _HUNDRED).quantize(_CENT, rounding=ROUND_HALF_UP)
+        if line.amount > limit:
+            line.owed = limit
+            sentence += f", capped at the monthly cap of {say_number(cap)}%: {say_money(limit, currency)}"
+    return line, sentence + "."

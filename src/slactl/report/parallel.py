@@ -1,0 +1,140 @@
+"""Read a big tickets file with several processes: one byte range each, results merged.
+
+The file is cut at line starts into ``jobs`` ranges; each forked worker scans its range
+with a copy of the engine and sends back only its accumulators (counts and the few
+worst misses), so the parent's memory does not grow with the file. Line numbers stay
+those of the whole file. A CSV whose quoted fields may span lines is read by one
+process (a cut could fall inside such a field).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from slactl.report import inputs as io_
+from slactl.report.measure import CountAcc, Engine, InputSummary, TimeAcc
+
+_BLOCK = 1 << 20
+
+
+def _cuts(path: Path, jobs: int, data_start: int) -> list[tuple[int, int, int]]:
+    """(start, stop, first line number) of each range; ranges begin at line starts."""
+    size = path.stat().st_size
+    bounds = [data_start]
+    with path.open("rb") as fh:
+        for k in range(1, jobs):
+            fh.seek(data_start + (size - data_start) * k // jobs)
+            fh.readline()
+            pos = fh.tell()
+            if bounds[-1] < pos < size:
+                bounds.append(pos)
+    bounds.append(size)
+    out: list[tuple[int, int, int]] = []
+    with path.open("rb") as fh:
+        line = _lines_before(fh, data_start) + 1
+        for start, stop in pairwise(bounds):
+            out.append((start, stop, line))
+            line += _count_lines(fh, start, stop)
+    return out
+
+
+def _lines_before(fh: Any, pos: int) -> int:
+    return _count_lines(fh, 0, pos)
+
+
+def _count_lines(fh: Any, start: int, stop: int) -> int:
+    fh.seek(start)
+    left, n = stop - start, 0
+    while left > 0:
+        block = fh.read(min(_BLOCK, left))
+        if not block:
+            break
+        n += block.count(b"\n")
+        left -= len(block)
+    return n
+
+
+def _splittable(path: Path, fmt: str) -> bool:
+    """JSON Lines always; CSV when no line has an odd number of quotes (no field spans lines)."""
+    if fmt != "csv":
+        return True
+    with path.open("rb") as fh:
+        has_quote = any(b'"' in block for block in iter(lambda: fh.read(_BLOCK), b""))
+    if not has_quote:
+        return True
+    with path.open("rb") as fh:
+        return not any(line.count(b'"') & 1 for line in fh)
+
+
+_ENGINE: Engine | None = None
+
+
+def _work(args: tuple[str, str, list[str], dict[str, int], int, int, int]) -> tuple[Any, ...]:
+    file, fmt, header, columns, start, stop, first_line = args
+    engine = _ENGINE
+    assert engine is not None
+    # Fresh accumulators: the forked copy must report only its own range.
+    for track in engine.tracks:
+        for plan in track.plans:
+            if plan is not None and plan.acc is not None:
+                plan.acc = TimeAcc(engine.top) if isinstance(plan.acc, TimeAcc) else CountAcc(engine.top)
+    engine.problems = io_.Problems()
+    engine.want_tickets = dict.fromkeys(engine.want_tickets)
+    summary = InputSummary("tickets", file, fmt)
+    with io_.Table(Path(file), fmt, header=header, start=start, stop=stop, first_line=first_line) as table:
+        engine.scan_tickets(table, columns, summary)
+    accs = [[None if p is None else p.acc for p in track.plans] for track in engine.tracks]
+    found = {k: v for k, v in engine.want_tickets.items() if v is not None}
+    return accs, engine.problems, summary.rows, summary.used, found
+
+
+def read_tickets_parallel(engine: Engine, path: Path, mapping: dict[str, str], jobs: int) -> None:
+    """Like ``engine.read("tickets", ...)``, with ``jobs`` forked processes when the file allows."""
+    global _ENGINE
+    if "fork" not in multiprocessing.get_all_start_methods():
+        engine.read("tickets", path, mapping)
+        return
+    with io_.Table(path) as table:
+        header, fmt, name = table.header, table.fmt, table.name
+        columns = io_.resolve_columns(header, "tickets", mapping, name)
+        data_start = _header_end(path) if fmt == "csv" else 0
+    if not _splittable(path, fmt):
+        engine.read("tickets", path, mapping)
+        return
+    cuts = _cuts(path, jobs, data_start)
+    engine.have["tickets"] = True
+    engine._ticket_file = name
+    summary = InputSummary("tickets", name, fmt, columns={f: header[i] for f, i in columns.items()})
+    before = engine.problems.count
+    _ENGINE = engine
+    try:
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(len(cuts)) as pool:
+            parts = pool.map(_work, [(name, fmt, header, columns, a, b, line) for a, b, line in cuts], chunksize=1)
+    finally:
+        _ENGINE = None
+    for accs, problems, rows, used, found in parts:
+        for track, part in zip(engine.tracks, accs, strict=True):
+            for plan, acc in zip(track.plans, part, strict=True):
+                if plan is not None and plan.acc is not None and acc is not None:
+                    plan.acc.merge(acc)
+        engine.problems.merge(problems)
+        summary.rows += rows
+        summary.used += used
+        for key, value in found.items():
+            engine.want_tickets[key] = value
+    summary.bad = engine.problems.count - before
+    engine.summaries.append(summary)
+
+
+def _header_end(path: Path) -> int:
+    """Byte offset just after the CSV header line."""
+    with path.open("rb") as fh:
+        fh.readline()
+        return fh.tell()
+
+
+__all__ = ["read_tickets_parallel"]
