@@ -74,7 +74,8 @@ class Duration:
         """One spelling per length: '60 minutes', '1h' and 'PT1H' all give '1 hour'."""
         if self.unit == "business_days":
             return str(self)
-        return str(_from_seconds(self.value * _SECONDS[self.unit]))
+        clock = self.unit in ("minutes", "hours")
+        return str(_from_seconds(self.value * _SECONDS[self.unit], clock=clock))
 
     @property
     def seconds(self) -> int:
@@ -109,7 +110,8 @@ def parse_duration(value: Any) -> Duration:
             + Decimal(parts["m"] or 0) * 60
             + Decimal(parts["s"] or 0)
         )
-        return _from_seconds(seconds)
+        # P2D / P1W are calendar days; any time part makes it clock time (hours on the calendar).
+        return _from_seconds(seconds, clock=bool(parts["h"] or parts["m"] or parts["s"]))
     lowered = text.lower()
     pos, total, units = 0, Decimal(0), set()
     while pos < len(lowered):
@@ -144,11 +146,17 @@ def parse_duration(value: Any) -> Duration:
     if len(units) == 1:
         only = next(iter(units))
         return Duration(total / _SECONDS[only], only)
-    return _from_seconds(total)
+    # Mixed units ("1h 30m", "1 day 2 hours") are clock time: the sum, in hours or minutes.
+    return _from_seconds(total, clock=bool(units & {"minutes", "hours"}))
 
 
-def _from_seconds(seconds: Decimal) -> Duration:
-    for unit in ("weeks", "days", "hours"):
+def _from_seconds(seconds: Decimal, *, clock: bool) -> Duration:
+    """Largest whole unit of the same family: clock time (hours, minutes) or calendar time (weeks, days).
+
+    The families never mix: 24 hours of business time is not one calendar day.
+    """
+    units: tuple[DurationUnit, ...] = ("hours",) if clock else ("weeks", "days", "hours")
+    for unit in units:
         size = _SECONDS[unit]
         if seconds >= size and seconds % size == 0:
             return Duration(seconds / size, unit)
