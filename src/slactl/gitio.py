@@ -41,6 +41,7 @@ from typing import IO, Literal
 from slactl.errors import SlactlError
 
 __all__ = [
+    "ChangedFile",
     "CommitWithTrailers",
     "FileState",
     "GitError",
@@ -48,6 +49,7 @@ __all__ = [
     "Signature",
     "blob_at",
     "blob_at_head",
+    "changed_files",
     "commit_date",
     "commit_empty",
     "config_get",
@@ -55,6 +57,7 @@ __all__ = [
     "file_revisions",
     "file_state",
     "find_repo",
+    "git_dir",
     "hash_worktree_file",
     "head_commit",
     "is_ancestor",
@@ -249,6 +252,8 @@ class Revision:
     change: str  # A added, M modified, D deleted, R renamed, C copied, T type changed
     blob_id: str | None  # the file's blob in this commit; None when it was deleted here
     mode: str  # the file's mode in this commit ("100644", "120000"...), "000000" if deleted
+    # the file's blob in the first parent (its old path on a rename); None when added here
+    previous_blob_id: str | None = None
 
     @property
     def subject(self) -> str:
@@ -465,6 +470,18 @@ def rel_path(repo: StrPath, path: StrPath) -> str:
     return rel.as_posix() if rel.parts else "."
 
 
+def git_dir(repo: StrPath) -> Path:
+    """The repository's common git folder (shared by all work trees), absolute.
+
+    The place for slactl's own caches: it is never part of the work tree.
+    """
+    proc = _run(repo, ["rev-parse", "--path-format=absolute", "--git-common-dir"], what="locating the git folder")
+    found = _fsdecode(proc.stdout).rstrip("\n")
+    if not found:
+        raise GitError("git did not name the repository's git folder", repo=repo)
+    return Path(found)
+
+
 # --------------------------------------------------------------------- revisions
 
 
@@ -587,6 +604,7 @@ class _Raw:
     old_mode: str
     new_mode: str
     new_blob: str
+    old_blob: str = ""
 
 
 def _parse_log_raw(data: bytes) -> Iterator[tuple[list[bytes], list[_Raw]]]:
@@ -613,7 +631,7 @@ def _parse_log_raw(data: bytes) -> Iterator[tuple[list[bytes], list[_Raw]]]:
             old = _fsdecode(tokens[i + 1])
             new = _fsdecode(tokens[i + 2]) if two else old
             i += 3 if two else 2
-            raws.append(_Raw(status, old, new, _decode(head[0]), _decode(head[1]), _decode(head[3])))
+            raws.append(_Raw(status, old, new, _decode(head[0]), _decode(head[1]), _decode(head[3]), _decode(head[2])))
         yield fields, raws
 
 
@@ -678,11 +696,55 @@ def file_revisions(repo: StrPath, relpath: str, rev: str = "HEAD") -> list[Revis
                 old_path=raw.old_path if raw.status in ("R", "C") else None,
                 change=raw.status,
                 blob_id=None if deleted or _NULL_OID_RE.fullmatch(raw.new_blob) else raw.new_blob,
+                previous_blob_id=None if not raw.old_blob or _NULL_OID_RE.fullmatch(raw.old_blob) else raw.old_blob,
                 mode=raw.new_mode,
             )
         )
         current = raw.old_path
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class ChangedFile:
+    """One file that differs between two trees (see :func:`changed_files`)."""
+
+    status: str  # A added, D deleted, M modified, R renamed, T type changed
+    path: str  # the path on the new side (the old path for a deletion)
+    old_path: str | None  # the path on the old side of a rename, else None
+
+
+def changed_files(repo: StrPath, base: str, rev: str | None = None) -> list[ChangedFile]:
+    """Files that differ from commit ``base`` to commit ``rev``, renames detected.
+
+    ``rev`` None means the working tree: tracked files as they are on disk (staged or
+    not) plus untracked files that are not ignored (as added). Sorted by path.
+    """
+    old = resolve(repo, base)
+    args = ["diff", "--name-status", "-z", "-M", "--no-ext-diff", "--no-textconv", "--end-of-options", old]
+    if rev is not None:
+        args.append(resolve(repo, rev))
+    proc = _run(repo, [*args, "--"], what=f"listing the files changed since {base}")
+    tokens = proc.stdout.split(b"\0")
+    out: list[ChangedFile] = []
+    i = 0
+    while i < len(tokens):
+        status = _decode(tokens[i])[:1]
+        i += 1
+        if not status:
+            continue
+        if status in ("R", "C"):
+            old_path, new_path = _fsdecode(tokens[i]), _fsdecode(tokens[i + 1])
+            i += 2
+            out.append(ChangedFile("R" if status == "R" else "A", new_path, old_path if status == "R" else None))
+        else:
+            out.append(ChangedFile(status, _fsdecode(tokens[i]), None))
+            i += 1
+    if rev is None:
+        others = _run(
+            repo, ["ls-files", "-z", "--others", "--exclude-standard", "--full-name"], what="listing untracked files"
+        )
+        out += [ChangedFile("A", _fsdecode(p), None) for p in others.stdout.split(b"\0") if p]
+    return sorted(out, key=lambda c: c.path)
 
 
 # -------------------------------------------------------------------- blobs

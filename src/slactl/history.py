@@ -1,0 +1,613 @@
+"""Revisions of agreements in Git: the history of one file and the diff between two revisions.
+
+Every revision is parsed exactly once per repository: parsed revisions are kept in a
+content-addressed cache under ``<git-common-dir>/slactl/cache/<version key>/``, one entry per
+blob id (a blob never changes, so an entry never goes stale). An entry holds the canonical
+model dump and the content digest of a valid document, or the findings of an invalid one.
+The version key changes with slactl's version and with the source of the loader, the models
+and the digest, so an upgrade never reads an old entry; entries are written atomically, and
+one that does not read back whole (truncated, edited, garbage) is ignored and rebuilt.
+
+What is not cached is parsed on all cores: a fork pool, fed in chunks from one
+``git cat-file`` stream, while this process diffs the results in order as they arrive.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from slactl import gitio
+from slactl.errors import SlactlError
+from slactl.findings import Finding, Severity
+from slactl.semdiff import Change, diff_dumps
+
+__all__ = [
+    "ApprovalMark",
+    "DiffReport",
+    "FileDiff",
+    "History",
+    "HistoryEntry",
+    "Parsed",
+    "cache_dir",
+    "diff_revisions",
+    "file_history",
+    "parse_bytes",
+]
+
+CACHE_FORMAT = 1
+PARALLEL_FROM = 24  # fewer items than this are done in-process: a pool costs more than it saves
+YAML_SUFFIXES = (".yaml", ".yml")
+_SNIFF = re.compile(rb"^apiVersion:[ \t]*[\"']?slactl/", re.MULTILINE)
+# The source files whose code decides what a parsed revision is, and what a diff says:
+# any change to them (an upgrade, a local edit) starts a new cache folder.
+_PARSE_SOURCES = ("loading.py", "parse.py", "digest.py", "model/__init__.py", "model/agreement.py",
+                  "model/catalog.py", "model/types.py")  # fmt: skip
+_DIFF_SOURCES = (*_PARSE_SOURCES, "semdiff.py", "wording.py")
+
+
+# --------------------------------------------------------------------------- parsed revisions
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """One parsed revision of a file: valid (kind, digest, dump) or not (findings)."""
+
+    kind: str | None  # None when invalid
+    digest: str | None  # the content digest (slactl.digest) of a valid document
+    document_id: str | None  # metadata.id of a valid document
+    dump: dict[str, Any] | None = field(repr=False)  # the canonical dump, when asked for
+    findings: tuple[Finding, ...]
+
+    @property
+    def valid(self) -> bool:
+        return self.kind is not None
+
+
+def _entry(blob: str, raw: bytes) -> bytes:
+    """Parse one revision into a cache entry: a JSON header line, then the body."""
+    from slactl.digest import PREFIX, canonical_json
+    from slactl.loading import LoadError, decode, load_text
+    from slactl.parse import parse_document
+
+    header: dict[str, Any] = {"format": _key(_PARSE_SOURCES), "blob": blob, "kind": None, "digest": None, "id": None}
+    try:
+        loaded = load_text(decode(raw))
+    except LoadError as exc:
+        findings = [[exc.line, exc.column, "", exc.code, exc.message + (f" ({exc.hint})" if exc.hint else "")]]
+        body = json.dumps(findings, ensure_ascii=False).encode("utf-8")
+    else:
+        parsed = parse_document(loaded, "")
+        if parsed.document is None:
+            rows = [[f.line, f.column, f.path, f.code, f.message] for f in parsed.findings]
+            body = json.dumps(rows, ensure_ascii=False).encode("utf-8")
+        else:
+            # canonical_json is exactly what content_digest hashes: one dump serves both.
+            body = canonical_json(parsed.document)
+            header["kind"] = type(parsed.document).__name__
+            header["digest"] = PREFIX + hashlib.sha256(body).hexdigest()
+            header["id"] = parsed.document.metadata.id
+    header["check"] = hashlib.blake2b(body, digest_size=16).hexdigest()
+    return json.dumps(header, separators=(",", ":")).encode("ascii") + b"\n" + body
+
+
+def _read_entry(data: bytes, blob: str, file: str, *, with_dump: bool) -> Parsed | None:
+    """A cache entry back to a ``Parsed``; None when it is not whole and current."""
+    head, sep, body = data.partition(b"\n")
+    if not sep:
+        return None
+    try:
+        header = json.loads(head)
+        if (
+            not isinstance(header, dict)
+            or header.get("format") != _key(_PARSE_SOURCES)
+            or header.get("blob") != blob
+            or header.get("check") != hashlib.blake2b(body, digest_size=16).hexdigest()
+        ):
+            return None
+        if header.get("kind") is not None:
+            dump = json.loads(body) if with_dump else None
+            return Parsed(header["kind"], header.get("digest"), header.get("id"), dump, ())
+        rows = json.loads(body)
+        findings = tuple(Finding(file, r[0], r[1], r[2], Severity.ERROR, r[3], r[4]) for r in rows)
+    except (ValueError, UnicodeDecodeError, TypeError, IndexError, KeyError):
+        return None
+    return Parsed(None, None, None, None, findings)
+
+
+def parse_bytes(raw: bytes, file: str) -> Parsed:
+    """Parse one file's content (no cache): what a revision is, never raising on bad input."""
+    parsed = _read_entry(_entry("-", raw), "-", file, with_dump=True)
+    assert parsed is not None  # an entry always reads back
+    return parsed
+
+
+_KEYS: dict[tuple[str, ...], str] = {}
+
+
+def _key(sources: tuple[str, ...]) -> str:
+    """slactl's version and a hash of the code that makes an entry: part of the cache folder's name."""
+    if sources not in _KEYS:
+        from slactl import __version__
+
+        here = Path(__file__).parent
+        digest = hashlib.sha256()
+        for name in sources:
+            try:
+                digest.update((here / name).read_bytes())
+            except OSError:
+                digest.update(name.encode())
+        _KEYS[sources] = f"{__version__}-{CACHE_FORMAT}-{digest.hexdigest()[:12]}"
+    return _KEYS[sources]
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+def cache_dir(repo: Path) -> Path:
+    """Where parsed revisions and diffs of ``repo`` are kept (in the git folder, never the work tree)."""
+    return gitio.git_dir(repo) / "slactl" / "cache"
+
+
+@dataclass(frozen=True)
+class _Cache:
+    """Entry paths: ``parsed-<key>/<blob[:2]>/<blob[2:]>``, ``diffs-<key>/<b[:2]>/<b[2:]>-<a>``."""
+
+    root: Path
+
+    def parsed(self, blob: str) -> Path:
+        return self.root / f"parsed-{_key(_PARSE_SOURCES)}" / blob[:2] / blob[2:]
+
+    def diff(self, a: str, b: str) -> Path:
+        return self.root / f"diffs-{_key(_DIFF_SOURCES)}" / b[:2] / f"{b[2:]}-{a}"
+
+
+_MADE: set[Path] = set()  # folders this process made or saw: one mkdir each, not one per entry
+
+
+def _write(target: Path, data: bytes) -> None:
+    """Write atomically (a private temporary name, then rename); failing only costs speed."""
+    temp = target.with_name(f".{target.name[:16]}.{os.getpid()}.tmp")
+    for _ in range(2):  # a second time when the folder was removed since we made it
+        try:
+            if target.parent not in _MADE:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _MADE.add(target.parent)
+            temp.write_bytes(data)
+            temp.replace(target)
+            return
+        except OSError:
+            _MADE.discard(target.parent)
+            with contextlib.suppress(OSError):
+                temp.unlink()
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _load(cache: _Cache, blob: str, file: str, *, with_dump: bool) -> Parsed | None:
+    data = _read(cache.parsed(blob))
+    return None if data is None else _read_entry(data, blob, file, with_dump=with_dump)
+
+
+def _parse_chunk(args: tuple[str, str, list[tuple[str, str]]]) -> list[Parsed]:
+    """Parse blobs (read in one stream), write their entries; return them without dumps."""
+    repo, root, items = args
+    cache = _Cache(Path(root))
+    files = dict(items)
+    out = []
+    for blob, raw in gitio.read_blobs(repo, [b for b, _ in items]):
+        data = _entry(blob, raw)
+        _write(cache.parsed(blob), data)
+        parsed = _read_entry(data, blob, files[blob], with_dump=False)
+        assert parsed is not None
+        out.append(parsed)
+    return out
+
+
+def _dump(repo: str, cache: _Cache, blob: str) -> dict[str, Any]:
+    """The dump of a valid blob, from the cache; an entry found damaged now is rebuilt."""
+    parsed = _load(cache, blob, "", with_dump=True)
+    if parsed is None:
+        data = _entry(blob, next(iter(gitio.read_blobs(repo, [blob])))[1])
+        _write(cache.parsed(blob), data)
+        parsed = _read_entry(data, blob, "", with_dump=True)
+    assert parsed is not None and parsed.dump is not None
+    return parsed.dump
+
+
+def _diff_chunk(args: tuple[str, str, list[tuple[str, str]]]) -> list[list[Change]]:
+    """Diff consecutive pairs of blobs (each dump read once), write each diff's entry."""
+    repo, root, pairs = args
+    cache = _Cache(Path(root))
+    memo: dict[str, dict[str, Any]] = {}
+    out = []
+    for a, b in pairs:
+        old = memo.get(a) or _dump(repo, cache, a)
+        new = memo.get(b) or _dump(repo, cache, b)
+        memo = {a: old, b: new}
+        changes = diff_dumps(old, new)
+        entry = {"format": _key(_DIFF_SOURCES), "a": a, "b": b, "changes": [c.as_dict() for c in changes]}
+        _write(cache.diff(a, b), json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+        out.append(changes)
+    return out
+
+
+def _load_diff(cache: _Cache, a: str, b: str) -> list[Change] | None:
+    data = _read(cache.diff(a, b))
+    if data is None:
+        return None
+    try:
+        entry = json.loads(data)
+        if entry.get("format") != _key(_DIFF_SOURCES) or entry.get("a") != a or entry.get("b") != b:
+            return None
+        return [Change.from_dict(c) for c in entry["changes"]]
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+class _Workers:
+    """Runs chunks of work in a fork pool when there is enough of it, else here; one pool per run."""
+
+    def __init__(self, jobs: int | None) -> None:
+        self.workers = jobs if jobs is not None else (os.cpu_count() or 1)
+        self._pool: Any = None
+
+    def map(self, fn: Any, tasks: list[Any], items: int) -> Iterator[Any]:
+        if self.workers <= 1 or items < PARALLEL_FROM:
+            return (fn(task) for task in tasks)
+        if self._pool is None:
+            import multiprocessing
+
+            # Import the heavy modules before forking so every worker inherits them ready-built.
+            import slactl.loading
+            import slactl.parse
+            import slactl.semdiff  # noqa: F401
+
+            _key(_PARSE_SOURCES), _key(_DIFF_SOURCES)
+            gc.freeze()  # keep the parent's objects out of the children's collections (copy-on-write)
+            self._pool = multiprocessing.get_context("fork").Pool(self.workers)
+        return iter(self._pool.imap(fn, tasks))
+
+    def chunk_size(self, items: int) -> int:
+        return max(4, min(64, items // (self.workers * 8) or 1))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            gc.unfreeze()
+
+
+def _chunks(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _summaries(repo: Path, blobs: dict[str, str], cache: _Cache, workers: _Workers) -> dict[str, Parsed]:
+    """Every blob's ``Parsed`` (without dump): from the cache, else parsed and cached."""
+    out: dict[str, Parsed] = {}
+    misses: list[tuple[str, str]] = []
+    for blob, file in blobs.items():
+        hit = _load(cache, blob, file, with_dump=False)
+        if hit is None:
+            misses.append((blob, file))
+        else:
+            out[blob] = hit
+    tasks = [(str(repo), str(cache.root), chunk) for chunk in _chunks(misses, workers.chunk_size(len(misses)))]
+    for chunk, results in zip(tasks, workers.map(_parse_chunk, tasks, len(misses)), strict=True):
+        out.update(zip((blob for blob, _ in chunk[2]), results, strict=True))
+    return out
+
+
+def _diffs(
+    repo: Path, pairs: list[tuple[str, str]], cache: _Cache, workers: _Workers
+) -> dict[tuple[str, str], list[Change]]:
+    """The changes of each (old blob, new blob) pair: from the cache, else diffed and cached."""
+    out: dict[tuple[str, str], list[Change]] = {}
+    misses: list[tuple[str, str]] = []
+    for a, b in pairs:
+        hit = _load_diff(cache, a, b)
+        if hit is None:
+            misses.append((a, b))
+        else:
+            out[(a, b)] = hit
+    tasks = [(str(repo), str(cache.root), chunk) for chunk in _chunks(misses, workers.chunk_size(len(misses)))]
+    for chunk, results in zip(tasks, workers.map(_diff_chunk, tasks, len(misses)), strict=True):
+        out.update(zip(chunk[2], results, strict=True))
+    return out
+
+
+# --------------------------------------------------------------------------- history
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalMark:
+    """An approval commit shown in a file's history (display only: no roster judgement)."""
+
+    commit: str
+    stage: str
+    agreement: str
+    digest: str
+    author: str
+    date: datetime
+    signature: str  # git's %G? letter: G good, U unknown key, N unsigned, B bad, E cannot check...
+    signer: str
+    revision: str | None  # the commit of the revision whose content was approved
+    matches: bool  # the approval's digest is that revision's content digest
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One revision that changed the file, with what changed since the previous valid one."""
+
+    revision: gitio.Revision
+    parsed: Parsed | None  # None when the file was deleted in this commit
+    changes: list[Change]
+    compared_with: str | None  # commit of the revision the changes are against
+    approvals: list[ApprovalMark] = field(default_factory=list)  # approvals made on this content
+
+    @property
+    def status(self) -> Literal["deleted", "invalid", "valid"]:
+        if self.parsed is None:
+            return "deleted"
+        return "valid" if self.parsed.valid else "invalid"
+
+
+@dataclass(frozen=True)
+class History:
+    """Every revision of one file (following renames), newest first."""
+
+    path: str
+    entries: list[HistoryEntry]
+    cache: Path | None
+
+
+def file_history(
+    repo: Path,
+    relpath: str,
+    *,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    allowed_signers: Path | None = None,
+) -> History:
+    """The history of ``relpath`` (relative to the work tree top ``repo``) from HEAD.
+
+    Without ``use_cache`` the work is done in a temporary folder that is removed afterwards.
+    """
+    revisions = gitio.file_revisions(repo, relpath)
+    if not revisions:
+        raise SlactlError(
+            "the file has no history: it was never committed",
+            path=relpath,
+            hint="commit it first, or check the path with `git log --follow -- PATH`",
+        )
+    oldest_first = list(reversed(revisions))
+    blobs: dict[str, str] = {}  # blob -> its path (for findings), oldest first
+    for rev in oldest_first:
+        if rev.previous_blob_id is not None:
+            blobs.setdefault(rev.previous_blob_id, rev.old_path or rev.path_at_revision)
+        if rev.blob_id is not None:
+            blobs.setdefault(rev.blob_id, rev.path_at_revision)
+    workers = _Workers(jobs)
+    with contextlib.ExitStack() as stack:
+        stack.callback(workers.close)
+        if use_cache:
+            root = cache_dir(repo)
+        else:
+            root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="slactl-history-")))
+        cache = _Cache(root)
+        parsed = _summaries(repo, blobs, cache, workers)
+        # Each valid revision is compared with the file in its first parent (what the commit
+        # changed, also on a branch); when that is invalid, with the previous valid revision.
+        against: dict[str, tuple[str, str]] = {}  # commit -> (commit compared with, its blob)
+        pairs: list[tuple[str, str]] = []
+        last: tuple[str, str] | None = None
+        introduced: dict[str, str] = {}  # blob -> the latest listed commit that produced it
+        for rev in oldest_first:
+            if rev.blob_id is None or not parsed[rev.blob_id].valid:
+                if rev.blob_id is not None:
+                    introduced[rev.blob_id] = rev.commit
+                continue
+            before = rev.previous_blob_id
+            if before is not None and parsed[before].valid and before in introduced:
+                against[rev.commit] = (introduced[before], before)
+            elif last is not None:
+                against[rev.commit] = last
+            if rev.commit in against and against[rev.commit][1] != rev.blob_id:
+                pairs.append((against[rev.commit][1], rev.blob_id))
+            introduced[rev.blob_id] = rev.commit
+            last = (rev.commit, rev.blob_id)
+        changes = _diffs(repo, list(dict.fromkeys(pairs)), cache, workers)
+    entries: list[HistoryEntry] = []
+    for rev in revisions:
+        if rev.blob_id is None:
+            entries.append(HistoryEntry(rev, None, [], None))
+            continue
+        previous = against.get(rev.commit)
+        found = changes.get((previous[1], rev.blob_id), []) if previous else []
+        entries.append(HistoryEntry(rev, parsed[rev.blob_id], found, previous[0] if previous else None))
+    ids = {e.parsed.document_id for e in entries if e.parsed is not None and e.parsed.document_id}
+    _place_approvals(repo, entries, ids, allowed_signers)
+    return History(relpath, entries, root if use_cache else None)
+
+
+def _place_approvals(repo: Path, entries: list[HistoryEntry], ids: set[str], allowed_signers: Path | None) -> None:
+    """Attach each approval of this agreement to the revision whose content it approved."""
+    if not ids:
+        return
+    commits = gitio.trailer_commits(repo, "HEAD", "Slactl-", allowed_signers, verify=True)
+    paths = list(dict.fromkeys(e.revision.path_at_revision for e in entries))
+    digests = {e.revision.commit: e.parsed.digest for e in entries if e.parsed is not None}
+    for commit in commits:
+        agreement = next((v for v in commit.values("Slactl-Agreement") if v in ids), None)
+        if agreement is None:
+            continue
+        blob = next((b for p in paths if (b := gitio.blob_at(repo, commit.commit, p)) is not None), None)
+        candidates = [e for e in entries if e.revision.committer_date <= commit.committer_date] or entries
+        target = next((e for e in candidates if e.revision.blob_id == blob), None) if blob else None
+        target = target or candidates[0]
+        digest = (commit.values("Slactl-Digest") or [""])[0]
+        sig = commit.signature
+        mark = ApprovalMark(
+            commit=commit.commit,
+            stage=(commit.values("Slactl-Approval") or ["?"])[0],
+            agreement=agreement,
+            digest=digest,
+            author=commit.author_name,
+            date=commit.committer_date,
+            signature=sig.status if sig else "N",
+            signer=sig.signer if sig else "",
+            revision=target.revision.commit,
+            matches=bool(digest) and digest == digests.get(target.revision.commit),
+        )
+        target.approvals.append(mark)
+    for entry in entries:
+        entry.approvals.sort(key=lambda m: m.date, reverse=True)
+
+
+# --------------------------------------------------------------------------- diff
+
+
+@dataclass(frozen=True)
+class FileDiff:
+    """What changed in one file between two revisions."""
+
+    path: str
+    old_path: str | None  # the path at the old revision when it differs (a rename)
+    status: Literal["added", "deleted", "modified", "renamed", "unchanged"]
+    old: Parsed | None  # None when the file is absent on that side
+    new: Parsed | None
+    changes: list[Change]
+    content_differs: bool  # the bytes differ (a comment-only edit differs but changes nothing)
+
+    @property
+    def invalid(self) -> bool:
+        return any(p is not None and not p.valid for p in (self.old, self.new))
+
+    @property
+    def has_changes(self) -> bool:
+        """A change of terms: fields changed, the file added or deleted, or an unreadable side that differs."""
+        return bool(self.changes) or self.status in ("added", "deleted") or (self.invalid and self.content_differs)
+
+
+@dataclass(frozen=True)
+class DiffReport:
+    """A semantic diff of one or more files between two revisions."""
+
+    base: str  # commit id
+    base_label: str  # how the base was chosen, e.g. "merge base with main"
+    target: str | None  # commit id, None for the working tree
+    target_label: str
+    files: list[FileDiff]
+
+    @property
+    def has_changes(self) -> bool:
+        return any(f.has_changes for f in self.files)
+
+
+def diff_revisions(repo: Path, rev_a: str | None, rev_b: str | None, paths: Sequence[str] = ()) -> DiffReport:
+    """Diff ``paths`` (relative to ``repo``; none: every slactl file that changed) from A to B.
+
+    A defaults to the merge base of HEAD with the default branch (what a pull request
+    changes), B to the working tree.
+    """
+    if rev_a is None:
+        base = gitio.merge_base_with_default(repo)
+        ref = gitio.default_branch(repo)
+        label = f"merge base with {ref.removeprefix('refs/heads/').removeprefix('refs/remotes/')}" if ref else ""
+        if base is None:
+            base = gitio.head_commit(repo)
+            label = "HEAD"
+        if base is None:
+            raise SlactlError("the repository has no commit yet: nothing to diff against", path=str(repo))
+    else:
+        base, label = gitio.resolve(repo, rev_a), rev_a
+    target = gitio.resolve(repo, rev_b) if rev_b is not None else None
+    changed = gitio.changed_files(repo, base, target)
+    selected = _select(repo, changed, paths, base, target)
+    files = [_file_diff(repo, base, target, item) for item in selected]
+    return DiffReport(base, label, target, rev_b or "working tree", [f for f in files if f is not None])
+
+
+def _select(
+    repo: Path, changed: list[gitio.ChangedFile], paths: Sequence[str], base: str, target: str | None
+) -> list[gitio.ChangedFile]:
+    if not paths:
+        return [c for c in changed if _is_yaml(c.path)]
+    out: list[gitio.ChangedFile] = []
+    for path in paths:
+        if path == "." or (repo / path).is_dir() or path.endswith("/"):
+            prefix = "" if path == "." else path.rstrip("/") + "/"
+            out += [c for c in changed if c.path.startswith(prefix) and _is_yaml(c.path) and c not in out]
+            continue
+        found = next((c for c in changed if path in (c.path, c.old_path)), None)
+        if found is None:
+            exists = gitio.blob_at(repo, base, path) is not None or (
+                (repo / path).is_file() if target is None else gitio.blob_at(repo, target, path) is not None
+            )
+            if not exists:
+                raise SlactlError("no such file at either revision", path=path)
+            found = gitio.ChangedFile("=", path, None)
+        if found not in out:
+            out.append(found)
+    return out
+
+
+def _is_yaml(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return name.endswith(YAML_SUFFIXES) and name != "slactl.yaml"
+
+
+def _content(repo: Path, rev: str | None, path: str) -> bytes | None:
+    if rev is None:
+        try:
+            return (repo / path).read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise SlactlError(f"cannot read file: {exc.strerror}", path=path) from None
+    return gitio.read_file_at(repo, rev, path)
+
+
+def _file_diff(repo: Path, base: str, target: str | None, item: gitio.ChangedFile) -> FileDiff | None:
+    old_path = item.old_path or item.path
+    old_raw = None if item.status == "A" else _content(repo, base, old_path)
+    new_raw = None if item.status == "D" else _content(repo, target, item.path)
+    if item.status not in ("=",) and not any(r is not None and _SNIFF.search(r) for r in (old_raw, new_raw)):
+        return None  # a YAML file that is not a slactl document
+    old = parse_bytes(old_raw, old_path) if old_raw is not None else None
+    new = parse_bytes(new_raw, item.path) if new_raw is not None else None
+    status: Literal["added", "deleted", "modified", "renamed", "unchanged"]
+    if old is None and new is None:
+        raise SlactlError("no such file at either revision", path=item.path)
+    if old is None:
+        status = "added"
+    elif new is None:
+        status = "deleted"
+    elif item.old_path:
+        status = "renamed"
+    else:
+        status = "modified" if old_raw != new_raw else "unchanged"
+    changes = diff_dumps(old.dump, new.dump) if old and new and old.dump is not None and new.dump is not None else []
+    return FileDiff(item.path, item.old_path, status, old, new, changes, old_raw != new_raw)
+
+
+def iter_changes(report: DiffReport) -> Iterable[tuple[FileDiff, Change]]:
+    """Every change of a report with its file."""
+    for item in report.files:
+        for change in item.changes:
+            yield item, change
