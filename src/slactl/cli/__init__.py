@@ -16,6 +16,7 @@ from slactl.cli import validate as _validate  # noqa: F401  isort: skip
 from slactl.cli import render as _render  # noqa: F401  isort: skip
 from slactl.cli import history as _history  # noqa: F401  isort: skip
 from slactl.cli import report as _report  # noqa: F401  isort: skip
+from slactl.cli import approvals as _approvals  # noqa: F401  isort: skip
 from slactl.cli import scaffold as _scaffold  # noqa: F401  isort: skip
 
 

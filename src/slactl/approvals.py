@@ -1,0 +1,840 @@
+"""Approvals: the roster, recording approvals as commits, and judging them.
+
+An approval is a commit of its own (no file changes) whose final trailer block reads::
+
+    Slactl-Agreement: <metadata.id>
+    Slactl-Approval: <stage id from approvals.stages>
+    Slactl-Digest: sha256:<hex>            (slactl.digest.content_digest of the committed file)
+
+Trust rules (docs/approvals.md explains them; tests/test_trust.py attacks each one):
+
+* the approver is who the *verified signature* says (SSH: the allowed-signers principal,
+  which slactl writes from the roster, cross-checked against the key fingerprint; GPG: the
+  key fingerprint), never the author, committer or any message text;
+* the roster is read from ``--base`` when given, so a change cannot vouch for itself;
+* an approval counts only in the ancestry of HEAD, only for its agreement id, only for the
+  digest it names (another digest makes it *stale*), only from a person holding one of the
+  stage's roles; an unsigned approval counts as *unverified*, and not at all with
+  ``require_signed``; a signature that does not check out is *rejected* with the reason;
+* stage order: stages are judged independently (commit dates can be set by anyone, so the
+  order approvals were made in proves nothing); the *furthest stage reached* is the last
+  stage of the unbroken run of held stages from the first.
+
+Core module: never prints or exits; failures a user can fix are ``SlactlError``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+
+from slactl import gitio
+from slactl.errors import SlactlError
+
+if TYPE_CHECKING:
+    from slactl.model.agreement import Agreement, ApprovalStage, Term
+    from slactl.model.config import RepoConfig
+
+__all__ = [
+    "TRAILER_AGREEMENT",
+    "TRAILER_APPROVAL",
+    "TRAILER_DIGEST",
+    "AgreementStatus",
+    "ApprovalRecord",
+    "ApprovalRow",
+    "Identity",
+    "Judged",
+    "Person",
+    "RecordedApproval",
+    "Roster",
+    "StageStatus",
+    "StatusReport",
+    "TermStatus",
+    "approval_message",
+    "approval_table",
+    "describe_change",
+    "identify",
+    "load_roster",
+    "record_approval",
+    "roster_from_config",
+    "ssh_fingerprint",
+    "status_paths",
+    "term_status",
+]
+
+TRAILER_AGREEMENT = "Slactl-Agreement"
+TRAILER_APPROVAL = "Slactl-Approval"
+TRAILER_DIGEST = "Slactl-Digest"
+TRAILER_PREFIX = "Slactl-"
+CONFIG_NAME = "slactl.yaml"
+EXPIRING_WITHIN = timedelta(days=90)
+
+StageState = Literal["approved", "stale", "rejected", "missing"]
+TermState = Literal["not-started", "active", "expiring", "expired"]
+
+_DIGEST_RE = re.compile(r"sha256:[0-9a-f]{64}")
+_GPG_FPR_RE = re.compile(r"[0-9A-F]{40}|[0-9A-F]{64}")
+_SSH_STATUS_REASONS = {
+    "B": "bad signature: the commit does not match its signature",
+    "X": "the signature has expired",
+    "Y": "the signature was made by an expired key",
+    "R": "the signature was made by a revoked key",
+    "E": "the signature cannot be checked (is the signer's public key in the keyring?)",
+}
+
+
+# --------------------------------------------------------------------------- roster
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """One roster entry; ``ssh_fingerprints`` are ``SHA256:...`` of ``ssh_keys``, in order."""
+
+    name: str
+    email: str
+    roles: tuple[str, ...]
+    ssh_keys: tuple[str, ...]
+    ssh_fingerprints: tuple[str, ...]
+    gpg_fingerprints: tuple[str, ...]  # upper-case hex, no spaces
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Who may approve, and where the list was read from (``slactl.yaml at origin/main``)."""
+
+    people: tuple[Person, ...]
+    source: str
+
+    def by_email(self, email: str) -> Person | None:
+        wanted = email.lower()
+        return next((p for p in self.people if p.email.lower() == wanted), None)
+
+    def by_ssh_fingerprint(self, fingerprint: str) -> Person | None:
+        return next((p for p in self.people if fingerprint in p.ssh_fingerprints), None)
+
+    def by_gpg_fingerprint(self, fingerprint: str) -> Person | None:
+        wanted = _norm_gpg(fingerprint)
+        if not wanted:
+            return None
+        return next((p for p in self.people if wanted in p.gpg_fingerprints), None)
+
+    def allowed_signers(self) -> list[tuple[str, str]]:
+        """``(principal, key line)`` for git's allowed-signers file; the principal is the e-mail."""
+        return [(p.email, key) for p in self.people for key in p.ssh_keys]
+
+
+def _norm_gpg(fingerprint: str) -> str:
+    return re.sub(r"\s+", "", fingerprint).upper()
+
+
+def ssh_fingerprint(key_line: str) -> str:
+    """``SHA256:<base64>`` of an SSH public key line, as ``ssh-keygen -l`` and git's ``%GF`` show it."""
+    parts = key_line.split()
+    if len(parts) < 2:
+        raise ValueError(f"not an SSH public key line: {key_line[:60]!r}")
+    try:
+        blob = base64.b64decode(parts[1], validate=True)
+    except binascii.Error:
+        raise ValueError(f"bad base64 in SSH public key: {key_line[:60]!r}") from None
+    digest = base64.b64encode(hashlib.sha256(blob).digest()).decode("ascii").rstrip("=")
+    return f"SHA256:{digest}"
+
+
+def roster_from_config(people: Iterable[Any], source: str) -> Roster:
+    """A checked roster from ``Person`` models: duplicate e-mails or keys are refused (ambiguous identity)."""
+    out: list[Person] = []
+    emails: dict[str, str] = {}
+    keys: dict[str, str] = {}
+    for model in people:
+        email = model.email.lower()
+        if email in emails:
+            raise SlactlError(
+                f"the roster lists {model.email} twice ({emails[email]} and {model.name})",
+                path=source,
+                hint="one roster entry per person: the e-mail is the identity a signature maps to",
+            )
+        emails[email] = model.name
+        fingerprints = []
+        for key in model.ssh_keys:
+            # gitio.write_allowed_signers checks principal and key strictly later; this names the person
+            try:
+                fingerprints.append(ssh_fingerprint(key))
+            except ValueError as exc:
+                raise SlactlError(f"roster entry {model.name}: {exc}", path=source) from None
+        gpg = []
+        for fpr in model.gpg_fingerprints:
+            norm = _norm_gpg(fpr)
+            if not _GPG_FPR_RE.fullmatch(norm):
+                raise SlactlError(
+                    f"roster entry {model.name}: {fpr!r} is not a full GPG fingerprint (40 hex digits)",
+                    path=source,
+                    hint="`gpg --fingerprint <email>` shows it; short key ids can collide",
+                )
+            gpg.append(norm)
+        for fpr in (*fingerprints, *gpg):
+            if fpr in keys and keys[fpr] != model.name:
+                raise SlactlError(
+                    f"the roster gives the same key {fpr} to {keys[fpr]} and {model.name}",
+                    path=source,
+                    hint="a key proves one person's identity; give each person their own key",
+                )
+            keys[fpr] = model.name
+        out.append(
+            Person(
+                name=model.name,
+                email=model.email,
+                roles=tuple(model.roles),
+                ssh_keys=tuple(model.ssh_keys),
+                ssh_fingerprints=tuple(fingerprints),
+                gpg_fingerprints=tuple(gpg),
+            )
+        )
+    return Roster(tuple(out), source)
+
+
+def _parse_yaml_model(raw: bytes, where: str, model: type[Any]) -> Any:
+    from pydantic import ValidationError
+
+    from slactl.loading import LoadError, load_bytes
+    from slactl.parse import schema_findings
+
+    try:
+        loaded = load_bytes(raw)
+    except LoadError as exc:
+        raise SlactlError(f"line {exc.line}, column {exc.column}: {exc.message}", path=where, hint=exc.hint) from None
+    try:
+        return model.model_validate(loaded.data if loaded.data is not None else {})
+    except ValidationError as exc:
+        first = schema_findings(exc, loaded, where, model)
+        lines = "; ".join(f"line {f.line}: {f.path}: {f.message}" for f in first[:5])
+        raise SlactlError(f"invalid {model.__name__}: {lines}", path=where) from None
+
+
+def _inside(relpath: str) -> str | None:
+    """A repository-relative posix path without ``..`` escapes, or None."""
+    parts: list[str] = []
+    for part in PurePosixPath(relpath).parts:
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        else:
+            parts.append(part)
+    return "/".join(parts) if parts else None
+
+
+def load_roster(repo: Path, config_relpath: str, base: str | None = None) -> Roster:
+    """The roster from ``slactl.yaml`` (its ``people``, or the file its ``roster:`` names).
+
+    With ``base`` both files are read from that revision, not from the working tree: a
+    change under review cannot add its own keys. A missing ``slactl.yaml`` gives an
+    empty roster (nobody is trusted).
+    """
+    from slactl.model.config import RepoConfig, RosterFile
+
+    def read(relpath: str) -> bytes | None:
+        if base is not None:
+            return gitio.read_file_at(repo, base, relpath)
+        target = repo / relpath
+        try:
+            return target.read_bytes() if target.is_file() else None
+        except OSError as exc:
+            raise SlactlError(f"cannot read file: {exc.strerror}", path=str(target)) from None
+
+    where = f"{config_relpath} at {base}" if base is not None else config_relpath
+    raw = read(config_relpath)
+    if raw is None:
+        return Roster((), f"{where} (not found: nobody may approve)")
+    config: RepoConfig = _parse_yaml_model(raw, where, RepoConfig)
+    if config.roster is None:
+        return roster_from_config(config.people, where)
+    if config.people:
+        raise SlactlError(
+            "slactl.yaml gives both `people` and `roster`",
+            path=where,
+            hint="keep the people in one place: either list them under `people` or name a roster file",
+        )
+    folder = PurePosixPath(config_relpath).parent
+    roster_rel = _inside(str(folder / config.roster))
+    if roster_rel is None:
+        raise SlactlError(f"the roster file {config.roster!r} is outside the repository", path=where)
+    roster_where = f"{roster_rel} at {base}" if base is not None else roster_rel
+    roster_raw = read(roster_rel)
+    if roster_raw is None:
+        raise SlactlError(
+            f"the roster file {config.roster!r} named in slactl.yaml does not exist", path=roster_where
+        )
+    roster_file: RosterFile = _parse_yaml_model(roster_raw, roster_where, RosterFile)
+    return roster_from_config(roster_file.people, roster_where)
+
+
+# --------------------------------------------------------------------------- identity
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who a signature proves, or why it proves nobody.
+
+    ``verified`` with a ``person``: a good signature by a roster key. ``unsigned``: no
+    signature at all (may count as unverified). Otherwise ``reason`` says what is wrong.
+    """
+
+    person: Person | None
+    verified: bool
+    unsigned: bool
+    reason: str | None
+    key: str  # the key fingerprint git reported, "" when none
+
+
+def _is_ssh(fingerprint: str) -> bool:
+    return fingerprint.startswith("SHA256:")
+
+
+def identify(signature: gitio.Signature, roster: Roster) -> Identity:
+    """Map git's signature check (``%G? %GS %GF %GP``) to a roster person. Pure."""
+    status, fpr = signature.status, signature.fingerprint
+    if status == "N":
+        return Identity(None, False, True, "unsigned", "")
+    if status in _SSH_STATUS_REASONS:
+        return Identity(None, False, False, _SSH_STATUS_REASONS[status], fpr)
+    if status not in ("G", "U"):
+        return Identity(None, False, False, f"unknown signature status {status!r}", fpr)
+    if _is_ssh(fpr):
+        if status != "G":
+            reason = f"signed with SSH key {fpr}, which is not in the roster ({roster.source})"
+            return Identity(None, False, False, reason, fpr)
+        person = roster.by_email(signature.signer)
+        if person is None or fpr not in person.ssh_fingerprints:
+            # Only possible if the allowed-signers file was not the roster's: never trust it.
+            reason = f"signer {signature.signer!r} with key {fpr} does not match the roster"
+            return Identity(None, False, False, reason, fpr)
+        return Identity(person, True, False, None, fpr)
+    # OpenPGP (or X.509): git's trust level comes from the local keyring; the roster decides
+    # instead, so a good signature of unknown validity (U) counts when the key is listed.
+    person = roster.by_gpg_fingerprint(fpr) or roster.by_gpg_fingerprint(signature.primary_fingerprint)
+    if person is None:
+        reason = f"signed with key {fpr or signature.key}, which is not in the roster ({roster.source})"
+        return Identity(None, False, False, reason, fpr)
+    return Identity(person, True, False, None, fpr)
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalRecord:
+    """One approval commit as read from git (nothing judged yet)."""
+
+    commit: str
+    agreement_id: str
+    stage: str
+    digest: str
+    when: datetime  # committer date (set by whoever committed: informative only)
+    author: str  # "Name <email>": shown as a claim for unsigned approvals, never trusted
+    signature: gitio.Signature
+    problem: str | None = None  # malformed trailers
+
+
+def _records(commits: Sequence[gitio.CommitWithTrailers]) -> list[ApprovalRecord]:
+    out: list[ApprovalRecord] = []
+    for c in commits:
+        ids, stages, digests = c.values(TRAILER_AGREEMENT), c.values(TRAILER_APPROVAL), c.values(TRAILER_DIGEST)
+        if not ids:
+            continue
+        problem = None
+        if len(ids) != 1 or len(stages) != 1 or len(digests) != 1:
+            problem = (
+                f"needs exactly one each of {TRAILER_AGREEMENT}, {TRAILER_APPROVAL} and {TRAILER_DIGEST} "
+                f"(found {len(ids)}, {len(stages)}, {len(digests)})"
+            )
+        elif not _DIGEST_RE.fullmatch(digests[0]):
+            problem = f"{TRAILER_DIGEST} is not sha256:<64 hex digits>"
+        assert c.signature is not None  # read with verify=True
+        # a malformed commit is listed (and rejected) under every agreement and stage it names
+        out.extend(
+            ApprovalRecord(
+                commit=c.commit,
+                agreement_id=agreement_id,
+                stage=stage,
+                digest=digests[0] if digests else "",
+                when=c.committer_date,
+                author=f"{c.author_name} <{c.author_email}>",
+                signature=c.signature,
+                problem=problem,
+            )
+            for agreement_id in sorted(set(ids))
+            for stage in sorted(set(stages or [""]))
+        )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """One approval judged against the current content, roster and stage."""
+
+    record: ApprovalRecord
+    state: Literal["approved", "stale", "rejected"]
+    verified: bool
+    person: Person | None
+    reason: str | None  # why rejected / not counted
+    changed: tuple[str, ...] = ()  # stale: what changed since the approved content
+
+    @property
+    def who(self) -> str:
+        if self.person is not None:
+            return self.person.label
+        if self.identity_unsigned:
+            return f"unverified (unsigned; commit author {self.record.author})"
+        return "unknown"
+
+    @property
+    def identity_unsigned(self) -> bool:
+        return self.record.signature.status == "N"
+
+
+def _judge(
+    record: ApprovalRecord,
+    stage: ApprovalStage,
+    digest: str,
+    roster: Roster,
+    require_signed: bool,
+    history: _History,
+) -> Judged:
+    if record.problem:
+        return Judged(record, "rejected", False, None, f"malformed approval: {record.problem}")
+    ident = identify(record.signature, roster)
+    if ident.unsigned:
+        if require_signed:
+            return Judged(record, "rejected", False, None, "unsigned: --require-signed counts only verified approvals")
+    elif ident.person is None:
+        return Judged(record, "rejected", False, None, ident.reason)
+    elif not set(ident.person.roles) & set(stage.roles):
+        held = ", ".join(ident.person.roles) or "none"
+        need = ", ".join(stage.roles)
+        return Judged(
+            record, "rejected", True, ident.person,
+            f"{ident.person.name} holds role(s) {held}; stage {stage.stage} needs {need}",
+        )  # fmt: skip
+    if record.digest != digest:
+        return Judged(record, "stale", ident.verified, ident.person, None, history.changed_since(record.digest))
+    return Judged(record, "approved", ident.verified, ident.person, None)
+
+
+# --------------------------------------------------------------------------- what changed
+
+
+def describe_change(old: Any, new: Any, limit: int = 8) -> tuple[str, ...]:
+    """What changed from ``old`` to ``new`` (validated documents), in the semantic diff's words."""
+    from slactl.semdiff import diff_documents
+
+    lines = [change.sentence() for change in diff_documents(old, new)]
+    if len(lines) > limit:
+        lines = [*lines[:limit], f"... and {len(lines) - limit} more changes"]
+    return tuple(lines)
+
+
+class _History:
+    """Digests of every committed version of one file (lazily read), for 'what changed since'."""
+
+    def __init__(self, repo: Path, relpath: str, path: Path, current: Any) -> None:
+        self.repo, self.relpath, self.path, self.current = repo, relpath, path, current
+        self._by_digest: dict[str, Any] | None = None
+
+    def _load(self) -> dict[str, Any]:
+        from slactl.digest import content_digest
+        from slactl.documents import load_valid
+
+        found: dict[str, Any] = {}
+        revisions = gitio.file_revisions(self.repo, self.relpath)
+        blobs = list(dict.fromkeys(r.blob_id for r in revisions if r.blob_id))
+        for _oid, raw in gitio.read_blobs(self.repo, blobs):
+            try:
+                doc = load_valid(self.path, kind="Agreement", raw=raw).document
+            except SlactlError:
+                continue  # an invalid version was never approvable
+            found.setdefault(content_digest(doc), doc)
+        return found
+
+    def changed_since(self, digest: str) -> tuple[str, ...]:
+        if self._by_digest is None:
+            self._by_digest = self._load()
+        old = self._by_digest.get(digest)
+        if old is None:
+            return (f"the approved digest matches no committed version of {self.relpath}",)
+        return describe_change(old, self.current) or ("(no field differs)",)
+
+
+# --------------------------------------------------------------------------- term
+
+
+@dataclass(frozen=True, slots=True)
+class TermStatus:
+    """Where today falls in the term, and when renewal notice is due."""
+
+    state: TermState
+    start: date
+    end: date
+    fiscal_year: str | None
+    renewal_notice_date: date | None  # term end minus the renewal notice
+    days_left: int  # days from today to the end (negative when expired)
+
+
+def _minus_business_days(day: date, count: int) -> date:
+    while count > 0:
+        day -= timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def term_status(term: Term, today: date) -> TermStatus:
+    """not-started / active / expiring (ends within 90 days) / expired, judged on ``today``.
+
+    The renewal notice date is the term end minus ``renewal.notice``: days and weeks are
+    calendar days; business days are Monday-Friday (a term has no calendar of its own);
+    hours and minutes are wall time, rounded down to the day.
+    """
+    notice_date = None
+    if term.renewal is not None:
+        notice = term.renewal.notice
+        if notice.unit == "business_days":
+            notice_date = _minus_business_days(term.end, int(notice.value))
+        else:
+            notice_date = term.end - timedelta(days=notice.to_timedelta() // timedelta(days=1))
+    state: TermState
+    if today < term.start:
+        state = "not-started"
+    elif today > term.end:
+        state = "expired"
+    elif term.end - today <= EXPIRING_WITHIN:
+        state = "expiring"
+    else:
+        state = "active"
+    return TermStatus(state, term.start, term.end, term.fiscal_year, notice_date, (term.end - today).days)
+
+
+# --------------------------------------------------------------------------- status
+
+
+@dataclass(frozen=True, slots=True)
+class StageStatus:
+    """One required stage: its state, the approval that decides it, and the others seen."""
+
+    stage: str
+    roles: tuple[str, ...]
+    state: StageState
+    decisive: Judged | None
+    others: tuple[Judged, ...] = ()
+
+    @property
+    def holds(self) -> bool:
+        return self.state == "approved"
+
+
+@dataclass(frozen=True)
+class AgreementStatus:
+    """The approval status of one agreement file."""
+
+    path: Path
+    relpath: str
+    agreement_id: str
+    digest: str
+    uncommitted: bool  # the working-tree file differs from HEAD
+    stages: tuple[StageStatus, ...]
+    term: TermStatus
+    roster_source: str
+    require_signed: bool
+
+    @property
+    def furthest(self) -> str | None:
+        """Last stage of the unbroken run of held stages from the first (None if the first is open)."""
+        reached = None
+        for stage in self.stages:
+            if not stage.holds:
+                break
+            reached = stage.stage
+        return reached
+
+    @property
+    def complete(self) -> bool:
+        # An agreement with no stages has nothing that shows it was accepted: not complete.
+        return bool(self.stages) and all(s.holds for s in self.stages)
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """Status of every agreement asked about."""
+
+    agreements: tuple[AgreementStatus, ...]
+    today: date
+    base: str | None
+    require_signed: bool
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.agreements) and all(a.complete for a in self.agreements)
+
+
+_RANK = {"approved": 0, "stale": 1, "rejected": 2}
+
+
+def _stage_status(stage: ApprovalStage, judged: list[Judged]) -> StageStatus:
+    roles = tuple(stage.roles)
+    if not judged:
+        return StageStatus(stage.stage, roles, "missing", None)
+    # newest first within a rank (trailer_commits lists newest first); verified before unverified
+    ordered = sorted(judged, key=lambda j: (_RANK[j.state], not j.verified))
+    best = ordered[0]
+    return StageStatus(stage.stage, roles, best.state, best, tuple(ordered[1:]))
+
+
+def _agreement_status(
+    path: Path,
+    repo: Path,
+    records: list[ApprovalRecord],
+    roster: Roster,
+    require_signed: bool,
+    today: date,
+) -> AgreementStatus:
+    from slactl.digest import content_digest
+    from slactl.documents import load_valid
+
+    relpath = gitio.rel_path(repo, path)
+    doc: Agreement = load_valid(path, kind="Agreement").document  # type: ignore[assignment]
+    digest = content_digest(doc)
+    state = gitio.file_state(repo, relpath)
+    uncommitted = state != "clean"
+    history = _History(repo, relpath, path, doc)
+    stages = []
+    mine = [r for r in records if r.agreement_id == doc.metadata.id]
+    for stage in doc.approvals.stages if doc.approvals else []:
+        judged = [_judge(r, stage, digest, roster, require_signed, history) for r in mine if r.stage == stage.stage]
+        stages.append(_stage_status(stage, judged))
+    return AgreementStatus(
+        path=path,
+        relpath=relpath,
+        agreement_id=doc.metadata.id,
+        digest=digest,
+        uncommitted=uncommitted,
+        stages=tuple(stages),
+        term=term_status(doc.term, today),
+        roster_source=roster.source,
+        require_signed=require_signed,
+    )
+
+
+def _config_relpath(repo: Path, start: Path) -> str:
+    """The repository path of the slactl.yaml that governs ``start`` (root's when there is none yet)."""
+    from slactl.config import find_config
+
+    found = find_config(start)
+    if found is None:
+        return CONFIG_NAME
+    return gitio.rel_path(repo, found)
+
+
+@dataclass
+class _RepoContext:
+    repo: Path
+    roster: Roster
+    records: list[ApprovalRecord] = field(default_factory=list)
+
+
+def _context(repo: Path, start: Path, base: str | None) -> _RepoContext:
+    if gitio.head_commit(repo) is None:
+        raise SlactlError("the repository has no commit yet", path=str(repo), hint="commit the agreement first")
+    roster = load_roster(repo, _config_relpath(repo, start), base)
+    with tempfile.TemporaryDirectory(prefix="slactl-signers-") as tmp:
+        signers = Path(tmp) / "allowed_signers"
+        try:
+            gitio.write_allowed_signers(roster.allowed_signers(), signers)
+        except ValueError as exc:
+            raise SlactlError(f"cannot use the roster: {exc}", path=roster.source) from None
+        commits = gitio.trailer_commits(repo, "HEAD", TRAILER_PREFIX, signers, verify=True)
+    return _RepoContext(repo, roster, _records(commits))
+
+
+def _repo_of(path: Path) -> Path:
+    repo = gitio.find_repo(path)
+    if repo is None:
+        raise SlactlError(
+            "not inside a git repository",
+            path=str(path),
+            hint="approvals live in git: run `git init` and commit the agreement",
+        )
+    return repo
+
+
+def status_paths(
+    paths: Sequence[Path],
+    *,
+    base: str | None = None,
+    require_signed: bool = False,
+    today: date,
+) -> StatusReport:
+    """Approval status of each agreement file (one roster read and one ``git log`` per repository)."""
+    if base is not None:
+        base = base.strip()
+    contexts: dict[Path, _RepoContext] = {}
+    out = []
+    for path in paths:
+        repo = _repo_of(path)
+        ctx = contexts.get(repo)
+        if ctx is None:
+            if base is not None:
+                gitio.resolve(repo, base)  # an unknown base is a usage error, not an empty roster
+            ctx = contexts[repo] = _context(repo, path, base)
+        out.append(_agreement_status(path, repo, ctx.records, ctx.roster, require_signed, today))
+    return StatusReport(tuple(out), today, base, require_signed)
+
+
+def agreement_files(paths: Sequence[Path]) -> list[Path]:
+    """Files given, plus files under folders given that declare ``kind: Agreement``."""
+    from slactl.validate import discover
+
+    out = []
+    for cand in discover(paths):
+        if cand.explicit:
+            out.append(cand.path)
+            continue
+        try:
+            head = cand.path.read_bytes()[:65536]
+        except OSError:
+            continue
+        if re.search(rb"^apiVersion:[ \t]*[\"']?slactl/", head, re.MULTILINE) and re.search(
+            rb"^kind:[ \t]*[\"']?Agreement\b", head, re.MULTILINE
+        ):
+            out.append(cand.path)
+    return out
+
+
+# --------------------------------------------------------------------------- render integration
+
+
+class ApprovalRow(NamedTuple):
+    """One row of a rendered approval table."""
+
+    stage: str
+    roles: tuple[str, ...]
+    who: str  # "" when missing
+    when: datetime | None
+    status: str  # e.g. "approved (verified)", "stale: term.end changed", "missing"
+
+
+def status_text(stage: StageStatus) -> str:
+    """Short human wording of a stage's state."""
+    j = stage.decisive
+    if j is None:
+        return "missing"
+    if j.state == "approved":
+        return "approved (verified)" if j.verified else "approved (unverified: unsigned)"
+    if j.state == "stale":
+        return "stale: changed since approval: " + "; ".join(j.changed)
+    return f"rejected: {j.reason}"
+
+
+def approval_table(
+    path: Path, *, base: str | None = None, require_signed: bool = False, today: date | None = None
+) -> list[ApprovalRow]:
+    """Per required stage, in order: (stage, roles, who, when, status) for the file's current content.
+
+    For the renderer's approval table. Raises SlactlError when the file is not in a git
+    repository or the roster cannot be read.
+    """
+    # The table has no term column, so the day only fills a field nobody reads here.
+    report = status_paths([path], base=base, require_signed=require_signed, today=today or date(1970, 1, 1))
+    rows = []
+    for stage in report.agreements[0].stages:
+        j = stage.decisive
+        rows.append(
+            ApprovalRow(
+                stage=stage.stage,
+                roles=stage.roles,
+                who=j.who if j is not None else "",
+                when=j.record.when if j is not None else None,
+                status=status_text(stage),
+            )
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------- approve
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedApproval:
+    """What ``slactl approve`` committed."""
+
+    commit: str
+    agreement_id: str
+    stage: str
+    digest: str
+    relpath: str
+    signed: bool
+
+
+def approval_message(agreement_id: str, stage: str, digest: str, note: str | None = None) -> str:
+    """The approval commit message: subject, optional note, then the three trailers as the final block."""
+    body = f"Approve {agreement_id}: {stage}\n\n"
+    if note and note.strip():
+        body += note.strip() + "\n\n"
+    body += f"{TRAILER_AGREEMENT}: {agreement_id}\n{TRAILER_APPROVAL}: {stage}\n{TRAILER_DIGEST}: {digest}\n"
+    return body
+
+
+def record_approval(path: Path, stage: str, *, note: str | None = None, sign: bool = False) -> RecordedApproval:
+    """Commit an approval of ``path`` as committed at HEAD for ``stage``.
+
+    Refuses (SlactlError) when the file is not committed, differs from HEAD, is invalid,
+    or the agreement has no such stage.
+    """
+    from slactl.digest import content_digest
+    from slactl.documents import load_valid
+
+    repo = _repo_of(path)
+    relpath = gitio.rel_path(repo, path)
+    state = gitio.file_state(repo, relpath) if gitio.head_commit(repo) else "untracked"
+    if state != "clean" or gitio.blob_at_head(repo, relpath) is None:
+        wording = {
+            "untracked": "is not committed",
+            "absent": "does not exist",
+            "ignored": "is ignored by git",
+            "staged": "has staged changes that are not committed",
+            "modified": "has uncommitted changes",
+            "deleted": "is deleted in the working tree",
+            "conflicted": "has merge conflicts",
+        }.get(state, "is not committed")
+        raise SlactlError(
+            f"the file {wording}: an approval binds the committed content",
+            path=str(path),
+            hint=f"commit it first (`git add {relpath} && git commit`), then approve",
+        )
+    raw = gitio.read_file_at(repo, "HEAD", relpath)
+    assert raw is not None  # blob_at_head said it is there
+    doc: Agreement = load_valid(path, kind="Agreement", raw=raw).document  # type: ignore[assignment]
+    stages = [s.stage for s in doc.approvals.stages] if doc.approvals else []
+    if stage not in stages:
+        choices = ", ".join(stages) if stages else "none: the agreement has no `approvals.stages`"
+        raise SlactlError(
+            f"the agreement {doc.metadata.id} has no approval stage {stage!r}",
+            path=str(path),
+            hint=f"stages are: {choices}",
+        )
+    digest = content_digest(doc)
+    message = approval_message(doc.metadata.id, stage, digest, note)
+    sha = gitio.commit_empty(repo, message, sign)
+    return RecordedApproval(sha, doc.metadata.id, stage, digest, relpath, sign)

@@ -1,0 +1,255 @@
+"""`slactl approve`, `slactl status` and `slactl renew`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from slactl.cli.app import app
+
+if TYPE_CHECKING:
+    from slactl.approvals import AgreementStatus, Judged, StatusReport
+
+
+class StatusFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def _parse_day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
+
+
+@app.command()
+def approve(
+    path: Annotated[Path, typer.Argument(help="The agreement file, committed and unmodified.")],
+    *,
+    stage: Annotated[
+        str,
+        typer.Option(
+            "--stage",
+            "--role",
+            help="The approval stage id from the agreement's approvals.stages (e.g. legal, management-final). "
+            "--role is accepted as another name for it.",
+        ),
+    ],
+    message: Annotated[str | None, typer.Option("--message", "-m", help="A note kept in the approval commit.")] = None,
+    sign: Annotated[
+        bool,
+        typer.Option(
+            "--sign", "-S", help="Sign the commit with git's own signing settings (gpg.format, user.signingkey)."
+        ),
+    ] = False,
+) -> None:
+    """Record an approval of the committed agreement as an empty commit with Slactl-* trailers.
+
+    The commit binds the agreement id, the stage and the content digest of the file as
+    committed at HEAD. Exit 2 when the file is invalid, not committed or modified, or the
+    stage is not one of the agreement's.
+    """
+    from slactl.approvals import record_approval
+
+    done = record_approval(path, stage, note=message, sign=sign)
+    how = "signed" if done.signed else "unsigned (count only without --require-signed)"
+    typer.echo(f"approved {done.agreement_id} for stage {done.stage}: commit {done.commit[:12]}, {how}")
+    typer.echo(f"  digest {done.digest}")
+
+
+@app.command()
+def status(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Agreement files or folders (searched for kind: Agreement). Default: the current folder."),
+    ] = None,
+    *,
+    base: Annotated[
+        str | None,
+        typer.Option(
+            "--base", help="Read the roster (slactl.yaml) from this revision, e.g. origin/main, not the work tree."
+        ),
+    ] = None,
+    require_signed: Annotated[
+        bool, typer.Option("--require-signed", help="Count only approvals with a verified signature by a roster key.")
+    ] = False,
+    fmt: Annotated[StatusFormat, typer.Option("--format", "-f", help="Output: text or json.")] = StatusFormat.text,
+    today: Annotated[
+        str | None, typer.Option("--today", help="Judge the term on this day (YYYY-MM-DD; default: today).")
+    ] = None,
+) -> None:
+    """Show each agreement's approvals: per stage approved, stale, rejected or missing, and its term.
+
+    Exit 0 only when every stage holds for the current content (with --require-signed:
+    every counted approval is verified); 1 otherwise; 2 for a usage or configuration error.
+    """
+    from slactl.approvals import agreement_files, status_paths
+    from slactl.errors import SlactlError
+
+    day = _parse_day(today) or date.today()  # the one place wall-clock time enters
+    files = agreement_files(paths or [Path()])
+    if not files:
+        raise SlactlError("no agreement files found", hint="give an agreement file or a folder holding some")
+    report = status_paths(files, base=base, require_signed=require_signed, today=day)
+    if fmt is StatusFormat.json:
+        json.dump(_report_dict(report), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        _print_text(report)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def _judged_dict(j: Judged) -> dict[str, Any]:
+    return {
+        "state": j.state,
+        "verified": j.verified,
+        "by": {"name": j.person.name, "email": j.person.email} if j.person else None,
+        "claimed_author": j.record.author if j.person is None else None,
+        "when": j.record.when.isoformat(),
+        "commit": j.record.commit,
+        "digest": j.record.digest,
+        "key": j.record.signature.fingerprint or None,
+        "signature_status": j.record.signature.status,
+        "reason": j.reason,
+        "changed": list(j.changed),
+    }
+
+
+def _agreement_dict(a: AgreementStatus) -> dict[str, Any]:
+    t = a.term
+    return {
+        "path": a.relpath,
+        "id": a.agreement_id,
+        "digest": a.digest,
+        "uncommitted": a.uncommitted,
+        "complete": a.complete,
+        "furthest_stage": a.furthest,
+        "roster": a.roster_source,
+        "term": {
+            "state": t.state,
+            "start": t.start.isoformat(),
+            "end": t.end.isoformat(),
+            "fiscal_year": t.fiscal_year,
+            "renewal_notice_date": t.renewal_notice_date.isoformat() if t.renewal_notice_date else None,
+            "days_left": t.days_left,
+        },
+        "stages": [
+            {
+                "stage": s.stage,
+                "roles": list(s.roles),
+                "state": s.state,
+                "approval": _judged_dict(s.decisive) if s.decisive else None,
+                "others": [_judged_dict(o) for o in s.others],
+            }
+            for s in a.stages
+        ],
+    }
+
+
+def _report_dict(report: StatusReport) -> dict[str, Any]:
+    return {
+        "ok": report.ok,
+        "today": report.today.isoformat(),
+        "base": report.base,
+        "require_signed": report.require_signed,
+        "agreements": [_agreement_dict(a) for a in report.agreements],
+    }
+
+
+_TERM_WORDS = {"not-started": "not yet started", "active": "active", "expiring": "expiring", "expired": "expired"}
+
+
+def _judged_line(j: Judged) -> str:
+    when = j.record.when.strftime("%Y-%m-%d %H:%M %z")
+    commit = j.record.commit[:12]
+    if j.state == "approved" and j.verified:
+        return f"approved by {j.who} on {when}, verified ({j.record.signature.fingerprint}), commit {commit}"
+    if j.state == "approved":
+        return f"approved, unverified: unsigned commit {commit} of {when} (author, not proven: {j.record.author})"
+    if j.state == "stale":
+        changed = "; ".join(j.changed)
+        who = j.who
+        return f"stale: {who} approved {j.record.digest[:19]}... on {when} (commit {commit}); changed since: {changed}"
+    return f"rejected: {j.reason} (commit {commit}, {when})"
+
+
+def _print_text(report: StatusReport) -> None:
+    echo = typer.echo
+    for i, a in enumerate(report.agreements):
+        if i:
+            echo("")
+        t = a.term
+        echo(f"{a.relpath}: {a.agreement_id}")
+        echo(f"  digest   {a.digest}" + ("  (working tree differs from HEAD)" if a.uncommitted else ""))
+        fy = f" ({t.fiscal_year})" if t.fiscal_year else ""
+        notice = f"; renewal notice by {t.renewal_notice_date.isoformat()}" if t.renewal_notice_date else ""
+        echo(f"  term     {_TERM_WORDS[t.state]}: {t.start.isoformat()} to {t.end.isoformat()}{fy}{notice}")
+        echo(f"  roster   {a.roster_source}")
+        if not a.stages:
+            echo("  stages   none: the agreement has no approvals.stages, so nothing shows it was accepted")
+            continue
+        held = sum(1 for s in a.stages if s.holds)
+        echo(f"  reached  {a.furthest or 'none'} ({held} of {len(a.stages)} stages hold)")
+        width = max(len(s.stage) for s in a.stages)
+        for s in a.stages:
+            line = _judged_line(s.decisive) if s.decisive else f"missing (roles: {', '.join(s.roles)})"
+            echo(f"  {s.stage:<{width}}  {line}")
+            for other in s.others:
+                if other.state != "approved":
+                    echo(f"  {'':<{width}}    also: {_judged_line(other)}")
+    verdict = "all stages hold" if report.ok else "not every stage holds"
+    signed = " (signed approvals only)" if report.require_signed else ""
+    echo(f"\n{len(report.agreements)} agreement(s): {verdict}{signed}")
+
+
+@app.command()
+def renew(
+    path: Annotated[Path, typer.Argument(help="The agreement to renew.")],
+    *,
+    fiscal_year: Annotated[
+        str | None,
+        typer.Option("--fiscal-year", help="The new term's fiscal year, e.g. FY2028 (shifts by whole years)."),
+    ] = None,
+    start: Annotated[str | None, typer.Option("--start", help="New term start (YYYY-MM-DD); give --end too.")] = None,
+    end: Annotated[str | None, typer.Option("--end", help="New term end (YYYY-MM-DD), inclusive.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Where to write the new agreement.")] = None,
+    new_id: Annotated[
+        str | None, typer.Option("--id", help="The new agreement id (default: fyNNNN bumped, or -renewal).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")] = False,
+) -> None:
+    """Draft the next term as a new agreement file that renews this one (metadata.renews).
+
+    Without options the term moves forward by its own length (one fiscal year for a
+    one-year term). Term, payment and transition task dates shift; comments and layout
+    are kept. Approvals live in git, so the new file starts with none.
+    """
+    from slactl.config import load_config
+    from slactl.renew import renew_file
+
+    cfg = load_config(path)
+    result = renew_file(
+        path,
+        fiscal_year=fiscal_year,
+        start=_parse_day(start),
+        end=_parse_day(end),
+        output=output,
+        new_id=new_id,
+        force=force,
+        fiscal_year_start=cfg.fiscal_year_start,
+    )
+    typer.echo(f"wrote {result.path}: {result.new_id} renews {result.old_id}")
+    fy = f" ({result.fiscal_year})" if result.fiscal_year else ""
+    typer.echo(f"  term {result.start.isoformat()} to {result.end.isoformat()}{fy}, shifted by {result.shift}")
+    typer.echo("  approvals start empty: they are commits in git, and the new file has none yet")
+    for note in result.notes:
+        typer.echo(f"  note: {note}", err=True)
