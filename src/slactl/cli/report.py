@@ -1,0 +1,164 @@
+"""`slactl report` and `slactl credits`."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from slactl.cli.app import app
+
+
+class ReportFormat(str, Enum):  # noqa: UP042 - the pattern of cli/validate.py (typer choices)
+    md = "md"
+    html = "html"
+    json = "json"
+
+
+@app.command()
+def report(
+    agreement: Annotated[Path, typer.Argument(help="The agreement YAML file.")],
+    *,
+    tickets: Annotated[Path | None, typer.Option("--tickets", help="Tickets export (CSV or JSON Lines).")] = None,
+    outages: Annotated[Path | None, typer.Option("--outages", help="Outages export (CSV or JSON Lines).")] = None,
+    surveys: Annotated[
+        Path | None, typer.Option("--surveys", help="Satisfaction survey export (CSV or JSON Lines).")
+    ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period", help="2027-03, 2027-Q2, FY2027, FY2027-Q1 or 2027-01-01..2027-03-31 (default: the term)."
+        ),
+    ] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output: md, html or json.")] = ReportFormat.md,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an -o file that is not a slactl report.")] = False,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="COLUMN=FIELD: which column of an export is which field (repeat the option)."),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Path to slactl.yaml (default: found upward).")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Judge as at this date or time (default: now, or the period's end if earlier)."),
+    ] = None,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", help="Processes reading the tickets file (0: one per core for big files).", min=0),
+    ] = 0,
+) -> None:
+    """Measure each service level against ticket, outage and survey data: values, misses, credits.
+
+    Every window is judged by the agreement as committed in Git when the window started.
+    Unreadable rows are listed as file:line: reason and left out; they never stop the report.
+    """
+    from datetime import UTC
+
+    from slactl.config import load_config
+    from slactl.errors import SlactlError
+    from slactl.report import build_report
+    from slactl.report.inputs import columns_from_config, parse_map_options
+    from slactl.report.render import RENDERERS, is_report
+
+    if tickets is None and outages is None and surveys is None:
+        raise SlactlError("give at least one data file: --tickets, --outages or --surveys")
+    for path in (tickets, outages, surveys):
+        if path is not None and not path.is_file():
+            raise SlactlError("data file not found", path=str(path))
+    if output is not None and output.exists() and not force and not is_report(output):
+        raise SlactlError(
+            "refusing to overwrite a file that is not a slactl report",
+            path=str(output),
+            hint="pass --force to overwrite it",
+        )
+    cfg = load_config(agreement, explicit=config)
+    columns = columns_from_config(cfg.raw)
+    columns.update(parse_map_options(mapping or []))
+    if jobs == 0:
+        import os
+
+        big = tickets is not None and tickets.stat().st_size > 64 << 20
+        jobs = min(os.cpu_count() or 1, 4) if big else 1
+    result = build_report(
+        agreement,
+        tickets=tickets,
+        outages=outages,
+        surveys=surveys,
+        period=period,
+        columns=columns,
+        fy_start=cfg.fiscal_year_start,
+        now=_as_of(as_of) if as_of else datetime.now(UTC),
+        jobs=jobs,
+    )
+    text = RENDERERS[fmt.value](result)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+    if result.problems.count:
+        typer.echo(f"slactl: {result.problems.count} bad rows left out of the report:", err=True)
+        for line in result.problems.shown[:10]:
+            typer.echo(f"  {line}", err=True)
+        if result.problems.count > 10:
+            typer.echo(f"  ... and {result.problems.count - 10} more (listed in the report)", err=True)
+    raise typer.Exit(0)
+
+
+def _as_of(text: str) -> datetime:
+    from datetime import datetime
+
+    from slactl.errors import SlactlError
+
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise SlactlError(f"--as-of {text!r} is not an ISO 8601 date or time", hint="e.g. --as-of 2027-10-01") from None
+
+
+@app.command()
+def credits(
+    agreement: Annotated[Path, typer.Argument(help="The agreement YAML file.")],
+    *,
+    service_level: Annotated[str, typer.Option("--service-level", help="Id of the service level.")],
+    availability: Annotated[
+        str | None, typer.Option("--availability", help="Measured availability in percent, e.g. 99.7.")
+    ] = None,
+    attainment: Annotated[
+        str | None, typer.Option("--attainment", help="Percent of tickets meeting a time target, e.g. 92.5.")
+    ] = None,
+    fee: Annotated[
+        str | None, typer.Option("--fee", help="Monthly fee to apply the credit to (default: from the pricing).")
+    ] = None,
+) -> None:
+    """What-if: the credit a measured value would earn under the agreement's credit bands."""
+    from slactl.documents import load_valid
+    from slactl.errors import SlactlError
+    from slactl.report.credits import whatif
+
+    given = [v for v in (availability, attainment) if v is not None]
+    if len(given) != 1:
+        raise SlactlError("give exactly one of --availability or --attainment")
+
+    def number(text: str, what: str) -> Decimal:
+        try:
+            value = Decimal(text.strip().rstrip("%").replace(",", ""))
+        except InvalidOperation:
+            raise SlactlError(f"{what} {text!r} is not a number") from None
+        if not value.is_finite() or value < 0:
+            raise SlactlError(f"{what} {text!r} must be a number of at least 0")
+        return value
+
+    measured = number(given[0], "--availability" if availability is not None else "--attainment")
+    if measured > 100:
+        raise SlactlError(f"a percentage cannot be above 100 (got {given[0]})")
+    doc = load_valid(agreement).document
+    _line, sentence = whatif(doc, service_level, measured, number(fee, "--fee") if fee is not None else None)  # type: ignore[arg-type]
+    typer.echo(sentence)
+    raise typer.Exit(0)
