@@ -399,6 +399,25 @@ def test_approval_table_rows_for_the_renderer(world: World) -> None:
     assert rows[3] == ("signature", ("signatory",), "", None, "missing")
 
 
+def test_rendered_document_shows_the_recorded_approvals(world: World) -> None:
+    from slactl.render import render_document
+
+    world.approve("alex", "management-initial")
+    world.approve("laura", "legal")
+    text = render_document(load_valid(world.path), "md").decode()
+    rows = text[text.index("| Stage") :].split("\n\n")[0].splitlines()[2:]
+    assert rows[0] == (
+        r"| Management initial | Management | Alex Romero \<alex.romero@lakeside.example.org\> "
+        "| January 1, 2024 10:00 UTC | Approved (verified) |"
+    )
+    assert rows[1].startswith(r"| Legal | Legal | Laura Stein \<laura.stein@") and "Approved (verified)" in rows[1]
+    # stages nobody approved yet still say so, naming who is expected
+    assert rows[2:] == [
+        "| Management final | Management | Robert Chen | — | Not yet recorded |",
+        "| Signature | Signatory | — | — | Not yet recorded |",
+    ]
+
+
 def test_describe_change_uses_the_semantic_diff_and_caps_the_list() -> None:
     doc = load_valid(EXAMPLE).document
     changed = doc.model_copy(update={"metadata": doc.metadata.model_copy(update={"title": "New"}), "signatories": []})

@@ -913,6 +913,20 @@ def render_pdf(html: str, *, yaml: bytes, yaml_name: str, epoch: int, marker: st
     return pdf
 
 
+def recorded_approvals(path: Path) -> list[ApprovalRecord]:
+    """The approvals git records for the file's current content (stages not yet approved are left out)."""
+    from slactl.approvals import approval_table
+    from slactl.gitio import find_repo
+
+    if find_repo(path) is None:
+        return []
+    return [
+        ApprovalRecord(stage=row.stage, who=row.who, when=row.when, status=row.status, role=", ".join(row.roles))
+        for row in approval_table(path)
+        if row.status != "missing"
+    ]
+
+
 def render_document(
     valid: ValidDocument,
     fmt: Format,
@@ -926,6 +940,8 @@ def render_document(
     """One loaded agreement rendered in ``fmt``: the bytes to write."""
     agreement: Agreement = valid.document  # type: ignore[assignment]
     fp = fp or fingerprint(valid.path, agreement)
+    if approvals is None:
+        approvals = recorded_approvals(valid.path)
     text_fmt: Literal["md", "html"] = "md" if fmt == "md" else "html"
     text = render_text(
         agreement, text_fmt, fp=fp, catalogs=catalogs, approvals=approvals, templates=templates, env=env
