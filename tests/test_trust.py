@@ -75,6 +75,24 @@ def test_pull_request_redirecting_the_roster_file_does_not_count_with_base(world
     assert stage_of(world.status(require_signed=True, base="main"), "legal").state == "rejected"
 
 
+def test_pull_request_widening_a_stages_roles_does_not_count_with_base(world: World) -> None:
+    world.repo.branch("pr")
+    world.repo.checkout("pr")
+    edit(world, "{stage: legal, roles: [legal]", "{stage: legal, roles: [legal, management]")
+    world.approve("alex", "legal")  # Alex is management: the pull request made that enough
+    assert stage_of(world.status(require_signed=True), "legal").state == "approved"
+    legal = stage_of(world.status(require_signed=True, base="main"), "legal")
+    assert legal.state == "rejected" and legal.roles == ("legal",)
+
+
+def test_pull_request_dropping_a_stage_still_needs_it_with_base(world: World) -> None:
+    world.repo.branch("pr")
+    world.repo.checkout("pr")
+    edit(world, "    - {stage: legal, roles: [legal], approvers: [Laura Stein]}\n", "")
+    assert "legal" not in [s.stage for s in world.status().stages]
+    assert stage_of(world.status(base="main"), "legal").state == "missing"
+
+
 # Rule: an approval counts only in the ancestry of the revision checked.
 
 

@@ -602,6 +602,37 @@ def _stage_status(stage: ApprovalStage, judged: list[Judged]) -> StageStatus:
     return StageStatus(stage.stage, roles, best.state, best, tuple(ordered[1:]))
 
 
+def _agreement_at(repo: Path, base: str | None, relpath: str, path: Path, agreement_id: str) -> Agreement | None:
+    """The same agreement as it stands at ``base`` (None without a base, or when it is new or invalid there)."""
+    from slactl.documents import load_valid
+
+    if base is None:
+        return None
+    raw = gitio.read_file_at(repo, base, relpath)
+    if raw is None:
+        return None
+    try:
+        doc: Agreement = load_valid(path, kind="Agreement", raw=raw).document  # type: ignore[assignment]
+    except SlactlError:
+        return None
+    return doc if doc.metadata.id == agreement_id else None
+
+
+def required_stages(current: Agreement, at_base: Agreement | None) -> list[ApprovalStage]:
+    """The stages that must hold, and who may approve each.
+
+    Without a base the file's own approvals section decides. With one, a change cannot lower
+    its own bar: every stage the base requires stays required with the base's roles, and
+    stages the change adds are required too, with the roles it gives them.
+    """
+    mine = list(current.approvals.stages) if current.approvals else []
+    if at_base is None or at_base.approvals is None:
+        return mine
+    governed = list(at_base.approvals.stages)
+    known = {stage.stage for stage in governed}
+    return governed + [stage for stage in mine if stage.stage not in known]
+
+
 def _agreement_status(
     path: Path,
     repo: Path,
@@ -609,6 +640,7 @@ def _agreement_status(
     roster: Roster,
     require_signed: bool,
     today: date,
+    base: str | None = None,
 ) -> AgreementStatus:
     from slactl.digest import content_digest
     from slactl.documents import load_valid
@@ -621,7 +653,7 @@ def _agreement_status(
     history = _History(repo, relpath, path, doc)
     stages = []
     mine = [r for r in records if r.agreement_id == doc.metadata.id]
-    for stage in doc.approvals.stages if doc.approvals else []:
+    for stage in required_stages(doc, _agreement_at(repo, base, relpath, path, doc.metadata.id)):
         judged = [_judge(r, stage, digest, roster, require_signed, history) for r in mine if r.stage == stage.stage]
         stages.append(_stage_status(stage, judged))
     return AgreementStatus(
@@ -698,7 +730,7 @@ def status_paths(
             if base is not None:
                 gitio.resolve(repo, base)  # an unknown base is a usage error, not an empty roster
             ctx = contexts[repo] = _context(repo, path, base)
-        out.append(_agreement_status(path, repo, ctx.records, ctx.roster, require_signed, today))
+        out.append(_agreement_status(path, repo, ctx.records, ctx.roster, require_signed, today, base))
     return StatusReport(tuple(out), today, base, require_signed)
 
 
