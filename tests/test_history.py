@@ -227,6 +227,30 @@ def test_a_signed_approval_shows_its_signature(git_repo: GitRepo, tmp_path: Path
     assert (mark.signature, mark.signer, mark.matches) == ("G", "marcus@example.org", True)
 
 
+def test_history_checks_signatures_against_the_repository_roster(
+    git_repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    marcus, mallory = git_repo.make_ssh_key("marcus"), git_repo.make_ssh_key("mallory")
+    git_repo.write(
+        "slactl.yaml",
+        "people:\n  - name: Marcus Lee\n    email: marcus@example.org\n    roles: [legal]\n"
+        f"    ssh_keys: ['{marcus.public_line}']\n",
+    )
+    git_repo.write("hr.yaml", ITHR)
+    git_repo.commit("Initial draft")
+    message = (
+        "Approve {stage}\n\nSlactl-Agreement: it-hr-support-fy2027\nSlactl-Approval: {stage}\n"
+        f"Slactl-Digest: {digest_of(ITHR)}\n"
+    )
+    git_repo.commit_empty_signed(message.format(stage="legal"), marcus)
+    git_repo.commit_empty_signed(message.format(stage="management-final"), mallory)
+    code, out = run_cli(["history", str(git_repo.file("hr.yaml"))], capsys)
+    assert code == 0
+    assert "approval 'legal' of it-hr-support-fy2027 by " in out
+    assert "signature good (marcus@example.org)" in out
+    assert "approval 'management-final'" in out and "key is not in the allowed signers" in out
+
+
 # --------------------------------------------------------------------------- the cache
 
 

@@ -686,16 +686,26 @@ class _RepoContext:
     records: list[ApprovalRecord] = field(default_factory=list)
 
 
+def write_roster_signers(roster: Roster, path: Path) -> Path:
+    """Git's allowed-signers file for the roster's SSH keys (principal: the person's e-mail)."""
+    try:
+        gitio.write_allowed_signers(roster.allowed_signers(), path)
+    except ValueError as exc:
+        raise SlactlError(f"cannot use the roster: {exc}", path=roster.source) from None
+    return path
+
+
+def roster_for(repo: Path, start: Path, base: str | None = None) -> Roster:
+    """The roster that governs ``start`` (read from ``base`` when given)."""
+    return load_roster(repo, _config_relpath(repo, start), base)
+
+
 def _context(repo: Path, start: Path, base: str | None) -> _RepoContext:
     if gitio.head_commit(repo) is None:
         raise SlactlError("the repository has no commit yet", path=str(repo), hint="commit the agreement first")
-    roster = load_roster(repo, _config_relpath(repo, start), base)
+    roster = roster_for(repo, start, base)
     with tempfile.TemporaryDirectory(prefix="slactl-signers-") as tmp:
-        signers = Path(tmp) / "allowed_signers"
-        try:
-            gitio.write_allowed_signers(roster.allowed_signers(), signers)
-        except ValueError as exc:
-            raise SlactlError(f"cannot use the roster: {exc}", path=roster.source) from None
+        signers = write_roster_signers(roster, Path(tmp) / "allowed_signers")
         commits = gitio.trailer_commits(repo, "HEAD", TRAILER_PREFIX, signers, verify=True)
     return _RepoContext(repo, roster, _records(commits))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
@@ -215,7 +216,10 @@ def history(
     ] = False,
     allowed_signers: Annotated[
         Path | None,
-        typer.Option("--allowed-signers", help="SSH allowed signers file for checking approval signatures."),
+        typer.Option(
+            "--allowed-signers",
+            help="SSH allowed signers file for checking approval signatures (default: written from the roster).",
+        ),
     ] = None,
 ) -> None:
     """Every revision of an agreement (following renames), newest first, with what changed in business terms.
@@ -231,9 +235,14 @@ def history(
     repo = gitio.find_repo(path)
     if repo is None:
         raise SlactlError("not inside a git work tree", path=str(path), hint="history reads the file's commits")
-    hist = file_history(
-        repo, gitio.rel_path(repo, path), jobs=jobs, use_cache=not no_cache, allowed_signers=allowed_signers
-    )
+    with tempfile.TemporaryDirectory(prefix="slactl-signers-") as tmp:
+        if allowed_signers is None:
+            from slactl.approvals import roster_for, write_roster_signers
+
+            allowed_signers = write_roster_signers(roster_for(repo, path), Path(tmp) / "allowed_signers")
+        hist = file_history(
+            repo, gitio.rel_path(repo, path), jobs=jobs, use_cache=not no_cache, allowed_signers=allowed_signers
+        )
     {"text": history_text, "json": history_json, "markdown": history_markdown}[fmt.value](hist, sys.stdout)
 
 
