@@ -10,6 +10,7 @@ lines, and every value's position is kept so findings can point at it.
 
 from __future__ import annotations
 
+import codecs
 import re
 import warnings
 from dataclasses import dataclass
@@ -40,11 +41,19 @@ _EXPLICIT_OK = {_STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ}
 
 _INT_RE = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
 _FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+# Plain scalars the 1.1 resolver calls strings but YAML 1.2 reads as numbers (`1e3`, `-.5`, `0o17`)
+# all start like this; checking the first character keeps the regexes off ordinary text.
+_NUMBER_START = frozenset("0123456789+-.")
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 _NULLS = {"", "~", "null", "Null", "NULL"}
 # An anchor token: '&' right after a node start, followed by a name character.
 _ANCHOR_HINT = re.compile(r"(?:^|[\s,\[{:-])&[^\s,\[\]{}]", re.MULTILINE)
+# libyaml's composer recurses in C: a few ten thousand nested `[` or `- ` crash the process.
+# Text that could nest deeper than this (counting every opener) is checked on the event
+# stream, which does not recurse, before it is composed.
+_SCAN_DEPTH_ABOVE = 1000 if FAST else 100
+_OPENERS = ("[", "{", "- ", "-\t", "? ", "?\t")
 
 Path_ = tuple[str | int, ...]
 Mark = tuple[int, int]
@@ -92,12 +101,15 @@ def decode(raw: bytes) -> str:
             code="SLA008",
             hint="an agreement this large is almost certainly not one agreement; split it",
         )
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]  # tolerated, and not counted in columns (editors hide it)
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        # Columns count characters, as editors and YAML marks do; the line up to the bad byte decodes.
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         raise LoadError(
             f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be decoded)",
             code="SLA002",
@@ -105,9 +117,19 @@ def decode(raw: bytes) -> str:
             column=column,
             hint="save the file as UTF-8",
         ) from None
-    if "\x00" in text:
-        raise LoadError("file contains a NUL character", code="SLA002", hint="is this a binary file?")
+    nul = text.find("\x00")
+    if nul >= 0:
+        line, column = _text_mark(text, nul)
+        raise LoadError(
+            "file contains a NUL character", code="SLA002", line=line, column=column, hint="is this a binary file?"
+        )
     return text
+
+
+def _text_mark(text: str, index: int) -> Mark:
+    """1-based line and column of a character index."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return (text.count("\n", 0, index) + 1, index - line_start + 1)
 
 
 def load_path(path: Path) -> Loaded:
@@ -128,13 +150,13 @@ def load_text(text: str) -> Loaded:
     """Load one YAML document from text; raise ``LoadError`` pointing at the problem."""
     if not text.strip():
         raise LoadError("file is empty", code="SLA003", hint="run `slactl new` to start an agreement")
-    if _ANCHOR_HINT.search(text):
-        _refuse_anchors(text)
+    if _ANCHOR_HINT.search(text) or sum(text.count(o) for o in _OPENERS) > _SCAN_DEPTH_ABOVE:
+        _prescan(text)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
     except yaml.composer.ComposerError as exc:
-        if "single document" in str(exc.problem):
+        if "single document" in f"{exc.problem} {exc.context}":
             line, column = _err_mark(exc)
             raise LoadError(
                 "file holds more than one YAML document",
@@ -143,10 +165,22 @@ def load_text(text: str) -> Loaded:
                 column=column,
                 hint="keep one agreement per file; remove the `---` separator",
             ) from None
+        if "undefined alias" in str(exc.problem):
+            line, column = _err_mark(exc)
+            raise LoadError("anchors and aliases are not allowed", code="SLA006", line=line, column=column) from None
         raise _syntax(exc) from None
     except yaml.MarkedYAMLError as exc:
         raise _syntax(exc) from None
-    except yaml.YAMLError as exc:  # reader errors without marks (control characters)
+    except yaml.reader.ReaderError as exc:  # a control character; libyaml gives its UTF-8 byte offset
+        index = len(text.encode("utf-8")[: exc.position].decode("utf-8", "ignore"))
+        line, column = _text_mark(text, index)
+        raise LoadError(
+            f"YAML error: character U+{exc.character:04X} is not allowed in YAML text",
+            code="SLA001",
+            line=line,
+            column=column,
+        ) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - every YAMLError above carries a position
         raise LoadError(f"YAML error: {exc}", code="SLA001") from None
     finally:
         loader.dispose()
@@ -171,22 +205,39 @@ def _syntax(exc: yaml.MarkedYAMLError) -> LoadError:
     return LoadError(f"YAML syntax error: {problem}{context}", code="SLA001", line=line, column=column)
 
 
-def _refuse_anchors(text: str) -> None:
-    """Scan events only when the text looks like it has an anchor: refuse the first one."""
+def _prescan(text: str) -> None:
+    """Walk the event stream (no recursion, nothing built): refuse the first anchor or too deep a nest.
+
+    Done only when the text looks like it has an anchor or could nest deeply, so ordinary
+    files are parsed once.
+    """
+    depth = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
             anchor = getattr(event, "anchor", None)
             if anchor is not None:
-                mark = event.start_mark
+                line, column = _event_mark(event)
                 raise LoadError(
                     f"anchors and aliases are not allowed (found `&{anchor}`)",
                     code="SLA006",
-                    line=mark.line + 1,
-                    column=mark.column + 1,
+                    line=line,
+                    column=column,
                     hint="write the values out; agreements are read by people, not deduplicated",
                 )
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1  # now the number of this collection's ancestors, plus one
+                if depth > MAX_DEPTH + 1:
+                    line, column = _event_mark(event)
+                    raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", code="SLA009", line=line, column=column)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
     except yaml.YAMLError:
         return  # the composer reports syntax errors with better context
+
+
+def _event_mark(event: yaml.Event) -> Mark:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
 class _Builder:
@@ -200,7 +251,8 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
         if depth > MAX_DEPTH:
-            raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", code="SLA009", line=_mark(node)[0], column=_mark(node)[1])
+            line, column = _mark(node)
+            raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", code="SLA009", line=line, column=column)
         ident = id(node)
         if ident in self.seen:
             # The composer shares one node object between an anchor and its aliases.
@@ -215,6 +267,7 @@ class _Builder:
             self._bad_tag(node)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
+        assert isinstance(node, yaml.MappingNode)
         return self._mapping(node, path, depth)
 
     def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
@@ -248,6 +301,9 @@ class _Builder:
                 self._bad_tag(node)
             return value
         if tag == _STR:
+            start = node.start_mark.index
+            if value and value[0] in _NUMBER_START and self.text[start : start + 1] != "!":
+                return self._number_1_2(value)  # resolved as text by YAML 1.1, not tagged `!!str`
             return value
         if tag == _BOOL:
             return True if value in _TRUE else False if value in _FALSE else value
@@ -263,6 +319,15 @@ class _Builder:
             return value
         self._bad_tag(node)
         return None  # pragma: no cover - _bad_tag raises
+
+    @staticmethod
+    def _number_1_2(value: str) -> Any:
+        """A plain scalar that YAML 1.1 calls a string: a number when YAML 1.2 says so."""
+        if _INT_RE.fullmatch(value):
+            return int(value, 0) if value[:2] in ("0o", "0x") else int(value)
+        if _FLOAT_RE.fullmatch(value):
+            return Decimal(value)
+        return value
 
     def _bad_tag(self, node: yaml.Node) -> None:
         line, column = _mark(node)

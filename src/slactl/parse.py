@@ -63,12 +63,18 @@ def schema_findings(exc: ValidationError, loaded: Loaded, file: str, model: type
             key = str(path[-1]) if path else "?"
             allowed = _allowed_keys(model, path[:-1], loaded.data)
             guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-            hint = f"; did you mean `{guess[0]}`?" if guess else (f"; expected one of: {', '.join(sorted(allowed))}" if allowed else "")
+            if guess:
+                hint = f"; did you mean `{guess[0]}`?"
+            else:
+                hint = f"; expected one of: {', '.join(sorted(allowed))}" if allowed else ""
             code, message, use_key = "SLA021", f"unknown key `{key}`{hint}", True
         elif kind == "missing":
             missing = str(err["loc"][-1])
             code, message, use_key = "SLA022", f"missing required field `{missing}`", False
             path = _data_path(loaded.data, err["loc"][:-1])
+        elif kind == "bool_type":
+            # YAML 1.1 habits (yes, on) are text under YAML 1.2: say what to write instead.
+            code, message, use_key = "SLA020", f"expected true or false (got {err['input']!r})", False
         else:
             msg = str(err["msg"])
             for prefix in ("Value error, ", "Assertion failed, "):

@@ -98,7 +98,8 @@ def check_file(candidate: Candidate, settings: Settings | None = None) -> FileRe
     try:
         raw = candidate.path.read_bytes()
     except OSError as exc:
-        return FileResult(file, True, [Finding(file, 1, 1, "", Severity.ERROR, "SLA030", f"cannot read file: {exc.strerror}")])
+        unreadable = Finding(file, 1, 1, "", Severity.ERROR, "SLA030", f"cannot read file: {exc.strerror}")
+        return FileResult(file, True, [unreadable])
     if not candidate.explicit and not _SNIFF.search(raw):
         return FileResult(file, False, [])
     try:
@@ -175,7 +176,7 @@ def _run(
     import multiprocessing
 
     # Import the heavy modules before forking so every worker inherits them ready-built.
-    import slactl.parse  # noqa: F401
+    import slactl.parse
     import slactl.rules.repo  # noqa: F401
     from slactl.rules import _load_rules
 

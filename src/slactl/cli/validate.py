@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +13,7 @@ import typer
 from slactl.cli.app import app
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
     github = "github"
@@ -23,16 +23,25 @@ class Format(str, Enum):
 def validate(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Files or folders (searched recursively for slactl YAML files). Default: the current folder."),
+        typer.Argument(
+            help="Files or folders (searched recursively for slactl YAML files). Default: the current folder."
+        ),
     ] = None,
     *,
     fmt: Annotated[
         Format | None,
-        typer.Option("--format", "-f", help="Output: text, json, or github annotations (default when GITHUB_ACTIONS=true)."),
+        typer.Option(
+            "--format", "-f", help="Output: text, json, or github annotations (default when GITHUB_ACTIONS=true)."
+        ),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
-    config: Annotated[Path | None, typer.Option("--config", help="Path to slactl.yaml (default: found upward).")] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores for 25+ files).", min=1)] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Path to slactl.yaml (default: found upward).")
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", help="Worker processes (default: one per core, up to 4, for 25+ files).", min=1),
+    ] = None,
 ) -> int:
     """Check agreements and catalogs: YAML, schema and rules, every problem at its line and column.
 
@@ -43,7 +52,7 @@ def validate(
     from slactl.reporters import REPORTERS
     from slactl.validate import validate_paths
 
-    targets = paths or [Path(".")]
+    targets = paths or [Path()]
     cfg = load_config(targets[0], explicit=config)
     chosen = fmt.value if fmt else ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     result = validate_paths(targets, cfg, jobs=jobs)
