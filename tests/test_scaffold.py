@@ -357,7 +357,8 @@ def test_init_makes_a_repository(tmp_path: Path, capsys: pytest.CaptureFixture[s
         assert (repo / "schema" / name).read_text() == schema_text(kind)
     hooks = yaml.safe_load((repo / ".pre-commit-config.yaml").read_text())
     hook = hooks["repos"][0]["hooks"][0]
-    assert hook["id"] == "slactl-validate" and hook["entry"] == "slactl validate" and hook["pass_filenames"] is True
+    assert hook["id"] == "slactl-validate" and hook["entry"] == "slactl validate --only-slactl"
+    assert hook["pass_filenames"] is True
     workflow = yaml.safe_load((repo / ".github" / "workflows" / "slactl.yml").read_text())
     steps = " ".join(str(s.get("run", "")) for s in workflow["jobs"]["validate"]["steps"])
     assert "slactl validate --format github" in steps
@@ -387,11 +388,22 @@ def test_init_refuses_bad_settings(tmp_path: Path, capsys: pytest.CaptureFixture
     assert not (tmp_path / "r").exists()
 
 
-def test_pre_commit_hook_manifest() -> None:
+def test_pre_commit_hook_manifest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     hook = next(h for h in hooks if h["id"] == "slactl-validate")
-    assert (hook["language"], hook["entry"], hook["pass_filenames"]) == ("python", "slactl validate", True)
+    assert (hook["language"], hook["pass_filenames"]) == ("python", True)
     files, exclude = re.compile(hook["files"]), re.compile(hook["exclude"])
-    chosen = [p for p in ("a.yaml", "agreements/b.yml", "c.json", ".github/workflows/ci.yml", "slactl.yaml")
+    chosen = [p for p in ("a.yaml", "agreements/b.yml", "c.json", ".github/workflows/ci.yml", "x/slactl.yaml")
               if files.search(p) and not exclude.search(p)]
-    assert chosen == ["a.yaml", "agreements/b.yml"]
+    assert chosen == ["a.yaml", "agreements/b.yml", ".github/workflows/ci.yml"]
+    # What pre-commit runs: the entry with every changed YAML file; other YAML is skipped,
+    # agreements are checked.
+    workflow = tmp_path / "ci.yml"
+    workflow.write_text("on: push\njobs: {}\n")
+    broken = tmp_path / "broken.yaml"
+    example = (ROOT / "examples" / "it-hr-support-fy2027.yaml").read_text()
+    broken.write_text(example.replace("end: 2027-09-30", "end: 2026-01-01"))
+    args = [*hook["entry"].split()[1:], str(workflow)]
+    assert run(args, capsys)[0] == 0
+    code, out, _ = run([*args, str(broken)], capsys)
+    assert code == 1 and "broken.yaml" in out and "ci.yml" not in out

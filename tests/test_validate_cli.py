@@ -360,3 +360,38 @@ def test_jobs_2_gives_the_same_findings_as_jobs_1(tmp_path: Path, capsys: pytest
     codes = {f["code"] for f in doc["findings"]}
     assert {"SLA006", "SLA020", "SLA021", "SLA150"} <= codes
 
+
+
+def test_progress_bar_only_for_a_person_at_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from slactl.cli import progress
+
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setattr("sys.stderr", io.StringIO())  # not a TTY
+    assert not progress.wanted()
+    with progress.progress_bar("Validating") as bar:
+        assert bar is None
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("sys.stderr", Tty())
+    assert progress.wanted()
+    monkeypatch.setenv("CI", "true")
+    assert not progress.wanted()
+
+
+def test_progress_bar_draws_only_long_work() -> None:
+    from slactl.cli.progress import MIN_TOTAL, _Bar
+
+    short = _Bar("Validating")
+    short.start(MIN_TOTAL - 1)
+    assert short.progress is None
+    long = _Bar("Validating")
+    long.start(MIN_TOTAL)
+    long.advance(MIN_TOTAL)
+    assert long.progress.tasks[0].completed == MIN_TOTAL
+    long.stop()

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from slactl.config import Config
 from slactl.errors import SlactlError
@@ -24,6 +25,14 @@ YAML_SUFFIXES = (".yaml", ".yml")
 _SNIFF = re.compile(rb"^apiVersion:[ \t]*[\"']?slactl/", re.MULTILINE)
 _SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"}
 PARALLEL_FROM = 25  # measured: a pool of two pays off from about 25 files
+
+
+class Progress(Protocol):
+    """Told how much work there is, then how much is done (the CLI draws a bar from it)."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, done: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -60,15 +69,20 @@ class Result:
         return sum(1 for f in self.findings if f.severity is Severity.WARNING)
 
 
-def discover(paths: Sequence[Path]) -> list[Candidate]:
-    """Files given and YAML files under folders given, in a stable order; missing paths fail."""
+def discover(paths: Sequence[Path], *, sniff_files: bool = False) -> list[Candidate]:
+    """Files given and YAML files under folders given, in a stable order; missing paths fail.
+
+    Files named directly are always validated, unless ``sniff_files``: then, like files found
+    in folders, only those that declare a slactl ``apiVersion`` (a pre-commit hook is handed
+    every changed YAML file, most of which are not agreements).
+    """
     out: list[Candidate] = []
     seen: set[Path] = set()
     for path in paths:
         if path.is_file():
             if path not in seen:
                 seen.add(path)
-                out.append(Candidate(path, True))
+                out.append(Candidate(path, not sniff_files))
         elif path.is_dir():
             for found in _walk(path):
                 if found not in seen:
@@ -135,15 +149,18 @@ def validate_paths(
     config: Config,
     *,
     jobs: int | None = None,
-    progress: Callable[[int], None] | None = None,
+    sniff_files: bool = False,
+    progress: Progress | None = None,
 ) -> Result:
     """Validate files and folders; cross-file rules see every file of the run and the config's catalogs."""
     from slactl.rules import run_repo_rules
 
-    candidates = discover(paths)
+    candidates = discover(paths, sniff_files=sniff_files)
     given = {c.path.resolve() for c in candidates}
     candidates += [Candidate(p, True) for p in config.catalogs if p.resolve() not in given]
-    results = list(_run(candidates, settings_for(config), jobs, progress))
+    if progress is not None:
+        progress.start(len(candidates))
+    results = list(_run(candidates, settings_for(config), jobs, progress.advance if progress else None))
     result = Result()
     summaries: list[Summary] = []
     for item in results:

@@ -42,6 +42,14 @@ def validate(
         int | None,
         typer.Option("--jobs", "-j", help="Worker processes (default: one per core, up to 4, for 25+ files).", min=1),
     ] = None,
+    only_slactl: Annotated[
+        bool,
+        typer.Option(
+            "--only-slactl",
+            help="Skip named files that do not declare `apiVersion: slactl/...` (for pre-commit hooks, which "
+            "pass every changed YAML file). Files in folders are always filtered this way.",
+        ),
+    ] = False,
 ) -> int:
     """Check agreements and catalogs: YAML, schema and rules, every problem at its line and column.
 
@@ -55,7 +63,10 @@ def validate(
     targets = paths or [Path()]
     cfg = load_config(targets[0], explicit=config)
     chosen = fmt.value if fmt else ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    result = validate_paths(targets, cfg, jobs=jobs)
+    from slactl.cli.progress import progress_bar
+
+    with progress_bar("Validating") as bar:
+        result = validate_paths(targets, cfg, jobs=jobs, sniff_files=only_slactl, progress=bar)
     REPORTERS[chosen](result, sys.stdout)
     failed = result.errors > 0 or (strict and result.warnings > 0)
     raise typer.Exit(1 if failed else 0)

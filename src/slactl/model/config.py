@@ -38,7 +38,9 @@ class RepoConfig(Model):
     templates: str | None = F("Folder of template overrides, relative to this file.", default=None)
     catalogs: list[str] = F("Catalog files, relative to this file, always loaded by `validate`.", default_factory=list)
     roles: list[Slug] = F("Approval roles used in this repository.", default_factory=list)
-    roster: str | None = F("A file (relative to this one) holding `people`, instead of listing them here.", default=None)
+    roster: str | None = F(
+        "A file (relative to this one) holding `people`, instead of listing them here.", default=None
+    )
     people: list[Person] = F("Who may approve, with their roles and signing keys.", default_factory=list)
     report: ReportSettings | None = F("Settings of `slactl report`.", default=None)
 
