@@ -336,7 +336,7 @@ def _diffs(
 
 @dataclass(frozen=True, slots=True)
 class ApprovalMark:
-    """An approval commit shown in a file's history (display only: no roster judgement)."""
+    """An approval commit shown in a file's history: its signature checked, its roles not judged (see `status`)."""
 
     commit: str
     stage: str
