@@ -440,3 +440,13 @@ def test_pdf_fetches_nothing(tmp_path: Path) -> None:
     data = render_pdf(html, yaml=b"a: 1\n", yaml_name="a.yaml", epoch=0)
     assert data.startswith(b"%PDF")
     assert b"not an image" not in data
+
+
+@pytest.mark.parametrize(
+    ("name", "start"),
+    [("doc.md", b"<!-- generated"), ("doc.html", b"<!DOCTYPE html>"), ("doc.txt", b"<!DOCTYPE html>")],
+)
+def test_cli_format_follows_the_output_suffix(tmp_path: Path, name: str, start: bytes) -> None:
+    out = tmp_path / name
+    assert main(["render", str(EXAMPLES / "it-hr-support-fy2027.yaml"), "-o", str(out)]) == 0
+    assert out.read_bytes().startswith(start)

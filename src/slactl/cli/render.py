@@ -23,8 +23,11 @@ def render(
     paths: Annotated[list[Path], typer.Argument(help="Agreement files, or folders searched for agreements.")],
     *,
     fmt: Annotated[
-        RenderFormat, typer.Option("--format", "-f", help="md, html (one self-contained file) or pdf.")
-    ] = RenderFormat.html,
+        RenderFormat | None,
+        typer.Option(
+            "--format", "-f", help="md, html (one self-contained file) or pdf; default: from -o's suffix, else html."
+        ),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Output file for one agreement ('-' for standard output).")
     ] = None,
@@ -48,6 +51,9 @@ def render(
     from slactl.config import load_config
     from slactl.render import check_overwrite, load_catalogs, make_environment, plan_jobs, render_document, write_output
 
+    if fmt is None:
+        suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+        fmt = RenderFormat(suffix) if suffix in RenderFormat.__members__ else RenderFormat.html
     cfg = load_config(paths[0], explicit=config)
     jobs = plan_jobs(paths, fmt.value, output=output, out_dir=out_dir)
     for job in jobs:
