@@ -455,3 +455,150 @@ def test_two_processes_give_the_same_report(tmp_path: Path, agreement: Path) -> 
     assert to_json(one) == to_json(two)
     assert one.problems.shown == [f"{tickets}:1001: opened: 'not a time' is not an ISO 8601 timestamp"]
     assert window(two, "p1-response", "Jan 2027").detail["tickets"] == 600
+
+
+# --------------------------------------------------------------------------- fast paths
+
+
+def _generated_tickets(n: int, seed: int) -> str:
+    """Tickets around the spring DST change, naive and with offsets, some on hold, some bad."""
+    import random
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    rng = random.Random(seed)
+    ny = ZoneInfo("America/New_York")
+    start = datetime(2027, 1, 15, tzinfo=ny)
+    lines = ["id,priority,service,opened,first_response,resolved,on_hold"]
+    for i in range(n):
+        # A third of the tickets near 2027-03-14 (02:00-03:00 does not exist there).
+        if i % 3 == 0:
+            opened = datetime(2027, 3, 13, tzinfo=ny) + timedelta(minutes=rng.randrange(3 * 1440))
+        else:
+            opened = start + timedelta(minutes=rng.randrange(75 * 1440))
+        resp = opened + timedelta(minutes=rng.randrange(0, 300), seconds=rng.choice((0, 0, 17)))
+        res = resp + timedelta(minutes=rng.randrange(0, 5000))
+
+        def show(value: datetime, naive: bool) -> str:
+            return value.strftime("%Y-%m-%d %H:%M") if naive else value.isoformat()
+
+        naive = rng.random() < 0.5
+        hold = ""
+        if i % 7 == 0:
+            h0 = resp + timedelta(minutes=5)
+            hold = f"{h0.isoformat()}/{(h0 + timedelta(hours=3)).isoformat()}"
+        row = [
+            f"G{i}",
+            rng.choice(("P1", "P2", "P3", "P4", "1", "Priority 2")),
+            rng.choice(("desk", "desk", "desk", "hosting", "other")),
+            show(opened, naive),
+            show(resp, rng.random() < 0.5),
+            "" if i % 11 == 0 else show(res, naive),
+            hold,
+        ]
+        if i % 97 == 0:
+            row[rng.choice((3, 4, 5))] = rng.choice(("2027-02-30 10:00", "soon", "2027-03-14 02:30"))
+        lines.append(",".join(row))
+    return "\n".join(lines) + "\n"
+
+
+def test_parallel_quoted_and_plain_csv_give_the_same_report(tmp_path: Path, agreement: Path) -> None:
+    # One file read three ways: one process, two processes (byte ranges), and by csv.reader
+    # (a quoted header forces it; the plain file is split at commas).
+    text = _generated_tickets(4000, seed=7)
+    plain = write(tmp_path, "plain.csv", text)
+    quoted = write(tmp_path, "quoted.csv", text.replace("id,", '"id",', 1))
+    # A bad outage too: the outages are read while the ticket workers run, yet listed after.
+    outages = write(tmp_path, "outages.csv", OUTAGES + "BAD-O,hosting,later,,no\n")
+    from slactl.report.inputs import plain_csv
+
+    assert plain_csv(plain) and not plain_csv(quoted)
+    args: dict[str, Any] = {"outages": outages, "period": "2027-Q1", "now": NOW}
+    one = build_report(agreement, tickets=plain, jobs=1, **args)
+    two = build_report(agreement, tickets=plain, jobs=2, **args)
+    csv_one = build_report(agreement, tickets=quoted, jobs=1, **args)
+    assert one.problems.count > 10  # the bad rows were found...
+    assert one.problems.shown[-1].endswith("outages.csv:8: start: 'later' is not an ISO 8601 timestamp")
+    assert to_json(one) == to_json(two)
+    # ...and the quoted file differs only in its name.
+    assert to_json(csv_one).replace("quoted.csv", "plain.csv") == to_json(one)
+
+
+_DATES = ("2027-03-14", "2027-11-07", "2027-03-13", "2027-02-28", "2027-02-30", "2027-13-01", "0001-01-01",
+          "9999-12-31", "2027-W10-5", "20270305", "2027-3-5", "\uff12027-03-05", "1969-12-31")
+_RESTS = ("", " 16:55", "T02:30", "T01:30", " 01:59:59.999999", "T16:55:00-05:00", "Z", "T16:55:07Z", "T24:00",
+          "x16:55", "T1655", "T16", " 16:55 ", "T16:55:00.5-04:30", "T00:00+23:59", "T16:55:60", "T16:55:5a",
+          "\u00e916:55:07", "T16:55:+1", "T165507", "T01:30:45")
+
+
+@pytest.mark.parametrize("zone_name", ["America/New_York", "Australia/Lord_Howe", "UTC", "Asia/Kolkata"])
+def test_timestamp_tables_read_exactly_as_fromisoformat(zone_name: str) -> None:
+    import itertools
+    import random
+    from zoneinfo import ZoneInfo
+
+    from slactl.report.stamps import make_parsers, slow_us
+
+    zone = ZoneInfo(zone_name)
+    rng = random.Random(zone_name)
+    rests = list(_RESTS) + [
+        f"T{rng.randrange(24):02d}:{rng.randrange(60):02d}:{rng.randrange(60):02d}"
+        + rng.choice(("", "Z", "-04:00", "+05:45", ".125"))
+        for _ in range(60)
+    ]
+    parsers = make_parsers(zone)
+    for _round in range(2):  # the second round answers from the filled tables
+        for day, rest in itertools.product(_DATES, rests):
+            text = day + rest
+            try:
+                want: int | str = slow_us(text, zone)
+            except (ValueError, OverflowError) as exc:
+                want = f"{type(exc).__name__}: {exc}"
+            try:
+                got: int | str = parsers.parse(text)
+            except (ValueError, OverflowError) as exc:
+                got = f"{type(exc).__name__}: {exc}"
+            assert got == want, text
+            quick = parsers.quick(text)
+            assert quick is None or quick == want, text
+
+
+def test_ordered_agrees_with_the_exact_check() -> None:
+    # On 2027-03-14 02:30 does not exist: read naive it is 03:30 EDT, so by instants it is
+    # after 03:10, by wall clock before. The fast check must defer such rows to the exact one.
+    from zoneinfo import ZoneInfo
+
+    from slactl.report.measure import _check_unmeasured
+    from slactl.report.stamps import make_parsers
+
+    parsers = make_parsers(ZoneInfo("America/New_York"))
+    texts = ["2027-03-14 02:30", "2027-03-14 03:10", "2027-03-14T03:10:00-04:00", "2027-03-13 23:00",
+             "2027-03-15 09:00", "2027-03-15T09:00:00-04:00", "2027-11-07 01:30", "2027-11-07 01:10", "", "bad"]
+    for a in texts:
+        for b in texts:
+            for c in ("", "2027-03-16 10:00", "2027-03-14 02:45"):
+                exact_ok = _check_unmeasured([a, b, c], 0, 1, 2, None, parsers.parse) is None
+                if parsers.ordered(a, b, c):
+                    assert exact_ok, (a, b, c)
+
+
+@pytest.mark.parametrize("calendar", ["office", "always", "split"])
+def test_open_us_counter_matches_business_elapsed(calendar: str) -> None:
+    import random
+    from datetime import time, timedelta
+
+    from slactl.clock import BusinessCalendar, business_elapsed, open_us_counter
+    from slactl.report.stamps import from_us
+
+    cal = {
+        "office": BusinessCalendar.office_hours("America/New_York"),
+        "always": BusinessCalendar.always("America/New_York"),
+        "split": BusinessCalendar("Australia/Lord_Howe", dict.fromkeys(range(7), ((time(1, 45), time(2, 15)),))),
+    }[calendar]
+    count = open_us_counter(cal)
+    rng = random.Random(calendar)
+    for _ in range(3000):
+        a = rng.randrange(1_780_000_000_000_000, 1_830_000_000_000_000)
+        b = a + rng.choice((0, rng.randrange(10**9), rng.randrange(10**12), rng.randrange(4 * 10**13)))
+        expected = business_elapsed(cal, from_us(a, UTC), from_us(b, UTC)) // timedelta(microseconds=1)
+        assert count(a, b) == expected, (a, b)

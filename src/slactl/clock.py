@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -56,6 +56,9 @@ _MIDNIGHT = time(0)
 _ZERO = timedelta(0)
 # Mean Gregorian year; only used to guess an instant's year (off by at most one).
 _AVG_YEAR_US = 31_556_952_000_000
+# Shifts, not divisions: dividing by a constant above 2**30 takes CPython's slow path.
+_BUCKET = 40  # instant >> _BUCKET: the bucket that finds its year (see BusinessCalendar._year)
+_SLOT = 32  # instant >> _SLOT: a 71.6-minute slot of _Year.slots
 _DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _ALL_DAY: DayHours = ((_MIDNIGHT, None),)
 
@@ -154,10 +157,13 @@ class _Year:
     """Open intervals of one local calendar year as UTC microseconds, with running totals.
 
     ``bounds`` is [start0, end0, start1, end1, ...]; ``cum[k]`` is the open time
-    accumulated from ``lo`` up to ``bounds[k]``.
+    accumulated from ``lo`` up to ``bounds[k]``. ``slots[k]`` is the number of bounds at or
+    before the start of slot ``s0 + k`` (instants ``>> _SLOT``), so finding an instant's
+    place is one index and one comparison (``edges`` is ``bounds`` with ``hi`` appended),
+    with a binary search only when a bound falls inside that slot.
     """
 
-    __slots__ = ("bounds", "cum", "hi", "lo", "total", "year")
+    __slots__ = ("bounds", "cum", "edges", "hi", "lo", "s0", "slots", "total", "year")
 
     def __init__(self, year: int, lo: int, hi: int, bounds: list[int], cum: list[int]) -> None:
         self.year = year
@@ -166,6 +172,26 @@ class _Year:
         self.bounds = bounds
         self.cum = cum
         self.total = cum[-1] if cum else 0
+        self.edges = [*bounds, hi]
+        self.s0 = lo >> _SLOT
+        slots: list[int] = []
+        k, n = 0, len(bounds)
+        for slot in range(self.s0, ((hi - 1) >> _SLOT) + 1):
+            start = slot << _SLOT
+            while k < n and bounds[k] <= start:
+                k += 1
+            slots.append(k)
+        self.slots = slots
+
+    def open_before(self, us: int) -> int:
+        """Open time from ``lo`` up to instant ``us`` (lo <= us < hi)."""
+        bounds = self.bounds
+        i = self.slots[(us >> _SLOT) - self.s0]
+        if self.edges[i] <= us:
+            i = bisect_right(bounds, us, i)
+        if i & 1:
+            return self.cum[i - 1] + us - bounds[i - 1]
+        return self.cum[i - 1] if i else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +209,8 @@ class BusinessCalendar:
     federal_holidays: bool = False
     _tz: ZoneInfo = field(init=False, repr=False, compare=False)
     _years: dict[int, _Year] = field(init=False, repr=False, compare=False, default_factory=dict)
+    _buckets: dict[int, _Year] = field(init=False, repr=False, compare=False, default_factory=dict)
+    _counter: Callable[[int, int], int] | None = field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
         try:
@@ -296,6 +324,9 @@ class BusinessCalendar:
         if chunk is None:
             chunk = _shared_year(self, year)
             self._years[year] = chunk
+            # Buckets of 2**40 µs (12.7 days) wholly inside the year find it with a shift.
+            for k in range(-(-chunk.lo >> _BUCKET), chunk.hi >> _BUCKET):
+                self._buckets[k] = chunk
         return chunk
 
     def _year_for(self, us: int) -> _Year:
@@ -395,18 +426,59 @@ def _open_before(chunk: _Year, us: int) -> int:
 
 def open_us_between(cal: BusinessCalendar, a: int, b: int) -> int:
     """Open microseconds in [a, b) for UTC epoch microseconds a <= b (the hot path of reports)."""
-    chunk = cal._years.get(1970 + a // _AVG_YEAR_US)
-    if chunk is None or not chunk.lo <= a < chunk.hi:
+    chunk = cal._buckets.get(a >> _BUCKET)
+    if chunk is None:
         chunk = cal._year_for(a)
-    before_a = _open_before(chunk, a)
     if b < chunk.hi:
-        return _open_before(chunk, b) - before_a
+        # Both ends in one year (nearly every query): _Year.open_before twice, inlined, since
+        # reports call this once per ticket and level and the calls cost more than the lookups.
+        bounds, cum, edges, slots, s0 = chunk.bounds, chunk.cum, chunk.edges, chunk.slots, chunk.s0
+        j = slots[(b >> _SLOT) - s0]
+        if edges[j] <= b:
+            j = bisect_right(bounds, b, j)
+        if j & 1:
+            total = cum[j - 1] + b - bounds[j - 1]
+        else:
+            total = cum[j - 1] if j else 0
+        i = slots[(a >> _SLOT) - s0]
+        if edges[i] <= a:
+            i = bisect_right(bounds, a, i)
+        if i & 1:
+            return total - cum[i - 1] - a + bounds[i - 1]
+        return total - cum[i - 1] if i else total
+    before_a = chunk.open_before(a)
     total = chunk.total - before_a
     while True:
         chunk = cal._year(chunk.year + 1)
         if b < chunk.hi:
-            return total + _open_before(chunk, b)
+            return total + chunk.open_before(b)
         total += chunk.total
+
+
+# Instants of years 2..9997 (UTC): inside them a calendar open around the clock counts b - a.
+_SAFE_LO = (date(2, 1, 2).toordinal() - date(1970, 1, 1).toordinal()) * 86_400_000_000
+_SAFE_HI = (date(9997, 12, 30).toordinal() - date(1970, 1, 1).toordinal()) * 86_400_000_000
+
+
+def open_us_counter(cal: BusinessCalendar) -> Callable[[int, int], int]:
+    """``open_us_between`` bound to ``cal``: (a, b) -> open microseconds in [a, b), a <= b.
+
+    For a calendar open around the clock with no holidays that is ``b - a`` (its year
+    tables are one span per year, end to end), without the table lookups.
+    """
+    counter = cal._counter
+    if counter is None:
+        if cal.is_24x7 and not cal.holidays and not cal.federal_holidays:
+
+            def counter(a: int, b: int) -> int:
+                if _SAFE_LO <= a and b < _SAFE_HI:
+                    return b - a
+                return open_us_between(cal, a, b)  # near datetime's limits: the tables decide (or raise)
+
+        else:
+            counter = functools.partial(open_us_between, cal)
+        object.__setattr__(cal, "_counter", counter)
+    return counter
 
 
 def business_elapsed(

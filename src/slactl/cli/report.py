@@ -51,7 +51,9 @@ def report(
     ] = None,
     jobs: Annotated[
         int,
-        typer.Option("--jobs", "-j", help="Processes reading the tickets file (0: one per core for big files).", min=0),
+        typer.Option(
+            "--jobs", "-j", help="Processes reading the tickets file (0: one per core, up to 4, from 4 MB on).", min=0
+        ),
     ] = 0,
 ) -> None:
     """Measure each service level against ticket, outage and survey data: values, misses, credits.
@@ -81,11 +83,6 @@ def report(
     cfg = load_config(agreement, explicit=config)
     columns = columns_from_config(cfg.raw)
     columns.update(parse_map_options(mapping or []))
-    if jobs == 0:
-        import os
-
-        big = tickets is not None and tickets.stat().st_size > 64 << 20
-        jobs = min(os.cpu_count() or 1, 4) if big else 1
     result = build_report(
         agreement,
         tickets=tickets,

@@ -10,11 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from slactl.report.credits import Credits, RewardResult, TerminationResult
 from slactl.report.inputs import Problems
-from slactl.report.measure import InputSummary, LevelResult
+from slactl.report.measure import Engine, InputSummary, LevelResult
 from slactl.report.periods import Period
+
+if TYPE_CHECKING:
+    from slactl.report.parallel import PendingTickets
 
 __all__ = ["Report", "VersionUse", "build_report"]
 
@@ -73,9 +77,11 @@ def build_report(
     top: int = 10,
     jobs: int = 1,
 ) -> Report:
-    """Measure the agreement at ``agreement`` over ``period`` (default: its term) from the given files."""
+    """Measure the agreement at ``agreement`` over ``period`` (default: its term) from the given files.
+
+    ``jobs``: processes reading the tickets file; 0 picks one per core from 4 MB on.
+    """
     from slactl.report.credits import check_rewards, check_termination, compute_credits
-    from slactl.report.measure import Engine
     from slactl.report.periods import parse_period
     from slactl.report.terms import load_terms
 
@@ -91,15 +97,7 @@ def build_report(
     # Surveys first: the ticket pass then dates the answers that name only a ticket.
     if surveys is not None:
         engine.read("surveys", surveys, mapping)
-    if tickets is not None:
-        if jobs > 1:
-            from slactl.report.parallel import read_tickets_parallel
-
-            read_tickets_parallel(engine, tickets, mapping, jobs)
-        else:
-            engine.read("tickets", tickets, mapping)
-    if outages is not None:
-        engine.read("outages", outages, mapping)
+    _read_tickets_and_outages(engine, tickets, outages, mapping, jobs)
     levels = engine.results()
     credits = compute_credits(levels)
     uses: dict[str, VersionUse] = {}
@@ -143,3 +141,43 @@ def build_report(
         versions=list(uses.values()),
         notes=notes,
     )
+
+
+def _read_tickets(engine: Engine, tickets: Path, mapping: dict[str, str], jobs: int) -> PendingTickets | None:
+    """Start the pass over the tickets file: ``jobs`` processes (0: one per core when big).
+
+    Returns the running workers, or None when the file was read in this process.
+    """
+    from slactl.report.parallel import default_jobs, start_tickets
+
+    if jobs == 0:
+        jobs = default_jobs(tickets)
+    if jobs > 1:
+        return start_tickets(engine, tickets, mapping, jobs)
+    engine.read("tickets", tickets, mapping)
+    return None
+
+
+def _read_tickets_and_outages(
+    engine: Engine, tickets: Path | None, outages: Path | None, mapping: dict[str, str], jobs: int
+) -> None:
+    pending = _read_tickets(engine, tickets, mapping, jobs) if tickets is not None else None
+    if pending is None:
+        if outages is not None:
+            engine.read("outages", outages, mapping)
+        return
+    # Ticket workers run: read the outages meanwhile, their problems listed after the tickets'.
+    from slactl.report.inputs import Problems
+
+    held, engine.problems = engine.problems, Problems()
+    try:
+        if outages is not None:
+            engine.read("outages", outages, mapping)
+    except BaseException:
+        pending.cancel()
+        raise
+    finally:
+        outage_problems, engine.problems = engine.problems, held
+    pending.finish()
+    engine.problems.merge(outage_problems)
+

@@ -26,6 +26,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from decimal import Decimal, InvalidOperation
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -167,6 +168,27 @@ def sniff_format(path: Path) -> str:
     return "jsonl" if head.startswith(b"{") else "csv"
 
 
+_BLOCK = 1 << 20
+
+
+def plain_csv(path: Path, start: int = 0, stop: int | None = None) -> bool:
+    """Whether bytes ``[start, stop)`` of the file hold no ``"`` and no NUL (then no field is quoted)."""
+    try:
+        with path.open("rb") as fh:
+            fh.seek(start)
+            left = (stop if stop is not None else path.stat().st_size) - start
+            while left > 0:
+                block = fh.read(min(_BLOCK, left))
+                if not block:
+                    break
+                if b'"' in block or b"\0" in block:
+                    return False
+                left -= len(block)
+    except OSError:
+        return False
+    return True
+
+
 class _Limited(io.RawIOBase):
     """A read-only view of bytes ``[start, stop)`` of a file (for splitting work by byte range)."""
 
@@ -196,7 +218,8 @@ class Table:
 
     Iterate for rows; :meth:`line` is the line of the row just returned (read lazily, so
     it costs nothing on good rows). ``start``/``stop``/``first_line`` read only a byte
-    range, which must begin at the start of a line.
+    range, which must begin at the start of a line. ``simple``: whether the CSV has no
+    quote (None: look).
     """
 
     def __init__(
@@ -208,6 +231,7 @@ class Table:
         start: int | None = None,
         stop: int | None = None,
         first_line: int = 1,
+        simple: bool | None = None,
     ) -> None:
         self.path = path
         self.name = os.fspath(path)
@@ -226,6 +250,11 @@ class Table:
             raise SlactlError(f"cannot read file: {exc.strerror}", path=self.name) from None
         self._text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
         self.header: list[str]
+        # A CSV without any quote (or NUL) has one row per line, split at commas: the
+        # same rows as csv.reader gives, in half the time. Decided once for the range read.
+        self.simple = self.fmt == "csv" and (
+            simple if simple is not None else plain_csv(path, start or 0, stop)
+        )
         if self.fmt == "csv":
             self._reader = csv.reader(self._text)
             if header is None:
@@ -234,17 +263,25 @@ class Table:
             else:
                 self.header = header
                 self._offset = first_line - 1
+            # Line of the first data row (simple rows are single lines: line = this + index).
+            self._first_row = self._reader.line_num + self._offset + 1
         else:
             self._lines = self._json_rows()
             self.header = header if header is not None else self._json_header()
 
-    def line(self) -> int:
-        """Line number (1-based, in the whole file) of the row last returned."""
+    def line(self, index: int) -> int:
+        """Line number (1-based, in the whole file) of the row last returned, the ``index``-th (from 0)."""
+        if self.simple:
+            return self._first_row + index
         if self.fmt == "csv":
             return self._reader.line_num + self._offset
         return self._jline
 
     def __iter__(self) -> Iterator[list[str]]:
+        if self.simple:
+            # All in C: no Python frame per row. A blank line gives [''] where csv gives [];
+            # readers treat both as blank (no non-empty field).
+            return map(str.split, map(str.rstrip, self._text, repeat("\r\n")), repeat(","))
         if self.fmt == "csv":
             return self._reader
         return self._lines

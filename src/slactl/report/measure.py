@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from slactl.clock import BusinessCalendar
+from slactl.clock import BusinessCalendar, open_us_counter
 from slactl.model.agreement import Agreement, Calendar, ServiceLevel, day_indexes, span_minutes
 from slactl.model.types import Count, Duration, Percent, Score
 from slactl.report import inputs as io_
 from slactl.report.periods import Period, Window, windows
-from slactl.report.stamps import elapsed_us, from_us, make_parser, to_us
+from slactl.report.stamps import Parsers, elapsed_us, from_us, make_parsers, to_us
 from slactl.report.terms import Terms, Version
 
 Status = Literal["met", "missed", "no data", "not in force"]
@@ -262,6 +262,8 @@ class Engine:
         self.want_tickets: dict[str, tuple[datetime, str] | None] = {}
         self.have = {"tickets": False, "outages": False, "surveys": False}
         self._ticket_file = ""
+        self._parsers: dict[str, Parsers] = {}
+        self._fast: dict[int, list[_Fast | None]] = {}
 
     # -- set-up ----------------------------------------------------------------
 
@@ -387,6 +389,7 @@ class Engine:
         self.have["tickets"] = True
         problems = self.problems
         file = table.name
+        line = table.line
         i_id = columns["id"]
         i_svc = columns["service"]
         i_open = columns["opened"]
@@ -397,25 +400,16 @@ class Engine:
         i_res = columns.get("resolved")
         i_hold = columns.get("on_hold")
         width = max(columns.values()) + 1
-        # (service, priority) -> [(track, scope site, scope type, starts, stops, plans)], parse
-        routes: dict[
-            tuple[str, str],
-            tuple[
-                list[tuple[Track, str | None, str | None, list[int], list[int], list[_Fast | None]]],
-                Callable[[str], int],
-            ],
-        ] = {}
-        parsers: dict[str, Callable[[str], int]] = {}
-        fast: dict[int, list[_Fast | None]] = {}
+        routes: dict[tuple[str, str], _Route] = {}
         want = self.want_tickets
         as_of = to_us(self.as_of)
         rows = used = 0
-        for row in table:
+        for index, row in enumerate(table):
             rows += 1
             if len(row) < width:
                 reason = io_.row_error(row) or f"{len(row)} columns, expected at least {width}"
                 if row and any(row):
-                    problems.add(file, table.line(), reason)
+                    problems.add(file, line(index), reason)
                 else:
                     rows -= 1  # a blank line is not a row
                 continue
@@ -423,25 +417,25 @@ class Engine:
             prio = row[i_prio] if i_prio is not None else ""
             route = routes.get((service, prio))
             if route is None:
-                zone_key = str(self.service_zone(service))
-                parser = parsers.get(zone_key)
-                if parser is None:
-                    parser = parsers[zone_key] = make_parser(self.service_zone(service))
-                entries = []
-                for track in self._routes_for(service, io_.parse_priority(prio)):
-                    if id(track) not in fast:
-                        fast[id(track)] = [None if p is None else _Fast(p) for p in track.plans]
-                    scope = track.level.scope
-                    req = io_.normalize(scope.request_type) if scope.request_type else None
-                    entries.append((track, scope.site, req, track.starts_us, track.stops_us, fast[id(track)]))
-                route = routes[(service, prio)] = (entries, parser)
-            tracks, parse = route
+                route = routes[(service, prio)] = self._route(service, prio)
+            tracks, parse, ordered = route
             if not tracks:
-                # Measured by no level: checked with the parse alone (no instants), so it costs little.
-                bad = _check_unmeasured(row, i_open, i_resp, i_res, i_hold, parse)
-                if bad is not None:
-                    problems.add(file, table.line(), bad)
-                elif want and row[i_id] in want:
+                # Measured by no level: only checked. The tables answer good rows; anything
+                # else (or a time before the opening) gets the exact check and its message.
+                ok = ordered(
+                    row[i_open], row[i_resp] if i_resp is not None else "", row[i_res] if i_res is not None else ""
+                )
+                if ok and i_hold is not None and (text := row[i_hold]):
+                    try:
+                        _holds(text, parse)
+                    except ValueError:
+                        ok = False
+                if not ok:
+                    bad = _check_unmeasured(row, i_open, i_resp, i_res, i_hold, parse)
+                    if bad is not None:
+                        problems.add(file, line(index), bad)
+                        continue
+                if want and row[i_id] in want:
                     last = row[i_res] if i_res is not None and row[i_res] else row[i_open]
                     want[row[i_id]] = (from_us(parse(last), UTC), service)
                 continue
@@ -465,14 +459,14 @@ class Engine:
                     what = "on_hold"
                     holds = _holds(text, parse)
             except ValueError as exc:
-                problems.add(file, table.line(), _reason(what, exc, text))
+                problems.add(file, line(index), _reason(what, exc, text))
                 continue
             if want:
                 ref = row[i_id]
                 if ref in want:
                     want[ref] = (from_us(resolved if resolved >= 0 else opened, UTC), service)
             counted = False
-            for _track, site, req, starts, stops, plans in tracks:
+            for site, req, starts, stops, plans in tracks:
                 if site is not None and (i_site is None or row[i_site] != site):
                     continue
                 if req is not None and (i_type is None or io_.normalize(row[i_type]) != req):
@@ -486,7 +480,7 @@ class Engine:
                 counted = True
                 acc = plan.acc
                 if plan.count:
-                    acc.add(row[i_id], table.line(), opened)  # type: ignore[union-attr]
+                    acc.add(row[i_id], line(index), opened)  # type: ignore[union-attr]
                     continue
                 end = responded if plan.response else resolved
                 still_open = end < 0
@@ -495,7 +489,10 @@ class Engine:
                     if end <= opened:
                         acc.open += 1  # type: ignore[union-attr]
                         continue
-                spent = elapsed_us(plan.clock, opened, end, holds)
+                if holds:
+                    spent = elapsed_us(plan.count_us, opened, end, holds)
+                else:
+                    spent = plan.count_us(opened, end) if end > opened else 0
                 if spent <= plan.limit:
                     if still_open:
                         acc.open += 1  # type: ignore[union-attr]  # not late yet: judged when it closes
@@ -506,11 +503,32 @@ class Engine:
                     continue
                 acc.judged += 1  # type: ignore[union-attr]
                 acc.elapsed_us += spent  # type: ignore[union-attr]
-                acc.miss(spent - plan.limit, row[i_id], table.line(), opened, spent, still_open)  # type: ignore[union-attr]
+                acc.miss(spent - plan.limit, row[i_id], line(index), opened, spent, still_open)  # type: ignore[union-attr]
             if counted:
                 used += 1
         summary.rows += rows
         summary.used += used
+
+    def _parsers_for(self, service: str) -> Parsers:
+        """The service zone's timestamp parsers (one pair per zone, so their tables are shared)."""
+        zone = self.service_zone(service)
+        parsers = self._parsers.get(str(zone))
+        if parsers is None:
+            parsers = self._parsers[str(zone)] = make_parsers(zone)
+        return parsers
+
+    def _route(self, service: str, prio: str) -> _Route:
+        """The levels that measure tickets of (service, priority as written), and the zone's parsers."""
+        parsers = self._parsers_for(service)
+        entries: list[_Entry] = []
+        for track in self._routes_for(service, io_.parse_priority(prio)):
+            fast = self._fast.get(id(track))
+            if fast is None:
+                fast = self._fast[id(track)] = [None if p is None else _Fast(p) for p in track.plans]
+            scope = track.level.scope
+            req = io_.normalize(scope.request_type) if scope.request_type else None
+            entries.append((scope.site, req, track.starts_us, track.stops_us, fast))
+        return entries, parsers.parse, parsers.ordered
 
     # -- outages ---------------------------------------------------------------
 
@@ -523,19 +541,18 @@ class Engine:
         width = max(columns.values()) + 1
         parsers: dict[str, Callable[[str], int]] = {}
         as_of = to_us(self.as_of)
-        for row in table:
+        for index, row in enumerate(table):
             if len(row) < width:
                 if row and any(row):
                     summary.rows += 1
-                    self.problems.add(
-                        table.name, table.line(), io_.row_error(row) or f"{len(row)} columns, expected at least {width}"
-                    )
+                    reason = io_.row_error(row) or f"{len(row)} columns, expected at least {width}"
+                    self.problems.add(table.name, table.line(index), reason)
                 continue
             summary.rows += 1
             service = row[i_svc]
             parse = parsers.get(service)
             if parse is None:
-                parse = parsers[service] = make_parser(self.service_zone(service))
+                parse = parsers[service] = self._parsers_for(service).parse
             what = "start"
             try:
                 start = parse(row[i_start])
@@ -547,10 +564,10 @@ class Engine:
                 planned = io_.parse_flag(row[i_planned]) if i_planned is not None else False
             except ValueError as exc:
                 self.problems.add(
-                    table.name, table.line(), _reason(what, exc, row[columns[what]] if what in columns else "")
+                    table.name, table.line(index), _reason(what, exc, row[columns[what]] if what in columns else "")
                 )
                 continue
-            line = table.line()
+            line = table.line(index)
             ref = row[i_id] if i_id is not None and row[i_id] else f"outage at line {line}"
             site = row[i_site] if i_site is not None else ""
             self.outages.setdefault(service, []).append((start, end, planned, ref, line, site))
@@ -567,13 +584,12 @@ class Engine:
         i_scale, i_svc = columns.get("scale"), columns.get("service")
         width = max(columns.values()) + 1
         zone = self._default_zone(self.latest)
-        for row in table:
+        for index, row in enumerate(table):
             if len(row) < width:
                 if row and any(row):
                     summary.rows += 1
-                    self.problems.add(
-                        table.name, table.line(), io_.row_error(row) or f"{len(row)} columns, expected at least {width}"
-                    )
+                    reason = io_.row_error(row) or f"{len(row)} columns, expected at least {width}"
+                    self.problems.add(table.name, table.line(index), reason)
                 continue
             summary.rows += 1
             service = row[i_svc] if i_svc is not None else ""
@@ -593,15 +609,14 @@ class Engine:
                     raise ValueError("is missing and so is the ticket")
             except ValueError as exc:
                 self.problems.add(
-                    table.name, table.line(), _reason(what, exc, row[columns[what]] if what in columns else "")
+                    table.name, table.line(index), _reason(what, exc, row[columns[what]] if what in columns else "")
                 )
                 continue
             if when is None:
                 self.want_tickets[ticket] = None
             summary.used += 1
-            self.surveys.append(
-                (when, ticket, score, scale, service, table.line(), ticket or f"survey at line {table.line()}")
-            )
+            line = table.line(index)
+            self.surveys.append((when, ticket, score, scale, service, line, ticket or f"survey at line {line}"))
 
     # -- results ---------------------------------------------------------------
 
@@ -738,7 +753,7 @@ class Engine:
 
     def _judge_outages(self, track: Track, plan: Plan, result: WindowResult) -> None:
         level = plan.level
-        cal = plan.calendar
+        count = open_us_counter(plan.calendar)
         ws, we = to_us(result.start_at), to_us(result.stop_at)
         rows, starts, longest = self._service_outages(level.service)
         maintenance = _maintenance(level)
@@ -772,10 +787,10 @@ class Engine:
                         if not inside
                         else "planned, partly outside the maintenance window"
                     )
-                lost = sum(elapsed_us(cal, a, b) for a, b in rest)
+                lost = sum(elapsed_us(count, a, b) for a, b in rest)
             else:
                 unplanned.append((s, e))
-                lost = elapsed_us(cal, s, e)
+                lost = elapsed_us(count, s, e)
             if lost > 0:
                 per_outage.append((lost, row, note))
         if track.kind == "count_outages":
@@ -791,9 +806,9 @@ class Engine:
                     for r in incidents[: self.top]
                 ]
             return
-        window_us = elapsed_us(cal, ws, we)
-        down = _union_us(cal, unplanned)
-        planned_us = _union_us(cal, unplanned + planned_spans) - down
+        window_us = elapsed_us(count, ws, we)
+        down = _union_us(count, unplanned)
+        planned_us = _union_us(count, unplanned + planned_spans) - down
         mode = level.measurement.planned_maintenance if level.measurement else "excluded"
         measured_us = window_us - planned_us if mode == "excluded" else window_us
         target = level.target
@@ -897,14 +912,20 @@ _Outage = tuple[int, int, bool, str, int, str]  # start, end (us), planned, ref,
 _Survey = tuple[datetime | None, str, Decimal, Decimal | None, str, int, str]
 
 
+# (scope site, scope request type, window starts, window stops, plans) of one level
+_Entry = tuple[str | None, str | None, list[int], list[int], list["_Fast | None"]]
+# the entries for one (service, priority), with the zone's parse and ordered (stamps.Parsers)
+_Route = tuple[list[_Entry], Callable[[str], int], Callable[[str, str, str], bool]]
+
+
 class _Fast:
     """A plan flattened for the hot loop (attribute reads of plain slots)."""
 
-    __slots__ = ("acc", "clock", "count", "limit", "response")
+    __slots__ = ("acc", "count", "count_us", "limit", "response")
 
     def __init__(self, plan: Plan) -> None:
         self.acc = plan.acc
-        self.clock = plan.clock
+        self.count_us = open_us_counter(plan.clock)
         self.count = isinstance(plan.acc, CountAcc)
         self.limit = plan.limit_us
         self.response = plan.level.metric == "response_time"
@@ -1034,7 +1055,7 @@ def _subtract(base: list[tuple[int, int]], cut: Iterable[tuple[int, int]]) -> li
     return pieces
 
 
-def _union_us(cal: BusinessCalendar, spans: list[tuple[int, int]]) -> int:
+def _union_us(count: Callable[[int, int], int], spans: list[tuple[int, int]]) -> int:
     """Calendar time covered by the union of ``spans`` (overlaps counted once)."""
     if not spans:
         return 0
@@ -1043,8 +1064,8 @@ def _union_us(cal: BusinessCalendar, spans: list[tuple[int, int]]) -> int:
     run_s, run_e = spans[0]
     for s, e in spans[1:]:
         if s > run_e:
-            total += elapsed_us(cal, run_s, run_e)
+            total += elapsed_us(count, run_s, run_e)
             run_s, run_e = s, e
         elif e > run_e:
             run_e = e
-    return total + elapsed_us(cal, run_s, run_e)
+    return total + elapsed_us(count, run_s, run_e)
