@@ -98,7 +98,14 @@ def _entry(blob: str, raw: bytes) -> bytes:
             header["digest"] = PREFIX + hashlib.sha256(body).hexdigest()
             header["id"] = parsed.document.metadata.id
     header["check"] = hashlib.blake2b(body, digest_size=16).hexdigest()
+    header["head"] = _header_check(header)
     return json.dumps(header, separators=(",", ":")).encode("ascii") + b"\n" + body
+
+
+def _header_check(header: dict[str, Any]) -> str:
+    """A checksum of the header's own fields, so a listing can trust the header line alone."""
+    fields = [header.get(k) for k in ("format", "blob", "kind", "digest", "id", "check")]
+    return hashlib.blake2b(json.dumps(fields).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _read_entry(data: bytes, blob: str, file: str, *, with_dump: bool) -> Parsed | None:
@@ -165,43 +172,73 @@ class _Cache:
 
     root: Path
 
-    def parsed(self, blob: str) -> Path:
-        return self.root / f"parsed-{_key(_PARSE_SOURCES)}" / blob[:2] / blob[2:]
+    # Plain string paths: a warm history opens 10,000 entries and pathlib's joins showed up.
+    def parsed(self, blob: str) -> str:
+        return f"{self.root}/parsed-{_key(_PARSE_SOURCES)}/{blob[:2]}/{blob[2:]}"
 
-    def diff(self, a: str, b: str) -> Path:
-        return self.root / f"diffs-{_key(_DIFF_SOURCES)}" / b[:2] / f"{b[2:]}-{a}"
-
-
-_MADE: set[Path] = set()  # folders this process made or saw: one mkdir each, not one per entry
+    def diff(self, a: str, b: str) -> str:
+        return f"{self.root}/diffs-{_key(_DIFF_SOURCES)}/{b[:2]}/{b[2:]}-{a}"
 
 
-def _write(target: Path, data: bytes) -> None:
+_MADE: set[str] = set()  # folders this process made or saw: one mkdir each, not one per entry
+
+
+def _write(target: str, data: bytes) -> None:
     """Write atomically (a private temporary name, then rename); failing only costs speed."""
-    temp = target.with_name(f".{target.name[:16]}.{os.getpid()}.tmp")
+    folder, name = os.path.split(target)
+    temp = os.path.join(folder, f".{name[:16]}.{os.getpid()}.tmp")
     for _ in range(2):  # a second time when the folder was removed since we made it
         try:
-            if target.parent not in _MADE:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                _MADE.add(target.parent)
-            temp.write_bytes(data)
-            temp.replace(target)
+            if folder not in _MADE:
+                os.makedirs(folder, exist_ok=True)
+                _MADE.add(folder)
+            with open(temp, "wb") as handle:
+                handle.write(data)
+            os.replace(temp, target)
             return
         except OSError:
-            _MADE.discard(target.parent)
+            _MADE.discard(folder)
             with contextlib.suppress(OSError):
-                temp.unlink()
+                os.unlink(temp)
 
 
-def _read(path: Path) -> bytes | None:
+def _read(path: str, *, header_only: bool = False) -> bytes | None:
     try:
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            return handle.readline() if header_only else handle.read()
     except OSError:
         return None
 
 
 def _load(cache: _Cache, blob: str, file: str, *, with_dump: bool) -> Parsed | None:
-    data = _read(cache.parsed(blob))
+    path = cache.parsed(blob)
+    # A valid revision's header says all a listing needs (kind, digest, id); its body, the
+    # dump, is read (and checked) only when a diff needs it.
+    head = _read(path, header_only=not with_dump)
+    if head is not None and not with_dump and head.endswith(b"\n"):
+        found = _read_header(head[:-1], blob)
+        if found is not None:
+            return found
+    data = head if with_dump else _read(path)
     return None if data is None else _read_entry(data, blob, file, with_dump=with_dump)
+
+
+def _read_header(head: bytes, blob: str) -> Parsed | None:
+    """A valid revision from its header line alone; None to fall back to the whole entry."""
+    try:
+        header = json.loads(head)
+    except ValueError:
+        return None
+    if (
+        isinstance(header, dict)
+        and header.get("format") == _key(_PARSE_SOURCES)
+        and header.get("blob") == blob
+        and isinstance(header.get("kind"), str)
+        and isinstance(header.get("digest"), str)
+        and header.get("head") == _header_check(header)
+    ):
+        return Parsed(header["kind"], header["digest"], header.get("id"), None, ())
+    return None
 
 
 def _parse_chunk(args: tuple[str, str, list[tuple[str, str]]]) -> list[Parsed]:

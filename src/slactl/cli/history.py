@@ -170,8 +170,11 @@ def history_json(hist: History, out: TextIO) -> None:
                 ],
             }
         )
-    json.dump({"path": hist.path, "revisions": rows}, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    # One line per revision: readable, and json.dumps without indent runs in C (a long
+    # history's indented dump cost more than the rest of the command).
+    out.write(f'{{"path": {json.dumps(hist.path, ensure_ascii=False)}, "revisions": [\n')
+    out.write(",\n".join(json.dumps(row, ensure_ascii=False) for row in rows))
+    out.write("\n]}\n")
 
 
 def history_markdown(hist: History, out: TextIO) -> None:
