@@ -87,9 +87,13 @@ def generate(repo: Path, revisions: int) -> str:
     return new
 
 
+# PYTHONDONTWRITEBYTECODE=1 (set in some shells) would add compiling slactl's modules to every run.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def timed(cmd: list[str], cwd: Path) -> float:
     start = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, env=CHILD_ENV)
     return time.perf_counter() - start
 
 
