@@ -165,9 +165,10 @@ about 114 to 90 ms. pydantic's `defer_build` made no measurable difference, sinc
 agreement needs the whole model tree anyway. The one-file ratio sits at the 20x target: runs on
 the same day measured 19x to 27x, as the floor (`python -c pass`, 11 to 16 ms) moves more than
 the ~300 ms of the command; getting safely under it would need the models or typer out of the
-cold path, e.g. a cache of results keyed by file content and slactl version. In bulk, per file: libyaml composing ~3.7 ms, slactl's YAML 1.2 value builder ~0.7
-ms, pydantic ~0.5 ms, the rules ~1.8 ms; CSafeLoader's own Python constructor costs ~2.6 ms
-on top of the same composing, which is why two workers beat it.
+cold path, e.g. a cache of results keyed by file content and slactl version. In bulk, per
+file: libyaml composing ~3.7 ms, slactl's YAML 1.2 value builder ~0.7 ms, pydantic ~0.5 ms,
+the rules ~1.8 ms; CSafeLoader's own Python constructor costs ~2.6 ms on top of the same
+composing, which is why two workers beat it.
 """
 
 
