@@ -361,7 +361,6 @@ def test_jobs_2_gives_the_same_findings_as_jobs_1(tmp_path: Path, capsys: pytest
     assert {"SLA006", "SLA020", "SLA021", "SLA150"} <= codes
 
 
-
 def test_progress_bar_only_for_a_person_at_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
@@ -395,3 +394,15 @@ def test_progress_bar_draws_only_long_work() -> None:
     long.advance(MIN_TOTAL)
     assert long.progress.tasks[0].completed == MIN_TOTAL
     long.stop()
+
+
+def test_a_missing_libyaml_is_said_not_hidden(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from slactl import loading
+    from slactl.cli import main
+
+    assert loading.slow_parser_note() is None  # this machine's PyYAML has libyaml
+    monkeypatch.setattr(loading, "FAST", False)
+    assert main(["validate", str(EXAMPLES / "it-hr-support-fy2027.yaml")]) == 0
+    assert "without libyaml" in capsys.readouterr().err

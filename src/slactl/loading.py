@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import warnings
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -340,11 +339,12 @@ class _Builder:
         )
 
 
-def warn_if_slow() -> None:
-    """Say once when libyaml is missing: the pure-Python parser is ~10x slower."""
-    if not FAST:
-        warnings.warn(
-            "PyYAML was built without libyaml; parsing is about 10x slower (reinstall PyYAML with libyaml)",
-            RuntimeWarning,
-            stacklevel=2,
-        )
+SLOW_PARSER_NOTE = (
+    "PyYAML was built without libyaml, so slactl parses with its pure-Python parser, about 10x slower; "
+    "install libyaml (e.g. `apt-get install libyaml-dev`), then `pip install --force-reinstall --no-cache-dir pyyaml`"
+)
+
+
+def slow_parser_note() -> str | None:
+    """What to tell the user when libyaml is missing (None when the fast parser is there)."""
+    return None if FAST else SLOW_PARSER_NOTE

@@ -57,8 +57,13 @@ def validate(
     2 for a usage or configuration error.
     """
     from slactl.config import load_config
+    from slactl.loading import slow_parser_note
     from slactl.reporters import REPORTERS
     from slactl.validate import validate_paths
+
+    note = slow_parser_note()
+    if note:
+        typer.echo(f"slactl: warning: {note}", err=True)
 
     targets = paths or [Path()]
     cfg = load_config(targets[0], explicit=config)
