@@ -162,6 +162,10 @@ def test_service_level_sentences() -> None:
         "P1 incidents: first response within 1 business hour (Mon-Fri 08:00-17:00 America/New_York, "
         "federal holidays excluded), for at least 95% of tickets per calendar month."
     )
+    # With its service named, one service's P1 commitment cannot be read as another's.
+    assert say_service_level(p1, calendar=BUSINESS, service_name="Service Desk").startswith(
+        "Service Desk, P1 incidents: first response within 1 business hour"
+    )
     all_of = level(
         metric="resolution_time", scope={"request_type": "new user"}, target="1 week", window="calendar_month"
     )

@@ -381,16 +381,26 @@ def say_availability(target: Percent, window: str | None, *, calendar: Calendar 
 
 
 def say_scope(level: ServiceLevel, service_name: str | None = None) -> str:
-    """Who the level is about: 'P1 incidents', 'New user requests', 'Help Desk at Kansas City'."""
+    """Who the level is about: 'Service Desk, P1 incidents', 'New user requests', 'Help Desk at Kansas City'.
+
+    A priority or request type is named with its service when the service is known, so that
+    two services' P1 commitments can never be read as one.
+    """
     scope = level.scope
     if scope.request_type and scope.priority:
         subject = f"{scope.priority} {scope.request_type} requests"
     elif scope.priority:
         subject = f"{scope.priority} incidents"
     elif scope.request_type:
-        subject = f"{scope.request_type[:1].upper()}{scope.request_type[1:]} requests"
+        subject = f"{scope.request_type} requests"
     else:
+        subject = ""
+    if not subject:
         subject = service_name or level.name or level.service
+    elif service_name:
+        subject = f"{service_name}, {subject}"
+    else:
+        subject = subject[:1].upper() + subject[1:]
     if scope.site:
         subject += f" at {scope.site}"
     return subject
