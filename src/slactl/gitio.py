@@ -36,7 +36,7 @@ from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Any, Literal
 
 from slactl.errors import SlactlError
 
@@ -235,8 +235,8 @@ def _body(message: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Revision:
-    """One commit that changed a file (see :func:`file_revisions`)."""
+class Commit:
+    """Who made a commit, when, and its message (the fields every commit listing shares)."""
 
     commit: str
     parents: tuple[str, ...]
@@ -247,13 +247,6 @@ class Revision:
     committer_email: str
     committer_date: datetime
     message: str  # the raw message (%B)
-    path_at_revision: str  # the file's path in this commit (its new path on a rename)
-    old_path: str | None  # the path before a rename/copy in this commit, else None
-    change: str  # A added, M modified, D deleted, R renamed, C copied, T type changed
-    blob_id: str | None  # the file's blob in this commit; None when it was deleted here
-    mode: str  # the file's mode in this commit ("100644", "120000"...), "000000" if deleted
-    # the file's blob in the first parent (its old path on a rename); None when added here
-    previous_blob_id: str | None = None
 
     @property
     def subject(self) -> str:
@@ -270,25 +263,44 @@ class Revision:
         return len(self.parents) > 1
 
 
+# git log placeholders of the Commit fields, in field order.
+_COMMIT_FIELDS = ("%H", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%B")
+
+
+def _commit_fields(tokens: Sequence[bytes]) -> dict[str, Any]:
+    """The Commit fields from the first nine tokens of a record logged with ``_COMMIT_FIELDS``."""
+    return {
+        "commit": _decode(tokens[0]),
+        "parents": tuple(_decode(tokens[1]).split()),
+        "author_name": _decode(tokens[2]),
+        "author_email": _decode(tokens[3]),
+        "author_date": _date(_decode(tokens[4])),
+        "committer_name": _decode(tokens[5]),
+        "committer_email": _decode(tokens[6]),
+        "committer_date": _date(_decode(tokens[7])),
+        "message": _decode(tokens[8]),
+    }
+
+
 @dataclass(frozen=True, slots=True)
-class CommitWithTrailers:
+class Revision(Commit):
+    """One commit that changed a file (see :func:`file_revisions`)."""
+
+    path_at_revision: str  # the file's path in this commit (its new path on a rename)
+    old_path: str | None  # the path before a rename/copy in this commit, else None
+    change: str  # A added, M modified, D deleted, R renamed, C copied, T type changed
+    blob_id: str | None  # the file's blob in this commit; None when it was deleted here
+    mode: str  # the file's mode in this commit ("100644", "120000"...), "000000" if deleted
+    # the file's blob in the first parent (its old path on a rename); None when added here
+    previous_blob_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CommitWithTrailers(Commit):
     """A commit whose final trailer block has a key with the asked prefix."""
 
-    commit: str
-    parents: tuple[str, ...]
-    author_name: str
-    author_email: str
-    author_date: datetime
-    committer_name: str
-    committer_email: str
-    committer_date: datetime
-    message: str
     trailers: tuple[tuple[str, str], ...]  # ALL trailers of the final block, in order
     signature: Signature | None  # None when asked not to verify
-
-    @property
-    def subject(self) -> str:
-        return _subject(self.message)
 
     def values(self, key: str) -> list[str]:
         """Values of trailer ``key`` (case-insensitive, like git), in message order."""
@@ -592,8 +604,7 @@ def merge_base_with_default(repo: StrPath) -> str | None:
 # ------------------------------------------------------------- history of a file
 
 # One record per commit: \x1e then fixed NUL-separated fields; --raw lines follow.
-_REV_FIELDS = ("%H", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%B")
-_REV_FORMAT = "--format=%x1e" + "%x00".join(_REV_FIELDS)
+_REV_FORMAT = "--format=%x1e" + "%x00".join(_COMMIT_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -611,7 +622,7 @@ def _parse_log_raw(data: bytes) -> Iterator[tuple[list[bytes], list[_Raw]]]:
     """Split ``git log --format=<_REV_FORMAT> --raw -z`` output into commits."""
     tokens = data.split(b"\0")
     n = len(tokens)
-    nf = len(_REV_FIELDS)
+    nf = len(_COMMIT_FIELDS)
     i = 0
     while i < n:
         tok = tokens[i]
@@ -683,15 +694,7 @@ def file_revisions(repo: StrPath, relpath: str, rev: str = "HEAD") -> list[Revis
         deleted = raw.status == "D"
         out.append(
             Revision(
-                commit=_decode(fields[0]),
-                parents=tuple(_decode(fields[1]).split()),
-                author_name=_decode(fields[2]),
-                author_email=_decode(fields[3]),
-                author_date=_date(_decode(fields[4])),
-                committer_name=_decode(fields[5]),
-                committer_email=_decode(fields[6]),
-                committer_date=_date(_decode(fields[7])),
-                message=_decode(fields[8]),
+                **_commit_fields(fields),
                 path_at_revision=raw.new_path,
                 old_path=raw.old_path if raw.status in ("R", "C") else None,
                 change=raw.status,
@@ -1056,7 +1059,7 @@ def trailer_commits(
     if start is None:
         return []
     fields = [
-        "%H", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%B",
+        *_COMMIT_FIELDS,
         "%(trailers:only=true,unfold=true,key_value_separator=%x1f)",
     ]  # fmt: skip
     if verify:
@@ -1091,15 +1094,7 @@ def trailer_commits(
             continue
         out.append(
             CommitWithTrailers(
-                commit=_decode(rec[0]),
-                parents=tuple(_decode(rec[1]).split()),
-                author_name=_decode(rec[2]),
-                author_email=_decode(rec[3]),
-                author_date=_date(_decode(rec[4])),
-                committer_name=_decode(rec[5]),
-                committer_email=_decode(rec[6]),
-                committer_date=_date(_decode(rec[7])),
-                message=_decode(rec[8]),
+                **_commit_fields(rec),
                 trailers=trailers,
                 signature=_signature(rec[10:]) if verify else None,
             )
