@@ -8,8 +8,11 @@ The version key changes with slactl's version and with the source of the loader,
 and the digest, so an upgrade never reads an old entry; entries are written atomically, and
 one that does not read back whole (truncated, edited, garbage) is ignored and rebuilt.
 
-What is not cached is parsed on all cores: a fork pool, fed in chunks from one
-``git cat-file`` stream, while this process diffs the results in order as they arrive.
+What is not cached is parsed on all cores: a fork pool fed with chunks of consecutive
+revisions, each worker reading its chunk from its own ``git cat-file`` stream and diffing
+each revision with the one before while both dumps are still in memory (writing the
+entries on a thread meanwhile); only the pairs across chunks are diffed afterwards, from the
+cache.
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ import gc
 import hashlib
 import json
 import os
+import queue
 import re
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -76,6 +81,11 @@ class Parsed:
 
 def _entry(blob: str, raw: bytes) -> bytes:
     """Parse one revision into a cache entry: a JSON header line, then the body."""
+    return _build(blob, raw)[0]
+
+
+def _build(blob: str, raw: bytes) -> tuple[bytes, dict[str, Any], bytes]:
+    """Parse one revision: its cache entry, the entry's header and its body (the dump of a valid one)."""
     from slactl.digest import PREFIX, canonical_json
     from slactl.loading import LoadError, decode, load_text
     from slactl.parse import parse_document
@@ -99,7 +109,7 @@ def _entry(blob: str, raw: bytes) -> bytes:
             header["id"] = parsed.document.metadata.id
     header["check"] = hashlib.blake2b(body, digest_size=16).hexdigest()
     header["head"] = _header_check(header)
-    return json.dumps(header, separators=(",", ":")).encode("ascii") + b"\n" + body
+    return json.dumps(header, separators=(",", ":")).encode("ascii") + b"\n" + body, header, body
 
 
 def _header_check(header: dict[str, Any]) -> str:
@@ -183,6 +193,28 @@ class _Cache:
 _MADE: set[str] = set()  # folders this process made or saw: one mkdir each, not one per entry
 
 
+class _Writer:
+    """Writes entries on a thread of its own: creating a file mostly waits on the file system
+    (profiled: ~1 ms an entry with two processes writing), time the parse goes on meanwhile."""
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[tuple[str, bytes] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            _write(*item)
+
+    def __call__(self, target: str, data: bytes) -> None:
+        self._queue.put((target, data))
+
+    def close(self) -> None:
+        """Wait until every entry handed over is written."""
+        self._queue.put(None)
+        self._thread.join()
+
+
 def _write(target: str, data: bytes) -> None:
     """Write atomically (a private temporary name, then rename); failing only costs speed."""
     folder, name = os.path.split(target)
@@ -241,19 +273,76 @@ def _read_header(head: bytes, blob: str) -> Parsed | None:
     return None
 
 
-def _parse_chunk(args: tuple[str, str, list[tuple[str, str]]]) -> list[Parsed]:
-    """Parse blobs (read in one stream), write their entries; return them without dumps."""
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Collection off for a bulk loop: parsing makes many objects, few cycles (profiled: ~10%)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+_Pair = tuple[str, str]
+_ChunkItem = tuple[str, str, str | None]  # blob, its path, the blob it is likely diffed against
+
+
+def _parse_chunk(args: tuple[str, str, list[_ChunkItem]]) -> tuple[list[Parsed], list[tuple[_Pair, list[Change]]]]:
+    """Parse blobs (read in one stream) and write their entries; while their dumps are still in
+    memory, diff the pairs of this chunk the history is likely to show, and write those entries.
+
+    Returns the blobs' ``Parsed`` without dumps (small to send back) and the diffs made; the
+    caller diffs whatever pair is still missing (across chunks, or where history branches).
+    """
     repo, root, items = args
     cache = _Cache(Path(root))
-    files = dict(items)
-    out = []
-    for blob, raw in gitio.read_blobs(repo, [b for b, _ in items]):
-        data = _entry(blob, raw)
-        _write(cache.parsed(blob), data)
-        parsed = _read_entry(data, blob, files[blob], with_dump=False)
-        assert parsed is not None
-        out.append(parsed)
-    return out
+    hints = {blob: (file, hint) for blob, file, hint in items}
+    bodies: dict[str, bytes] = {}  # valid blobs of this chunk -> canonical JSON
+    decoded: dict[str, dict[str, Any]] = {}  # the last few of them decoded
+    invalid: set[str] = set()
+    out: list[Parsed] = []
+    diffs: list[tuple[_Pair, list[Change]]] = []
+    last: str | None = None
+
+    def dump(blob: str) -> dict[str, Any]:
+        if blob not in decoded:
+            if len(decoded) >= 4:
+                decoded.pop(next(iter(decoded)))
+            decoded[blob] = json.loads(bodies[blob])
+        return decoded[blob]
+
+    write = _Writer()
+    with _no_gc(), contextlib.closing(write):
+        for blob, raw in gitio.read_blobs(repo, [b for b, _, _ in items]):
+            data, header, body = _build(blob, raw)
+            write(cache.parsed(blob), data)
+            file, hint = hints[blob]
+            if header["kind"] is None:
+                invalid.add(blob)
+                parsed = _read_entry(data, blob, file, with_dump=False)
+                assert parsed is not None
+                out.append(parsed)
+                continue
+            out.append(Parsed(header["kind"], header["digest"], header["id"], None, ()))
+            bodies[blob] = body
+            # The revision is compared with its hinted predecessor, or (that one being invalid,
+            # or none) with the previous valid one; a predecessor outside this chunk is left to
+            # the caller, so no diff is made that the history does not show.
+            before = hint if hint in bodies else last if hint is None or hint in invalid else None
+            if before is not None and before != blob:
+                changes = [] if bodies[before] == body else diff_dumps(dump(before), dump(blob))
+                write(*_diff_entry(cache, before, blob, changes))
+                diffs.append(((before, blob), changes))
+            last = blob
+    return out, diffs
+
+
+def _diff_entry(cache: _Cache, a: str, b: str, changes: list[Change]) -> tuple[str, bytes]:
+    """The path and content of the cache entry of a diff."""
+    entry = {"format": _key(_DIFF_SOURCES), "a": a, "b": b, "changes": [c.as_dict() for c in changes]}
+    return cache.diff(a, b), json.dumps(entry, ensure_ascii=False).encode("utf-8")
 
 
 def _dump(repo: str, cache: _Cache, blob: str) -> dict[str, Any]:
@@ -267,20 +356,20 @@ def _dump(repo: str, cache: _Cache, blob: str) -> dict[str, Any]:
     return parsed.dump
 
 
-def _diff_chunk(args: tuple[str, str, list[tuple[str, str]]]) -> list[list[Change]]:
-    """Diff consecutive pairs of blobs (each dump read once), write each diff's entry."""
+def _diff_chunk(args: tuple[str, str, list[_Pair]]) -> list[list[Change]]:
+    """Diff pairs of blobs (each dump read once), write each diff's entry."""
     repo, root, pairs = args
     cache = _Cache(Path(root))
     memo: dict[str, dict[str, Any]] = {}
     out = []
-    for a, b in pairs:
-        old = memo.get(a) or _dump(repo, cache, a)
-        new = memo.get(b) or _dump(repo, cache, b)
-        memo = {a: old, b: new}
-        changes = diff_dumps(old, new)
-        entry = {"format": _key(_DIFF_SOURCES), "a": a, "b": b, "changes": [c.as_dict() for c in changes]}
-        _write(cache.diff(a, b), json.dumps(entry, ensure_ascii=False).encode("utf-8"))
-        out.append(changes)
+    with _no_gc():
+        for a, b in pairs:
+            old = memo.get(a) or _dump(repo, cache, a)
+            new = memo.get(b) or _dump(repo, cache, b)
+            memo = {a: old, b: new}
+            changes = diff_dumps(old, new)
+            _write(*_diff_entry(cache, a, b, changes))
+            out.append(changes)
     return out
 
 
@@ -320,8 +409,20 @@ class _Workers:
             self._pool = multiprocessing.get_context("fork").Pool(self.workers)
         return iter(self._pool.imap(fn, tasks))
 
-    def chunk_size(self, items: int) -> int:
-        return max(4, min(64, items // (self.workers * 8) or 1))
+    def chunks(self, items: list[Any]) -> list[list[Any]]:
+        """Chunks shrinking towards the end ("guided"), so the workers finish together.
+
+        Large early chunks keep the per-chunk costs (a ``git cat-file``, the diffs across a
+        chunk's boundary) few; small last ones leave no worker alone with a big one.
+        """
+        if self.workers <= 1 or len(items) < PARALLEL_FROM:
+            return [items] if items else []
+        out, start = [], 0
+        while start < len(items):
+            size = max(8, min(128, (len(items) - start) // (self.workers * 3)))
+            out.append(items[start : start + size])
+            start += size
+        return out
 
     def close(self) -> None:
         if self._pool is not None:
@@ -330,41 +431,45 @@ class _Workers:
             gc.unfreeze()
 
 
-def _chunks(items: list[Any], size: int) -> list[list[Any]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
+def _summaries(
+    repo: Path, blobs: dict[str, tuple[str, str | None]], cache: _Cache, workers: _Workers
+) -> tuple[dict[str, Parsed], dict[_Pair, list[Change]]]:
+    """Every blob's ``Parsed`` (without dump): from the cache, else parsed and cached.
 
-
-def _summaries(repo: Path, blobs: dict[str, str], cache: _Cache, workers: _Workers) -> dict[str, Parsed]:
-    """Every blob's ``Parsed`` (without dump): from the cache, else parsed and cached."""
+    ``blobs`` maps each blob (oldest first) to its path and the blob it is likely diffed
+    against; the diffs made while parsing come back too.
+    """
     out: dict[str, Parsed] = {}
-    misses: list[tuple[str, str]] = []
-    for blob, file in blobs.items():
+    diffs: dict[_Pair, list[Change]] = {}
+    misses: list[_ChunkItem] = []
+    for blob, (file, hint) in blobs.items():
         hit = _load(cache, blob, file, with_dump=False)
         if hit is None:
-            misses.append((blob, file))
+            misses.append((blob, file, hint))
         else:
             out[blob] = hit
-    tasks = [(str(repo), str(cache.root), chunk) for chunk in _chunks(misses, workers.chunk_size(len(misses)))]
-    for chunk, results in zip(tasks, workers.map(_parse_chunk, tasks, len(misses)), strict=True):
-        out.update(zip((blob for blob, _ in chunk[2]), results, strict=True))
-    return out
+    tasks = [(str(repo), str(cache.root), chunk) for chunk in workers.chunks(misses)]
+    for task, (results, made) in zip(tasks, workers.map(_parse_chunk, tasks, len(misses)), strict=True):
+        out.update(zip((blob for blob, _, _ in task[2]), results, strict=True))
+        diffs.update(made)
+    return out, diffs
 
 
 def _diffs(
-    repo: Path, pairs: list[tuple[str, str]], cache: _Cache, workers: _Workers
-) -> dict[tuple[str, str], list[Change]]:
-    """The changes of each (old blob, new blob) pair: from the cache, else diffed and cached."""
-    out: dict[tuple[str, str], list[Change]] = {}
-    misses: list[tuple[str, str]] = []
-    for a, b in pairs:
-        hit = _load_diff(cache, a, b)
+    repo: Path, pairs: list[_Pair], cache: _Cache, workers: _Workers, known: dict[_Pair, list[Change]]
+) -> dict[_Pair, list[Change]]:
+    """The changes of each (old blob, new blob) pair: known, from the cache, else diffed and cached."""
+    out: dict[_Pair, list[Change]] = {}
+    misses: list[_Pair] = []
+    for pair in pairs:
+        hit = known[pair] if pair in known else _load_diff(cache, *pair)
         if hit is None:
-            misses.append((a, b))
+            misses.append(pair)
         else:
-            out[(a, b)] = hit
-    tasks = [(str(repo), str(cache.root), chunk) for chunk in _chunks(misses, workers.chunk_size(len(misses)))]
-    for chunk, results in zip(tasks, workers.map(_diff_chunk, tasks, len(misses)), strict=True):
-        out.update(zip(chunk[2], results, strict=True))
+            out[pair] = hit
+    tasks = [(str(repo), str(cache.root), chunk) for chunk in workers.chunks(misses)]
+    for task, results in zip(tasks, workers.map(_diff_chunk, tasks, len(misses)), strict=True):
+        out.update(zip(task[2], results, strict=True))
     return out
 
 
@@ -433,12 +538,13 @@ def file_history(
             hint="commit it first, or check the path with `git log --follow -- PATH`",
         )
     oldest_first = list(reversed(revisions))
-    blobs: dict[str, str] = {}  # blob -> its path (for findings), oldest first
+    # blob -> its path (for findings) and the blob it is likely compared with; oldest first
+    blobs: dict[str, tuple[str, str | None]] = {}
     for rev in oldest_first:
         if rev.previous_blob_id is not None:
-            blobs.setdefault(rev.previous_blob_id, rev.old_path or rev.path_at_revision)
+            blobs.setdefault(rev.previous_blob_id, (rev.old_path or rev.path_at_revision, None))
         if rev.blob_id is not None:
-            blobs.setdefault(rev.blob_id, rev.path_at_revision)
+            blobs.setdefault(rev.blob_id, (rev.path_at_revision, rev.previous_blob_id))
     workers = _Workers(jobs)
     with contextlib.ExitStack() as stack:
         stack.callback(workers.close)
@@ -447,7 +553,7 @@ def file_history(
         else:
             root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="slactl-history-")))
         cache = _Cache(root)
-        parsed = _summaries(repo, blobs, cache, workers)
+        parsed, made = _summaries(repo, blobs, cache, workers)
         # Each valid revision is compared with the file in its first parent (what the commit
         # changed, also on a branch); when that is invalid, with the previous valid revision.
         against: dict[str, tuple[str, str]] = {}  # commit -> (commit compared with, its blob)
@@ -468,7 +574,7 @@ def file_history(
                 pairs.append((against[rev.commit][1], rev.blob_id))
             introduced[rev.blob_id] = rev.commit
             last = (rev.commit, rev.blob_id)
-        changes = _diffs(repo, list(dict.fromkeys(pairs)), cache, workers)
+        changes = _diffs(repo, list(dict.fromkeys(pairs)), cache, workers, made)
     entries: list[HistoryEntry] = []
     for rev in revisions:
         if rev.blob_id is None:
