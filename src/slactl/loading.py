@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -70,22 +71,64 @@ class LoadError(SlactlError):
 
 @dataclass(frozen=True)
 class Loaded:
-    """A parsed document with the 1-based position of every value and every key."""
+    """A parsed document that can say the 1-based position of every value and every key.
+
+    Positions are read from the composed node tree when asked for, not recorded while the
+    values are built: most files have no finding, and building a position table for every
+    value cost as much as libyaml's parse.
+    """
 
     data: Any
-    marks: dict[Path_, Mark]
-    key_marks: dict[Path_, Mark]
     text: str
+    root: yaml.Node | None = field(default=None, repr=False, compare=False)
 
     def locate(self, path: Path_, *, key: bool = False) -> Mark:
         """Best position for a field path: the deepest part of it that exists in the file."""
-        if key and path in self.key_marks:
-            return self.key_marks[path]
-        for end in range(len(path), -1, -1):
-            mark = self.marks.get(path[:end])
-            if mark is not None:
-                return mark
-        return (1, 1)
+        node, key_node, whole = self._walk(path)
+        if key and whole and key_node is not None:
+            return _mark(key_node)
+        return _mark(node) if node is not None else (1, 1)
+
+    def _walk(self, path: Path_) -> tuple[yaml.Node | None, yaml.Node | None, bool]:
+        """(deepest node on the path, the key node of the last step, whether the whole path exists)."""
+        node, key_node = self.root, None
+        for part in path:
+            if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+                pair = next(((k, v) for k, v in node.value if k.value == part), None)
+                if pair is None:
+                    return node, None, False
+                key_node, node = pair
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                key_node, node = None, node.value[part]
+            else:
+                return node, None, False
+        return node, key_node, True
+
+    @cached_property
+    def marks(self) -> dict[Path_, Mark]:
+        """Every value's position by field path (built on first use)."""
+        return self._tables[0]
+
+    @cached_property
+    def key_marks(self) -> dict[Path_, Mark]:
+        """Every mapping key's position by field path (built on first use)."""
+        return self._tables[1]
+
+    @cached_property
+    def _tables(self) -> tuple[dict[Path_, Mark], dict[Path_, Mark]]:
+        marks: dict[Path_, Mark] = {}
+        key_marks: dict[Path_, Mark] = {}
+        stack: list[tuple[yaml.Node, Path_]] = [(self.root, ())] if self.root is not None else []
+        while stack:
+            node, path = stack.pop()
+            marks[path] = _mark(node)
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    key_marks[(*path, key_node.value)] = _mark(key_node)
+                    stack.append((value_node, (*path, key_node.value)))
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend((child, (*path, i)) for i, child in enumerate(node.value))
+        return marks, key_marks
 
 
 def _mark(node: yaml.Node) -> Mark:
@@ -185,9 +228,8 @@ def load_text(text: str) -> Loaded:
         loader.dispose()
     if node is None:
         raise LoadError("file holds no YAML document (only comments?)", code="SLA003")
-    builder = _Builder(text)
-    data = builder.build(node, (), 0)
-    return Loaded(data=data, marks=builder.marks, key_marks=builder.key_marks, text=text)
+    data = _Builder(text).build(node, 0)
+    return Loaded(data=data, text=text, root=node)
 
 
 def _err_mark(exc: yaml.MarkedYAMLError) -> Mark:
@@ -240,15 +282,13 @@ def _event_mark(event: yaml.Event) -> Mark:
 
 
 class _Builder:
-    """Turns composed nodes into values, recording marks and refusing what the format forbids."""
+    """Turns composed nodes into values, refusing what the format forbids."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.marks: dict[Path_, Mark] = {}
-        self.key_marks: dict[Path_, Mark] = {}
         self.seen: set[int] = set()
 
-    def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+    def build(self, node: yaml.Node, depth: int) -> Any:
         if depth > MAX_DEPTH:
             line, column = _mark(node)
             raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", code="SLA009", line=line, column=column)
@@ -258,19 +298,19 @@ class _Builder:
             line, column = _mark(node)
             raise LoadError("anchors and aliases are not allowed", code="SLA006", line=line, column=column)
         self.seen.add(ident)
-        self.marks[path] = _mark(node)
         tag = node.tag
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, tag)
         if tag not in (_MAP, _SEQ):
             self._bad_tag(node)
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
+            return [self.build(child, depth + 1) for child in node.value]
         assert isinstance(node, yaml.MappingNode)
-        return self._mapping(node, path, depth)
+        return self._mapping(node, depth)
 
-    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        first_keys: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 line, column = _mark(key_node)
@@ -278,9 +318,8 @@ class _Builder:
             if key_node.tag not in _IMPLICIT:
                 self._bad_tag(key_node)
             key = key_node.value
-            child = (*path, key)
-            if key in out:
-                first = self.key_marks[child]
+            if key in first_keys:
+                first = _mark(first_keys[key])
                 line, column = _mark(key_node)
                 raise LoadError(
                     f"duplicate key `{key}` (first defined on line {first[0]})",
@@ -289,8 +328,8 @@ class _Builder:
                     column=column,
                     hint=f"remove one of the two `{key}` entries (lines {first[0]} and {line})",
                 )
-            self.key_marks[child] = _mark(key_node)
-            out[key] = self.build(value_node, child, depth + 1)
+            first_keys[key] = key_node
+            out[key] = self.build(value_node, depth + 1)
         return out
 
     def _scalar(self, node: yaml.ScalarNode, tag: str) -> Any:
