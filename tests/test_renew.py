@@ -12,7 +12,8 @@ import pytest
 from slactl.cli import main
 from slactl.documents import load_valid
 from slactl.errors import SlactlError
-from slactl.renew import Shift, fiscal_year_of, renew_file
+from slactl.fiscal import fiscal_year_of
+from slactl.renew import Shift, renew_file
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 IT_HR = "it-hr-support-fy2027.yaml"

@@ -17,13 +17,14 @@ from hypothesis import strategies as st
 
 from slactl.config import load_config
 from slactl.findings import Finding
+from slactl.fiscal import fiscal_year_bounds
 from slactl.loading import load_text
 from slactl.model.types import parse_duration
 from slactl.parse import parse_document
 from slactl.rules import RULES, FileContext, Settings, run_file_rules
 from slactl.rules import agreement as agreement_rules
 from slactl.rules import catalog as catalog_rules
-from slactl.rules.agreement import business_day_minutes, fiscal_year_bounds, length_minutes
+from slactl.rules.agreement import business_day_minutes, length_minutes
 from slactl.rules.docs import render_markdown
 from slactl.validate import Candidate, check_file, settings_for, validate_paths
 
@@ -196,7 +197,7 @@ def test_rules_never_raise_whatever_optional_parts_are_missing(dropped: set[tupl
     ],
 )
 def test_fiscal_year_bounds(year: int, start: tuple[int, int], first: date, last: date) -> None:
-    assert fiscal_year_bounds(year, *start) == (first, last)
+    assert fiscal_year_bounds(year, start) == (first, last)
 
 
 def test_fiscal_year_follows_the_configured_start() -> None:

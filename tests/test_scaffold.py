@@ -17,10 +17,9 @@ from hypothesis import strategies as st
 from slactl.cli import main
 from slactl.config import Config, load_config
 from slactl.documents import load_valid
+from slactl.fiscal import fiscal_year_bounds, fiscal_year_of
 from slactl.loading import load_text
 from slactl.scaffold import (
-    fiscal_year_of,
-    fiscal_year_term,
     next_fiscal_year,
     parse_fiscal_year,
     slug_from,
@@ -87,7 +86,7 @@ def repo_with_catalog(root: Path, extra: str = "") -> Path:
 )
 def test_fiscal_year_terms(label: str, start: tuple[int, int], term: tuple[date, date]) -> None:
     year = parse_fiscal_year(label)
-    assert fiscal_year_term(year, start) == term
+    assert fiscal_year_bounds(year, start) == term
     assert fiscal_year_of(term[0], start) == year
     assert fiscal_year_of(term[1], start) == year
 

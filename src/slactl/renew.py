@@ -31,12 +31,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from slactl.errors import SlactlError
+from slactl.fiscal import fiscal_year_of
 
 if TYPE_CHECKING:
     from slactl.loading import Loaded, Path_
     from slactl.model.agreement import Agreement
 
-__all__ = ["Renewed", "Shift", "fiscal_year_of", "renew_file", "renew_text"]
+__all__ = ["Renewed", "Shift", "renew_file", "renew_text"]
 
 _FY_RE = re.compile(r"FY(\d{4})")
 _ID_FY_RE = re.compile(r"fy(\d{4})")
@@ -63,13 +64,6 @@ class Shift:
         if self.years:
             return f"{self.years} year{'s' if self.years != 1 else ''}"
         return f"{self.days} day{'s' if self.days != 1 else ''}"
-
-
-def fiscal_year_of(day: date, fiscal_year_start: tuple[int, int]) -> int:
-    """The fiscal year a day falls in, named (like the US federal one) by the year it ends in."""
-    if fiscal_year_start == (1, 1):
-        return day.year
-    return day.year + 1 if (day.month, day.day) >= fiscal_year_start else day.year
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,13 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
 from slactl.config import CONFIG_NAME, Config
 from slactl.errors import SlactlError, UsageError
+from slactl.fiscal import fiscal_year_bounds, fiscal_year_of
 
 AgreementType = Literal["customer", "internal", "vendor"]
 TYPES: tuple[AgreementType, ...] = ("customer", "internal", "vendor")
@@ -57,21 +58,6 @@ def parse_fiscal_year(label: str) -> int:
     if not match:
         raise UsageError(f"cannot read fiscal year {label!r}; write it like FY2027")
     return int(match.group(1))
-
-
-def fiscal_year_term(year: int, start: tuple[int, int]) -> tuple[date, date]:
-    """First and last day of fiscal year ``year``, named (as the US government does) by the year it ends in."""
-    month, day = start
-    first = date(year, 1, 1) if (month, day) == (1, 1) else date(year - 1, month, day)
-    last = date(first.year + 1, month, day) - timedelta(days=1)
-    return first, last
-
-
-def fiscal_year_of(day: date, start: tuple[int, int]) -> int:
-    """The fiscal year ``day`` falls in."""
-    if start == (1, 1):
-        return day.year
-    return day.year + 1 if day >= date(day.year, *start) else day.year
 
 
 def next_fiscal_year(today: date, start: tuple[int, int]) -> int:
@@ -262,10 +248,10 @@ def term_for(request: NewRequest, config: Config, today: date) -> tuple[date, da
         if end < start:
             raise UsageError(f"--end {end} is before --start {start}")
         year = fiscal_year_of(start, fy_start)
-        label = f"FY{year}" if fiscal_year_term(year, fy_start) == (start, end) else None
+        label = f"FY{year}" if fiscal_year_bounds(year, fy_start) == (start, end) else None
         return start, end, label
     year = parse_fiscal_year(request.fiscal_year) if request.fiscal_year else next_fiscal_year(today, fy_start)
-    start, end = fiscal_year_term(year, fy_start)
+    start, end = fiscal_year_bounds(year, fy_start)
     return start, end, f"FY{year}"
 
 
@@ -454,7 +440,7 @@ def init_repo(request: InitRequest) -> list[Path]:
     if not re.fullmatch(r"[A-Z]{3}", request.currency):
         raise UsageError(f"--currency {request.currency!r} is not an ISO 4217 code like USD")
     try:
-        fiscal_year_term(2001, _mmdd(request.fiscal_year_start))
+        fiscal_year_bounds(2001, _mmdd(request.fiscal_year_start))
     except ValueError:
         raise UsageError(f"--fiscal-year-start {request.fiscal_year_start!r} is not a day of the year, MM-DD") from None
     root = request.folder

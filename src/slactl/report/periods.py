@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from slactl.errors import SlactlError
+from slactl.fiscal import fiscal_year_first, fiscal_year_of
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _ONE = timedelta(days=1)
@@ -69,22 +70,6 @@ def _month_start(day: date, months: int = 0) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def fiscal_year_start(fy: int, fy_start: tuple[int, int]) -> date:
-    """First day of fiscal year ``fy``, named by the calendar year it ends in (US: FY2027 starts 2026-10-01)."""
-    month, day = fy_start
-    if (month, day) == (1, 1):
-        return date(fy, 1, 1)
-    return date(fy - 1, month, day)
-
-
-def fiscal_year_of(day: date, fy_start: tuple[int, int]) -> int:
-    """The fiscal year ``day`` falls in."""
-    fy = day.year + 1
-    while fiscal_year_start(fy, fy_start) > day:
-        fy -= 1
-    return fy
-
-
 _P_MONTH = re.compile(r"(\d{4})-(\d{2})")
 _P_QUARTER = re.compile(r"(\d{4})-Q([1-4])", re.IGNORECASE)
 _P_FY = re.compile(r"FY(\d{4})", re.IGNORECASE)
@@ -104,14 +89,14 @@ def parse_period(text: str, fy_start: tuple[int, int] = (10, 1)) -> Period:
             return Period(start, _month_start(start, 3) - _ONE, f"{m.group(1)}-Q{m.group(2)}")
         if m := _P_FQ.fullmatch(value):
             fy, q = int(m.group(1)), int(m.group(2))
-            first = fiscal_year_start(fy, fy_start)
+            first = fiscal_year_first(fy, fy_start)
             start = _shift_months(first, 3 * (q - 1))
-            stop = fiscal_year_start(fy + 1, fy_start) if q == 4 else _shift_months(first, 3 * q)
+            stop = fiscal_year_first(fy + 1, fy_start) if q == 4 else _shift_months(first, 3 * q)
             return Period(start, stop - _ONE, f"FY{fy} Q{q}")
         if m := _P_FY.fullmatch(value):
             fy = int(m.group(1))
-            start = fiscal_year_start(fy, fy_start)
-            return Period(start, fiscal_year_start(fy + 1, fy_start) - _ONE, f"FY{fy}")
+            start = fiscal_year_first(fy, fy_start)
+            return Period(start, fiscal_year_first(fy + 1, fy_start) - _ONE, f"FY{fy}")
         if m := _P_RANGE.fullmatch(value):
             start, end = date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2))
             if end < start:
@@ -158,8 +143,8 @@ def _full_windows(
         return out
     if kind in ("fiscal_quarter", "fiscal_year"):
         fy = fiscal_year_of(first, fy_start)
-        while fiscal_year_start(fy, fy_start) <= last:
-            fy_first, fy_next = fiscal_year_start(fy, fy_start), fiscal_year_start(fy + 1, fy_start)
+        while fiscal_year_first(fy, fy_start) <= last:
+            fy_first, fy_next = fiscal_year_first(fy, fy_start), fiscal_year_first(fy + 1, fy_start)
             if kind == "fiscal_year":
                 out.append(Window(f"FY{fy}", fy_first, fy_next, fy_first, fy_next))
             else:

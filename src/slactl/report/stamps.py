@@ -214,19 +214,7 @@ def make_parsers(zone: tzinfo) -> Parsers:
         return learn(text)
 
     def parse(text: str) -> int:
-        rest = text[10:]
-        r = naive_get(rest)
-        if r is not None:
-            d = local_get(text[:10])
-            if d is not None:
-                return d + r
-        else:
-            r = aware_get(rest)
-            if r is not None:
-                d = days_get(text[:10])
-                if d is not None:
-                    return d + r
-        v = learn(text)
+        v = quick(text)
         return exact(text) if v is None else v
 
     return Parsers(parse, quick, _ordered(tables))

@@ -11,12 +11,12 @@ import difflib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
-from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from slactl.findings import Severity, format_path
+from slactl.fiscal import fiscal_year_bounds
 from slactl.loading import Path_
 from slactl.model.types import Count, Duration, Percent, Score
 from slactl.rules import FileContext, define, file_rule
@@ -208,16 +208,6 @@ def term_order(ctx: FileContext) -> None:
         )
 
 
-def fiscal_year_bounds(year: int, month: int, day: int) -> tuple[date, date]:
-    """First and last day of fiscal year ``year``, named by the calendar year it ends in.
-
-    With the US federal start (10-01) FY2027 runs 2026-10-01 to 2027-09-30; with a January 1
-    start FY2027 is the calendar year 2027.
-    """
-    first = date(year if (month, day) == (1, 1) else year - 1, month, day)
-    return first, date(first.year + 1, month, day) - timedelta(days=1)
-
-
 @file_rule("Agreement")
 def term_fiscal_year(ctx: FileContext) -> None:
     """A term labelled FYnnnn lies inside that fiscal year."""
@@ -225,7 +215,7 @@ def term_fiscal_year(ctx: FileContext) -> None:
     if term.fiscal_year is None or term.end <= term.start:
         return
     month, day = ctx.settings.fiscal_year_start_month, ctx.settings.fiscal_year_start_day
-    first, last = fiscal_year_bounds(int(term.fiscal_year[2:]), month, day)
+    first, last = fiscal_year_bounds(int(term.fiscal_year[2:]), (month, day))
     if first <= term.start and term.end <= last:
         return
     ctx.report(
