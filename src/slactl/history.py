@@ -30,12 +30,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from slactl import gitio
 from slactl.errors import SlactlError
 from slactl.findings import Finding, Severity
 from slactl.semdiff import Change, diff_dumps
+
+if TYPE_CHECKING:
+    from slactl.loading import SeriesLoader
 
 __all__ = [
     "ApprovalMark",
@@ -84,20 +87,28 @@ def _entry(blob: str, raw: bytes) -> bytes:
     return _build(blob, raw)[0]
 
 
-def _build(blob: str, raw: bytes) -> tuple[bytes, dict[str, Any], bytes]:
-    """Parse one revision: its cache entry, the entry's header and its body (the dump of a valid one)."""
+def _build(blob: str, raw: bytes, series: SeriesLoader | None = None) -> tuple[bytes, dict[str, Any], bytes]:
+    """Parse one revision: its cache entry, the entry's header and its body (the dump of a valid one).
+
+    With ``series`` (the loader of the revisions before it), only the parts of the text that
+    changed are composed; a revision that does not validate is loaded again whole, for the
+    positions of its findings.
+    """
     from slactl.digest import PREFIX, canonical_json
-    from slactl.loading import LoadError, decode, load_text
+    from slactl.loading import Loaded, LoadError, decode, load_text
     from slactl.parse import parse_document
 
     header: dict[str, Any] = {"format": _key(_PARSE_SOURCES), "blob": blob, "kind": None, "digest": None, "id": None}
     try:
-        loaded = load_text(decode(raw))
+        text = decode(raw)
+        data = series.data(text) if series is not None else None
+        parsed = parse_document(Loaded(data, text), "") if data is not None else None
+        if parsed is None or parsed.document is None:
+            parsed = parse_document(load_text(text), "")
     except LoadError as exc:
         findings = [[exc.line, exc.column, "", exc.code, exc.message + (f" ({exc.hint})" if exc.hint else "")]]
         body = json.dumps(findings, ensure_ascii=False).encode("utf-8")
     else:
-        parsed = parse_document(loaded, "")
         if parsed.document is None:
             rows = [[f.line, f.column, f.path, f.code, f.message] for f in parsed.findings]
             body = json.dumps(rows, ensure_ascii=False).encode("utf-8")
@@ -313,10 +324,13 @@ def _parse_chunk(args: tuple[str, str, list[_ChunkItem]]) -> tuple[list[Parsed],
             decoded[blob] = json.loads(bodies[blob])
         return decoded[blob]
 
+    from slactl.loading import SeriesLoader
+
+    series = SeriesLoader()  # consecutive revisions: each composes only what it changed
     write = _Writer()
     with _no_gc(), contextlib.closing(write):
         for blob, raw in gitio.read_blobs(repo, [b for b, _, _ in items]):
-            data, header, body = _build(blob, raw)
+            data, header, body = _build(blob, raw, series)
             write(cache.parsed(blob), data)
             file, hint = hints[blob]
             if header["kind"] is None:
