@@ -104,6 +104,9 @@ def test_a_revision_builds_only_the_pieces_it_changed(monkeypatch: pytest.Monkey
         "a:\n    x: 1\n  y: 2\n",
         "a:\n  - 1\n  -2\n",
         "a:\n  - 1\n   - 2\n",
+        # A more indented line above the first key: cut or not, never dropped.
+        "  junk: 1\nkey:\n  a: 1\n  b: 2\n",
+        "# c\n  - junk\nkey:\n  - 1\n",
     ],
 )
 def test_tricky_texts(text: str) -> None:
@@ -169,7 +172,11 @@ def edits(draw: st.DrawFn) -> str:
     lines = BASE.split("\n")
     for _ in range(draw(st.integers(1, 4))):
         at = draw(st.integers(0, len(lines) - 1))
-        op = draw(st.sampled_from(["insert", "delete", "replace", "indent", "dedent"]))
+        op = draw(st.sampled_from(["insert", "delete", "replace", "indent", "dedent", "top"]))
+        if op == "top":  # the first entries go, so a large one comes first, under a stray line
+            at = next((i for i, line in enumerate(lines) if line.startswith("metadata:")), 0)
+            lines[:at] = [" " * draw(st.sampled_from([0, 2])) + draw(st.sampled_from(FRAGMENTS))]
+            continue
         if op in ("insert", "replace"):
             line = " " * draw(st.sampled_from([0, 1, 2, 4, 6, 8])) + draw(st.sampled_from(FRAGMENTS))
             if op == "insert":

@@ -506,11 +506,12 @@ def _lines_at(text: str, indent: int) -> Iterator[tuple[int, int, str]]:
 
 
 def _start(piece: str, indent: int) -> int:
-    """Where a piece's entry starts: its first line at ``indent`` that is not a comment."""
-    for start, width, first in _lines_at(piece, indent):
-        if width == indent and first not in "#\n":
-            return start + width
-    raise _NotProved
+    """Where a piece's entry starts: its first line that is not blank or a comment, which must
+    be at ``indent`` (a more indented line above the first top-level key is not proved)."""
+    first = _FIRST_CONTENT.search(piece)
+    if first is None or len(first[1]) != indent:
+        raise _NotProved
+    return first.start(2)
 
 
 def _cut(body: str, indent: int, *, sequence: bool) -> list[str] | None:
