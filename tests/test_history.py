@@ -146,6 +146,11 @@ def test_an_invalid_revision_is_shown_not_skipped(git_repo: GitRepo, capsys: pyt
     assert broken.parsed is not None and broken.parsed.findings
     assert broken.parsed.findings[0].file == "hr.yaml"
     assert "soon" in broken.parsed.findings[0].message
+    # where `slactl validate` would point: the revision was loaded whole for its findings
+    text = with_p1(ITHR, "soon")
+    line, row = next((n, row) for n, row in enumerate(text.splitlines(), 1) if "soon" in row)
+    finding = broken.parsed.findings[0]
+    assert (finding.line, finding.column) == (line, row.index("soon") + 1)
     # the fix is compared with the last valid revision
     assert hist.entries[0].compared_with == good
     assert sentences(hist)[0] == [p1("30", "20")]
