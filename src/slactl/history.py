@@ -9,7 +9,8 @@ and the digest, so an upgrade never reads an old entry; entries are written atom
 one that does not read back whole (truncated, edited, garbage) is ignored and rebuilt.
 
 What is not cached is parsed on all cores: a fork pool fed with chunks of consecutive
-revisions, each worker reading its chunk from its own ``git cat-file`` stream and diffing
+revisions, each worker reading its chunk from its own ``git cat-file`` stream, composing only
+the pieces of YAML each revision changed (``slactl.loading.SeriesLoader``) and diffing
 each revision with the one before while both dumps are still in memory (writing the
 entries on a thread meanwhile); only the pairs across chunks are diffed afterwards, from the
 cache.
