@@ -155,20 +155,25 @@ def schema_file(folder: Path) -> tuple[Path, str]:
 
 # Where the time goes (profiled with cProfile and CPU-time medians; update when it changes).
 PROFILE = """\
-Where the time of `slactl validate ONE.yaml` goes (CPU, about 300 ms on this machine): Python
-itself ~11 ms; importing typer and the command modules ~55 ms; importing pydantic and PyYAML
-~60 ms; creating and building the pydantic models (Agreement, Catalog, RepoConfig and their ~45
-nested models) ~100 ms; typer's option parsing, slactl.yaml, the two files, rules and report ~30
-ms. typer used to turn all twelve commands into click commands on every start (~25 ms): now
-only the command being run is built (`slactl.cli.app.commands_for`), which took `--help` from
-about 114 to 90 ms. pydantic's `defer_build` made no measurable difference, since validating an
-agreement needs the whole model tree anyway. The one-file ratio sits at the 20x target: runs on
-the same day measured 19x to 27x, as the floor (`python -c pass`, 11 to 16 ms) moves more than
-the ~300 ms of the command; getting safely under it would need the models or typer out of the
-cold path, e.g. a cache of results keyed by file content and slactl version. In bulk, per
-file: libyaml composing ~3.7 ms, slactl's YAML 1.2 value builder ~0.7 ms, pydantic ~0.5 ms,
-the rules ~1.8 ms; CSafeLoader's own Python constructor costs ~2.6 ms on top of the same
-composing, which is why two workers beat it.
+Where the time of `slactl validate ONE.yaml` goes (CPU, about 300-320 ms on this machine):
+Python itself ~11 ms; importing typer and the command modules ~55 ms; importing pydantic and
+PyYAML ~60 ms; creating and building the pydantic models (Agreement, Catalog, RepoConfig and
+their ~45 nested models) ~100 ms; typer's option parsing, slactl.yaml, the two files, rules and
+report ~30 ms. Sampled with py-spy, about a sixth of pydantic's import and model time is its
+plugin loader importing importlib.metadata, and most of the rest pydantic's own schema
+generation and dataclasses. typer used to turn all twelve commands into click commands on every
+start (~25 ms): now only the command being run is built (`slactl.cli.app.commands_for`), which
+took `--help` from about 114 to 90 ms. pydantic's `defer_build` made no measurable difference,
+since validating an agreement needs the whole model tree anyway. The one-file target of 20x is
+not met reliably: the command's own time is steady (the same file, interleaved runs of this
+version and the one before the history work: 323 and 321 ms), while the floor (`python -c pass`)
+moves between 11 and 16 ms, so runs measure between 19x and 38x (four runs on 2026-11-21 from
+20.5x to 37.7x, the last with the machine slowed; the table is one of them). Getting under it
+would need pydantic's model construction out of the cold path, which slactl's design (pydantic
+models as the format) does not allow short of caching results between runs. In bulk, per file:
+libyaml composing ~3.7 ms, slactl's YAML 1.2 value builder ~0.7 ms, pydantic ~0.5 ms, the rules
+~1.8 ms; CSafeLoader's own Python constructor costs ~2.6 ms on top of the same composing, which
+is why two workers beat it.
 """
 
 

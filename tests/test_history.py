@@ -512,3 +512,29 @@ def test_parse_bytes_digest_is_the_content_digest() -> None:
     from slactl.loading import load_text
 
     assert parsed.digest == content_digest(Agreement.model_validate(load_text(ITHR).data))
+
+
+def test_revisions_loaded_piece_by_piece_read_as_each_loaded_whole(git_repo: GitRepo) -> None:
+    # A history reuses the unchanged pieces of the revision before; each entry must still say
+    # exactly what loading that revision on its own says (parse_bytes loads whole).
+    texts = [
+        ITHR,
+        with_p1(ITHR, "20 minutes"),
+        "# a comment on top\n" + with_p1(ITHR, "20 minutes").replace("\n\n", "\n"),  # layout only
+        with_p1(ITHR, "20 minutes").replace("service_levels:\n", "service_levels:\n  # reordered below\n", 1),
+        with_p1(ITHR, 'later"'),  # an unterminated quote: not valid YAML
+        with_p1(ITHR, "25 minutes"),
+        with_p1(ITHR, "25 minutes") + "service_levels: []\n",  # a duplicate top-level key
+        with_p1(ITHR, "30 minutes"),
+    ]
+    for n, text in enumerate(texts):
+        git_repo.write("hr.yaml", text)
+        git_repo.commit(f"revision {n}")
+    hist = file_history(git_repo.path, "hr.yaml", use_cache=False)
+    got = [(e.parsed.kind, e.parsed.digest, [f.code for f in e.parsed.findings]) for e in reversed(hist.entries)]
+    expected = []
+    for text in texts:
+        whole = parse_bytes(text.encode(), "hr.yaml")
+        expected.append((whole.kind, whole.digest, [f.code for f in whole.findings]))
+    assert got == expected
+    assert [kind is None for kind, _, _ in got] == [False, False, False, False, True, False, True, False]
