@@ -538,3 +538,30 @@ def test_revisions_loaded_piece_by_piece_read_as_each_loaded_whole(git_repo: Git
         expected.append((whole.kind, whole.digest, [f.code for f in whole.findings]))
     assert got == expected
     assert [kind is None for kind, _, _ in got] == [False, False, False, False, True, False, True, False]
+
+
+class Recorder:
+    """A Progress that keeps what it was told."""
+
+    def __init__(self) -> None:
+        self.totals: list[int] = []
+        self.done = 0
+
+    def start(self, total: int) -> None:
+        self.totals.append(total)
+
+    def advance(self, done: int) -> None:
+        self.done += done
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_progress_hears_of_the_revisions_parsed_and_of_none_when_cached(git_repo: GitRepo, jobs: int) -> None:
+    for n in range(30):  # enough for the pool (two chunks at least)
+        git_repo.write("hr.yaml", with_p1(ITHR, f"{10 + n} minutes"))
+        git_repo.commit(f"revision {n}")
+    cold = Recorder()
+    file_history(git_repo.path, "hr.yaml", jobs=jobs, progress=cold)
+    assert cold.totals == [30] and cold.done == 30
+    warm = Recorder()
+    file_history(git_repo.path, "hr.yaml", jobs=jobs, progress=warm)
+    assert warm.totals == [0] and warm.done == 0

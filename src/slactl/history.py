@@ -40,6 +40,7 @@ from slactl.semdiff import Change, diff_dumps
 
 if TYPE_CHECKING:
     from slactl.loading import SeriesLoader
+    from slactl.validate import Progress
 
 __all__ = [
     "ApprovalMark",
@@ -447,12 +448,17 @@ class _Workers:
 
 
 def _summaries(
-    repo: Path, blobs: dict[str, tuple[str, str | None]], cache: _Cache, workers: _Workers
+    repo: Path,
+    blobs: dict[str, tuple[str, str | None]],
+    cache: _Cache,
+    workers: _Workers,
+    progress: Progress | None = None,
 ) -> tuple[dict[str, Parsed], dict[_Pair, list[Change]]]:
     """Every blob's ``Parsed`` (without dump): from the cache, else parsed and cached.
 
     ``blobs`` maps each blob (oldest first) to its path and the blob it is likely diffed
-    against; the diffs made while parsing come back too.
+    against; the diffs made while parsing come back too. ``progress`` is told how many
+    blobs are parsed (the cache misses), then each chunk as it is done.
     """
     out: dict[str, Parsed] = {}
     diffs: dict[_Pair, list[Change]] = {}
@@ -464,9 +470,13 @@ def _summaries(
         else:
             out[blob] = hit
     tasks = [(str(repo), str(cache.root), chunk) for chunk in workers.chunks(misses)]
+    if progress is not None:
+        progress.start(len(misses))
     for task, (results, made) in zip(tasks, workers.map(_parse_chunk, tasks, len(misses)), strict=True):
         out.update(zip((blob for blob, _, _ in task[2]), results, strict=True))
         diffs.update(made)
+        if progress is not None:
+            progress.advance(len(task[2]))
     return out, diffs
 
 
@@ -540,10 +550,12 @@ def file_history(
     jobs: int | None = None,
     use_cache: bool = True,
     allowed_signers: Path | None = None,
+    progress: Progress | None = None,
 ) -> History:
     """The history of ``relpath`` (relative to the work tree top ``repo``) from HEAD.
 
     Without ``use_cache`` the work is done in a temporary folder that is removed afterwards.
+    ``progress`` hears of the revisions parsed (none when all are in the cache).
     """
     revisions = gitio.file_revisions(repo, relpath)
     if not revisions:
@@ -568,7 +580,7 @@ def file_history(
         else:
             root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="slactl-history-")))
         cache = _Cache(root)
-        parsed, made = _summaries(repo, blobs, cache, workers)
+        parsed, made = _summaries(repo, blobs, cache, workers, progress)
         # Each valid revision is compared with the file in its first parent (what the commit
         # changed, also on a branch); when that is invalid, with the previous valid revision.
         against: dict[str, tuple[str, str]] = {}  # commit -> (commit compared with, its blob)

@@ -232,6 +232,7 @@ def history(
     first findings.
     """
     from slactl import gitio
+    from slactl.cli.progress import progress_bar
     from slactl.errors import SlactlError
     from slactl.history import file_history
 
@@ -243,9 +244,15 @@ def history(
             from slactl.approvals import roster_for, write_roster_signers
 
             allowed_signers = write_roster_signers(roster_for(repo, path), Path(tmp) / "allowed_signers")
-        hist = file_history(
-            repo, gitio.rel_path(repo, path), jobs=jobs, use_cache=not no_cache, allowed_signers=allowed_signers
-        )
+        with progress_bar("Reading revisions") as bar:
+            hist = file_history(
+                repo,
+                gitio.rel_path(repo, path),
+                jobs=jobs,
+                use_cache=not no_cache,
+                allowed_signers=allowed_signers,
+                progress=bar,
+            )
     {"text": history_text, "json": history_json, "markdown": history_markdown}[fmt.value](hist, sys.stdout)
 
 
