@@ -88,7 +88,7 @@ def signed_repo(git_repo: GitRepo, gnupg: Path) -> tuple[GitRepo, str]:
 def approve_as(repo: GitRepo, key: str, capsys: pytest.CaptureFixture[str]) -> None:
     repo.config("user.signingkey", key)
     assert main(["approve", str(repo.file(AGREEMENT)), "--stage", "legal", "--sign"]) == 0
-    assert "signed" in capsys.readouterr().out
+    assert capsys.readouterr().out.splitlines()[0].endswith(", signed")  # not "unsigned (...)"
 
 
 def legal(repo: GitRepo) -> approvals.StageStatus:
