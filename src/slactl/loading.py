@@ -245,6 +245,9 @@ def _err_mark(exc: yaml.MarkedYAMLError) -> Mark:
 def _syntax(exc: yaml.MarkedYAMLError) -> LoadError:
     line, column = _err_mark(exc)
     problem = exc.problem or "invalid YAML"
+    if "maximum nesting depth" in problem:
+        # libyaml 0.2.5+ (PyYAML 6.0.2+ wheels) refuses deep nesting itself; one code whatever it does.
+        return LoadError(f"nesting deeper than {MAX_DEPTH} levels", code="SLA009", line=line, column=column)
     context = f" ({exc.context})" if exc.context else ""
     return LoadError(f"YAML syntax error: {problem}{context}", code="SLA001", line=line, column=column)
 
