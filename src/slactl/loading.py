@@ -213,9 +213,9 @@ def load_text(text: str) -> Loaded:
         if "undefined alias" in str(exc.problem):
             line, column = _err_mark(exc)
             raise LoadError("anchors and aliases are not allowed", code="SLA006", line=line, column=column) from None
-        raise _syntax(exc) from None
+        raise _syntax(exc, text) from None
     except yaml.MarkedYAMLError as exc:
-        raise _syntax(exc) from None
+        raise _syntax(exc, text) from None
     except yaml.reader.ReaderError as exc:  # a control character; libyaml gives its UTF-8 byte offset
         index = len(text.encode("utf-8")[: exc.position].decode("utf-8", "ignore"))
         line, column = _text_mark(text, index)
@@ -242,14 +242,56 @@ def _err_mark(exc: yaml.MarkedYAMLError) -> Mark:
     return (mark.line + 1, mark.column + 1)
 
 
-def _syntax(exc: yaml.MarkedYAMLError) -> LoadError:
+def _syntax(exc: yaml.MarkedYAMLError, text: str = "") -> LoadError:
     line, column = _err_mark(exc)
     problem = exc.problem or "invalid YAML"
     if "maximum nesting depth" in problem:
         # libyaml 0.2.5+ (PyYAML 6.0.2+ wheels) refuses deep nesting itself; one code whatever it does.
         return LoadError(f"nesting deeper than {MAX_DEPTH} levels", code="SLA009", line=line, column=column)
+    plain = _plain_words(exc, text, line, column)
+    if plain is not None:
+        return plain
     context = f" ({exc.context})" if exc.context else ""
     return LoadError(f"YAML syntax error: {problem}{context}", code="SLA001", line=line, column=column)
+
+
+def _plain_words(exc: yaml.MarkedYAMLError, text: str, line: int, column: int) -> LoadError | None:
+    """The YAML mistakes people make most, said as what to do (libyaml's words name its parser states)."""
+    problem, context = exc.problem or "", exc.context or ""
+    lines = text.split("\n")
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "cannot start any token" in problem and source[column - 1 : column] == "\t":
+        return LoadError(
+            f"a tab in the indentation at {line}:{column}",
+            code="SLA001",
+            line=line,
+            column=column,
+            hint=f"YAML indents with spaces: replace the tab at {line}:{column} with spaces",
+        )
+    if "quoted scalar" in context and exc.context_mark is not None:
+        # libyaml reports where it gave up (often the end of the file); the quote that was never
+        # closed is where the scalar began.
+        opened = exc.context_mark
+        quote = text[opened.index : opened.index + 1] if opened.index < len(text) else '"'
+        return LoadError(
+            f"a quoted value opened here with {quote} is never closed",
+            code="SLA001",
+            line=opened.line + 1,
+            column=opened.column + 1,
+            hint=f"add the closing {quote} at the end of the value",
+        )
+    if "mapping values are not allowed" in problem:
+        key, _, value = source.strip().removeprefix("- ").partition(": ")
+        if key and value and ": " in value and not value.startswith(("'", '"', "{", "[")):
+            quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+            return LoadError(
+                "a value holds `: `, which YAML reads as the start of another key",
+                code="SLA001",
+                line=line,
+                column=column,
+                hint=f'quote the value: `{key}: "{quoted}"`',
+            )
+    return None
 
 
 def _prescan(text: str) -> None:
@@ -328,11 +370,11 @@ class _Builder:
                 first = _mark(first_keys[key])
                 line, column = _mark(key_node)
                 raise LoadError(
-                    f"duplicate key `{key}` (first defined on line {first[0]})",
+                    f"duplicate key `{key}`: also defined on line {first[0]}",
                     code="SLA005",
                     line=line,
                     column=column,
-                    hint=f"remove one of the two `{key}` entries (lines {first[0]} and {line})",
+                    hint=f"keep one of the two `{key}` entries, on lines {first[0]} and {line}",
                 )
             first_keys[key] = key_node
             out[key] = self.build(value_node, depth + 1)
