@@ -47,3 +47,24 @@ def test_other_syntax_errors_keep_libyamls_words() -> None:
     err = refused(HEAD + "  id: [a, b\n")
     assert err.code == "SLA001"
     assert err.message.startswith("YAML syntax error: ")
+
+
+@pytest.mark.parametrize(
+    ("given", "guess"), [("availabilty", "availability"), ("Resolution-Time", "resolution_time"), ("uptime", None)]
+)
+def test_a_wrong_choice_names_the_value_given_and_a_did_you_mean(given: str, guess: str | None) -> None:
+    from pathlib import Path
+
+    from slactl.parse import parse_document
+
+    text = Path("examples/cec-fy2027-rural-lending.yaml").read_text(encoding="utf-8")
+    assert text.count("metric: availability") >= 1
+    loaded = load_text(text.replace("metric: availability", f"metric: {given}", 1))
+    findings = parse_document(loaded, "a.yaml").findings
+    assert len(findings) == 1
+    message = findings[0].message
+    assert message.startswith(f"`{given}` is not one of `availability`, `response_time`, ")
+    if guess is None:
+        assert "did you mean" not in message
+    else:
+        assert message.endswith(f"; did you mean `{guess}`?")

@@ -72,6 +72,8 @@ def schema_findings(exc: ValidationError, loaded: Loaded, file: str, model: type
             missing = str(err["loc"][-1])
             code, message, use_key = "SLA022", f"missing required field `{missing}`", False
             path = _data_path(loaded.data, err["loc"][:-1])
+        elif kind in ("literal_error", "enum"):
+            code, message, use_key = "SLA020", _choice_message(err), False
         elif kind == "bool_type":
             # YAML 1.1 habits (yes, on) are text under YAML 1.2: say what to write instead.
             code, message, use_key = "SLA020", f"expected true or false (got {err['input']!r})", False
@@ -84,6 +86,25 @@ def schema_findings(exc: ValidationError, loaded: Loaded, file: str, model: type
         finding = Finding(file, line, column, format_path(path), Severity.ERROR, code, message)
         out.setdefault((finding.path, message), finding)
     return sorted(out.values(), key=Finding.sort_key)
+
+
+def _choice_message(err: Any) -> str:
+    """`'availabilty' is not one of ...; did you mean `availability`?` (pydantic names only the choices)."""
+    import re
+
+    expected = str(err.get("ctx", {}).get("expected", ""))
+    choices = re.findall(r"'((?:[^'\\]|\\.)*)'", expected)
+    given = err.get("input")
+    shown = f"{given!r}" if not isinstance(given, str) else f"`{given}`"
+    listed = ", ".join(f"`{c}`" for c in choices) if choices else expected
+    message = f"{shown} is not one of {listed}"
+    if isinstance(given, str):
+        guess = difflib.get_close_matches(given, choices, n=1, cutoff=0.6) or [
+            c for c in choices if c.lower() == given.lower().replace(" ", "_").replace("-", "_")
+        ]
+        if guess:
+            message += f"; did you mean `{guess[0]}`?"
+    return message
 
 
 def _data_path(data: Any, loc: tuple[int | str, ...]) -> Path_:
