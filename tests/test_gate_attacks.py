@@ -354,7 +354,7 @@ def forge(world: World, stage: str, author: str = "mallory") -> str:
 
 
 def as_laura() -> dict[str, str]:
-    name, email = PEOPLE["laura"]
+    name, email = identity("laura")
     return {"GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email, "GIT_AUTHOR_NAME": name,
             "GIT_AUTHOR_EMAIL": email}  # fmt: skip
 
