@@ -113,6 +113,10 @@ def lose_the_counterpart(world: World, how: str) -> str:
         world.repo.rm(AGREEMENT)
         new = "other/it-hr.yml"
         text = as_json(text)
+    elif how == "rewrite-everything":  # new path, new id, no rename git can detect
+        world.repo.rm(AGREEMENT)
+        new = "other/it-hr.yml"
+        text = as_json(text.replace(f"id: {AGREEMENT_ID}", f"id: {NEW_ID}"))
     elif how == "swap-folders":  # the file goes to a dot-folder with an upper-case suffix
         world.repo.mv(AGREEMENT, ".hidden/IT-HR.YAML")
         new = ".hidden/IT-HR.YAML"
@@ -121,7 +125,9 @@ def lose_the_counterpart(world: World, how: str) -> str:
     return new
 
 
-@pytest.mark.parametrize("how", ["git-mv", "id", "mv-and-id", "delete-add-rewritten", "swap-folders"])
+@pytest.mark.parametrize(
+    "how", ["git-mv", "id", "mv-and-id", "delete-add-rewritten", "rewrite-everything", "swap-folders"]
+)
 def test_changing_path_or_id_then_dropping_a_stage_still_needs_the_stage(world: World, how: str) -> None:
     on_branch(world)
     new = lose_the_counterpart(world, how)

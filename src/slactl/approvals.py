@@ -611,6 +611,7 @@ class AgreementStatus:
     # with a base: "<path> at <base> (same path|renamed|same id[, id X])", primary first; () when new
     counterparts: tuple[str, ...] = ()
     policy_source: str | None = None  # where the new-agreement policy applied was read, if one was
+    new_in_branch: bool = False  # with a base: no counterpart there by path, rename or id
     problems: tuple[str, ...] = ()  # why it fails the gate besides its stages
 
     @property
@@ -717,13 +718,16 @@ def required_stages(
     current: Agreement,
     bases: Sequence[tuple[str, Agreement]] = (),
     policy: Sequence[RequiredStage] | None = None,
+    deleted: Sequence[tuple[str, Agreement]] = (),
 ) -> list[RequiredStage]:
     """The stages that must hold, who may approve each, and what requires it.
 
     ``bases`` are the agreement's counterparts in the base (label, document). A change
     cannot lower its own bar: every stage a counterpart requires stays required with the
     counterpart's roles (a stage two counterparts name needs a role both allow). With no
-    counterpart the ``policy`` (the base's, for new agreements) requires its stages. The
+    counterpart the agreement is new: the ``policy`` (the base's, for new agreements)
+    requires its stages, and so does every agreement the same branch ``deleted`` (a file
+    rewritten beyond git's rename detection, under a new id, looks exactly like that). The
     file's own stages that none of those name are required too, with the roles it gives.
     """
     out: dict[str, RequiredStage] = {}
@@ -742,6 +746,9 @@ def required_stages(
     if not bases:
         for req in policy or ():
             add(req.stage, req.roles, req.required_by)
+        for label, doc in deleted:
+            for s in doc.approvals.stages if doc.approvals else ():
+                add(s.stage, s.roles, label)
     for s in current.approvals.stages if current.approvals else ():
         if s.stage not in out:
             out[s.stage] = RequiredStage(s.stage, tuple(s.roles), "this file")
@@ -876,6 +883,8 @@ class _Gate:
         self._settings: dict[str, Settings] = {}
         self._records: dict[str, list[ApprovalRecord]] = {}
         self._empty: set[str] | None = None
+        self._checked: set[str] = set()
+        self._deleted: list[_Counterpart] | None = None
         self._ancestry: _Ancestry | None = None
         self._base_tree: dict[str, str] | None = None
         self._changed: list[gitio.ChangedFile] | None = None
@@ -969,9 +978,23 @@ class _Gate:
 
     def is_empty(self, record: ApprovalRecord) -> bool:
         if self._empty is None:
-            shas = {r.commit for recs in self._records.values() for r in recs}
-            self._empty = gitio.empty_commits(self.repo, sorted(shas))
+            self._empty, self._checked = set(), set()
+        if record.commit not in self._checked:
+            shas = {r.commit for recs in self._records.values() for r in recs} - self._checked
+            self._empty |= gitio.empty_commits(self.repo, sorted(shas | {record.commit}))
+            self._checked |= shas | {record.commit}
         return record.commit in self._empty
+
+    def deleted_agreements(self) -> list[_Counterpart]:
+        """Agreements of the base that the branch deletes (git saw no rename of them)."""
+        if self._deleted is None:
+            self._deleted = []
+            for change in self.changed:
+                if change.status == "D":
+                    doc = self.base_agreement(change.path)
+                    if doc is not None:
+                        self._deleted.append(_Counterpart(change.path, "deleted in this branch", doc))
+        return self._deleted
 
     @property
     def ancestry(self) -> _Ancestry:
@@ -992,21 +1015,29 @@ class _Gate:
         digest = content_digest(doc)
         state = gitio.file_state(self.repo, relpath)
         counterparts: list[_Counterpart] = []
+        maybe: list[_Counterpart] = []  # new: perhaps one of these, rewritten beyond git's rename detection
         policy_source = None
         if self.base is not None:
             counterparts = self.counterparts(relpath, doc.metadata.id)
             settings = self.settings(counterparts[0].relpath if counterparts else relpath, path)
             policy = settings.new_agreement_stages
-            if not counterparts and policy is not None:
-                policy_source = settings.source
+            if not counterparts:
+                maybe = self.deleted_agreements()
+                if policy is not None:
+                    policy_source = settings.source
         else:
             settings, policy = self.settings(relpath, path), None
         labels = [
             f"{c.relpath} at {self.base} ({c.how}"
             + (f", id {c.doc.metadata.id})" if c.doc.metadata.id != doc.metadata.id else ")")
-            for c in counterparts
+            for c in (*counterparts, *maybe)
         ]
-        required = required_stages(doc, [(f"{c.relpath} at {self.base}", c.doc) for c in counterparts], policy)
+        required = required_stages(
+            doc,
+            [(f"{c.relpath} at {self.base}", c.doc) for c in counterparts],
+            policy,
+            [(f"{c.relpath} at {self.base} (deleted in this branch)", c.doc) for c in maybe],
+        )
         ids = {doc.metadata.id} | {c.doc.metadata.id for c in counterparts}
         mine = [r for r in self.records(settings) if r.agreement_id in ids]
         history = _History(self.repo, relpath, path, doc)
@@ -1031,6 +1062,7 @@ class _Gate:
             base=self.base,
             counterparts=tuple(labels),
             policy_source=policy_source,
+            new_in_branch=self.base is not None and not counterparts,
             problems=tuple(problems),
         )
 

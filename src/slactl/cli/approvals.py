@@ -141,6 +141,7 @@ def _agreement_dict(a: AgreementStatus) -> dict[str, Any]:
         "furthest_stage": a.furthest,
         "roster": a.roster_source,
         "base_counterparts": list(a.counterparts),
+        "new_in_branch": a.new_in_branch,
         "policy": a.policy_source,
         "problems": list(a.problems),
         "term": {
@@ -201,21 +202,24 @@ def _print_text(report: StatusReport) -> None:
             echo("")
         t = a.term
         echo(f"{a.relpath}: {a.agreement_id}")
-        echo(f"  digest   {a.digest}" + ("  (working tree differs from HEAD)" if a.uncommitted else ""))
+        differs = "  (working tree differs from HEAD" + ("; HEAD is judged)" if a.base is not None else ")")
+        echo(f"  digest   {a.digest}" + (differs if a.uncommitted else ""))
         fy = f" ({t.fiscal_year})" if t.fiscal_year else ""
         notice = f"; renewal notice by {t.renewal_notice_date.isoformat()}" if t.renewal_notice_date else ""
         echo(f"  term     {_TERM_WORDS[t.state]}: {t.start.isoformat()} to {t.end.isoformat()}{fy}{notice}")
         if a.base is not None:
-            for n, label in enumerate(a.counterparts or ("",)):
-                if label:
-                    echo(f"  {'base' if not n else '':<8} {label}")
-                elif a.policy_source:
-                    echo(f"  base     none: new in this branch; stages required by the policy in {a.policy_source}")
-                else:
-                    echo(
-                        f"  base     none: new in this branch; no policy in {a.roster_source.split(' (')[0]}, "
-                        "so its own stages decide"
-                    )
+            lines = list(a.counterparts)
+            if a.new_in_branch:
+                settings = a.roster_source.split(" (")[0]
+                policy = (
+                    f"the policy in {a.policy_source} requires its stages"
+                    if a.policy_source
+                    else (f"no policy in {settings}, so its own stages decide")
+                )
+                also = "; so does every agreement the branch deletes" if lines else ""
+                lines.insert(0, f"none: new in this branch; {policy}{also}")
+            for n, line in enumerate(lines):
+                echo(f"  {'' if n else 'base':<8} {line}")
         echo(f"  roster   {a.roster_source}")
         for problem in a.problems:
             echo(f"  problem  {problem}")
