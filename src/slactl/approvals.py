@@ -612,6 +612,7 @@ class AgreementStatus:
     counterparts: tuple[str, ...] = ()
     policy_source: str | None = None  # where the new-agreement policy applied was read, if one was
     new_in_branch: bool = False  # with a base: no counterpart there by path, rename or id
+    settings_source: str = ""  # the slactl.yaml that governs it, e.g. "team-a/slactl.yaml at main"
     problems: tuple[str, ...] = ()  # why it fails the gate besides its stages
 
     @property
@@ -638,7 +639,7 @@ class StatusReport:
     today: date
     base: str | None
     require_signed: bool
-    deleted: tuple[str, ...] = ()  # "<path> (<id>)": agreements the branch deletes (not gated)
+    deleted: tuple[tuple[str, str], ...] = ()  # (path, id) of agreements the branch deletes (not gated)
     problems: tuple[str, ...] = ()  # changed files that fail the gate without being judged
 
     @property
@@ -809,8 +810,8 @@ def _stage_status(stage: RequiredStage, judged: list[Judged], ancestry: _Ancestr
             j = replace(
                 j,
                 state="superseded",
-                reason=f"superseded by {decisive.record.commit[:12]}, an approval of this stage for other content "
-                "that is not older in the ancestry",
+                reason=f"superseded by {decisive.record.commit[:12]}, a later (or parallel) approval of this stage "
+                "for other content",
             )
         others.append(j)
     state: StageState = "approved" if decisive.state == "approved" else "stale"
@@ -1063,16 +1064,21 @@ class _Gate:
             counterparts=tuple(labels),
             policy_source=policy_source,
             new_in_branch=self.base is not None and not counterparts,
+            settings_source=settings.source,
             problems=tuple(problems),
         )
 
-    def changed_agreements(self, scope: Sequence[str]) -> tuple[list[tuple[str, bytes]], list[str], list[str]]:
+    def changed_agreements(
+        self, scope: Sequence[str]
+    ) -> tuple[list[tuple[str, bytes]], list[tuple[str, str]], list[str]]:
         """Files the branch changed under ``scope`` whose base or head content is an agreement.
 
         Read from git objects only. Returns (head path, head content) to judge, deletions
         (not gated) and problems (an agreement in the base the branch made into something else).
         """
-        judge, deleted, problems = [], [], []
+        judge: list[tuple[str, bytes]] = []
+        deleted: list[tuple[str, str]] = []
+        problems: list[str] = []
         for change in self.changed:
             if not any(_under(change.path, s) or (change.old_path and _under(change.old_path, s)) for s in scope):
                 continue
@@ -1087,7 +1093,7 @@ class _Gate:
                 doc = _try_agreement(self.repo / old, base_raw)
                 what = f"{old} ({doc.metadata.id})" if doc is not None else old
                 if change.status == "D":
-                    deleted.append(what)
+                    deleted.append((old, doc.metadata.id if doc is not None else ""))
                 else:
                     found = f"kind {head_kind!r}" if head_kind else "not a document with a kind"
                     problems.append(
@@ -1139,7 +1145,7 @@ def status_paths(
         relpath = gitio.rel_path(repo, path)
         seen.add((repo, relpath))
         out.append(gate.status(path, relpath, None, today))
-    deleted: list[str] = []
+    deleted: list[tuple[str, str]] = []
     problems: list[str] = []
     if base is not None and scope is not None:
         scopes: dict[Path, list[str]] = {}

@@ -173,7 +173,7 @@ def _report_dict(report: StatusReport) -> dict[str, Any]:
         "base": report.base,
         "require_signed": report.require_signed,
         "agreements": [_agreement_dict(a) for a in report.agreements],
-        "deleted": list(report.deleted),
+        "deleted": [{"path": path, "id": agreement_id} for path, agreement_id in report.deleted],
         "problems": list(report.problems),
     }
 
@@ -188,6 +188,8 @@ def _judged_line(j: Judged) -> str:
         return f"approved by {j.who} on {when}, verified ({j.record.signature.fingerprint}), commit {commit}"
     if j.state == "approved":
         return f"approved, unverified: unsigned commit {commit} of {when} (author, not proven: {j.record.author})"
+    if j.state == "superseded":
+        return f"superseded: {j.who} approved this content on {when} (commit {commit}), {j.reason}"
     if j.state == "stale":
         changed = "; ".join(j.changed)
         who = j.who
@@ -210,13 +212,12 @@ def _print_text(report: StatusReport) -> None:
         if a.base is not None:
             lines = list(a.counterparts)
             if a.new_in_branch:
-                settings = a.roster_source.split(" (")[0]
                 policy = (
-                    f"the policy in {a.policy_source} requires its stages"
+                    f"stages from the policy in {a.policy_source}"
                     if a.policy_source
-                    else (f"no policy in {settings}, so its own stages decide")
+                    else f"no policy in {a.settings_source}, so its own stages decide"
                 )
-                also = "; so does every agreement the branch deletes" if lines else ""
+                also = ", and those of every agreement the branch deletes:" if lines else ""
                 lines.insert(0, f"none: new in this branch; {policy}{also}")
             for n, line in enumerate(lines):
                 echo(f"  {'' if n else 'base':<8} {line}")
@@ -237,9 +238,8 @@ def _print_text(report: StatusReport) -> None:
                     echo(f"  {'':<{width}}    also: {_judged_line(other)}")
     if report.deleted or report.problems:
         echo("")
-    for gone in report.deleted:
-        path, _, rest = gone.partition(" ")
-        echo(f"{path}: deleted in this branch {rest}: a deletion is not gated".replace("  ", " "))
+    for path, agreement_id in report.deleted:
+        echo(f"{path}: deleted in this branch ({agreement_id}); a deletion is not gated")
     for problem in report.problems:
         echo(problem)
     verdict = "all stages hold" if report.ok else "not every stage holds"
