@@ -682,15 +682,13 @@ def _read_worktree(repo: Path, relpath: str) -> bytes | None:
         raise SlactlError(f"cannot read file: {exc.strerror}", path=str(target)) from None
 
 
-def _kind_of(raw: bytes | None) -> str | None:
+def _kind_of(raw: bytes) -> str | None:
     """``kind`` of a YAML (or JSON) document, or None when it does not parse to a mapping with one.
 
     The same meaning as ``slactl.discovery.kind_of`` (which the lead switches this to).
     """
     from slactl.loading import LoadError, load_bytes
 
-    if raw is None:
-        return None
     try:
         data = load_bytes(raw).data
     except (LoadError, UnicodeDecodeError, ValueError, RecursionError):
@@ -707,7 +705,7 @@ def _load_agreement(path: Path, raw: bytes | None) -> Agreement:
 
 
 def _try_agreement(path: Path, raw: bytes | None) -> Agreement | None:
-    if _kind_of(raw) != "Agreement":
+    if raw is None or _kind_of(raw) != "Agreement":
         return None
     try:
         return _load_agreement(path, raw)
@@ -1085,11 +1083,11 @@ class _Gate:
             old = change.old_path or change.path
             base_raw = self.read_base(old) if change.status != "A" or change.old_path else None
             head_raw = None if change.status == "D" else self.read_head(change.path)
-            head_kind = _kind_of(head_raw)
+            head_kind = _kind_of(head_raw) if head_raw is not None else None
             if head_kind == "Agreement":
                 assert head_raw is not None
                 judge.append((change.path, head_raw))
-            elif _kind_of(base_raw) == "Agreement":
+            elif base_raw is not None and _kind_of(base_raw) == "Agreement":
                 doc = _try_agreement(self.repo / old, base_raw)
                 what = f"{old} ({doc.metadata.id})" if doc is not None else old
                 if change.status == "D":
