@@ -543,3 +543,16 @@ def test_judge_stages_is_the_one_judging_function(world: World) -> None:
 
 def stage_of_tuple(stages: tuple[approvals.StageStatus, ...], name: str) -> approvals.StageStatus:
     return next(s for s in stages if s.stage == name)
+
+
+def test_gitio_empty_commits_and_ancestry_order(world: World) -> None:
+    from slactl import gitio
+
+    root = world.repo.head()
+    late = world.repo.commit("Empty, dated late", allow_empty=True, date=datetime(2030, 1, 1, tzinfo=UTC))
+    early = world.repo.commit("Empty, dated early", allow_empty=True, date=datetime(2000, 1, 1, tzinfo=UTC))
+    world.repo.write("x.txt", "x\n")
+    change = world.repo.commit("A change")
+    assert gitio.empty_commits(world.repo.path, [root, late, early, change]) == {late, early}
+    order = [sha for sha, _ in gitio.ancestry(world.repo.path)]
+    assert order == [change, early, late, root]  # children first, whatever the dates say

@@ -18,7 +18,17 @@ Trust rules (docs/approvals.md explains them; tests/test_trust.py attacks each o
   ``require_signed``; a signature that does not check out is *rejected* with the reason;
 * stage order: stages are judged independently (commit dates can be set by anyone, so the
   order approvals were made in proves nothing); the *furthest stage reached* is the last
-  stage of the unbroken run of held stages from the first.
+  stage of the unbroken run of held stages from the first;
+* a stage's decisive approval is its latest counting one in ancestry order (``rev-list
+  --topo-order``): a later approval of other content supersedes it; one that would not
+  count supersedes nothing;
+* an approval counts only as ``slactl approve`` makes it: empty, author == committer (name,
+  e-mail, date), authored by the person whose key signed it (a rebase re-signs, it does not
+  approve);
+* the gate (``--base``, tests/test_gate_attacks.py): content from HEAD's objects; the bar
+  from the base counterpart (path, rename, id) or, for a new agreement, the base policy
+  and the stages of agreements the branch deletes; roster and policy of the nearest
+  ``slactl.yaml`` in the base tree; every changed file that parses as an agreement.
 
 Core module: never prints or exits; failures a user can fix are ``SlactlError``.
 """
