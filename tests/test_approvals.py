@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, SshKey
+from gitrepo import AUTHOR, GitRepo, SshKey
 from slactl import approvals
 from slactl.approvals import AgreementStatus, StageStatus
 from slactl.cli import main
@@ -52,15 +52,26 @@ class World:
         return content_digest(load_valid(self.path).document)
 
     def approve(self, who: str | None, stage: str, *, digest: str | None = None, agreement: str = AGREEMENT_ID) -> str:
-        """An approval commit signed by ``who``'s key (unsigned when None)."""
+        """An approval commit signed by ``who``'s key (unsigned when None), made the way
+        ``slactl approve`` makes it: empty, author and committer the approver, one date."""
         msg = approvals.approval_message(agreement, stage, digest or self.digest())
         if who is None:
-            return self.repo.commit(msg, add_all=False, allow_empty=True)
-        return self.repo.commit_empty_signed(msg, self.keys[who])
+            return self.repo.commit(msg, add_all=False, allow_empty=True, committer=AUTHOR)
+        ident = identity(who)
+        return self.repo.commit(
+            msg, add_all=False, allow_empty=True, sign_with=self.keys[who], author=ident, committer=ident
+        )
 
     def status(self, **kwargs: object) -> AgreementStatus:
         report = approvals.status_paths([self.path], today=TODAY, **kwargs)
         return report.agreements[0]
+
+
+def identity(who: str) -> tuple[str, str]:
+    """(name, e-mail) of a person of PEOPLE; Mallory's own when she is not in it."""
+    if who in PEOPLE:
+        return PEOPLE[who][0], PEOPLE[who][1]
+    return "Mallory Mole", "mallory@evil.example.com"
 
 
 def roster_yaml(keys: dict[str, SshKey], people: dict[str, tuple[str, str, list[str]]] = PEOPLE) -> str:
@@ -118,8 +129,13 @@ def test_approve_records_an_empty_commit_with_the_three_trailers(world: World) -
     assert done.digest == world.digest() and done.stage == "legal" and not done.signed
 
 
-def test_approve_sign_uses_gits_signing_configuration(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+def test_approve_sign_uses_gits_signing_configuration(
+    world: World, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     world.repo.use_signing_key(world.keys["laura"])
+    # Laura approves as herself: an approval authored by someone else is not hers (a rewritten one)
+    monkeypatch.setenv("GIT_AUTHOR_NAME", PEOPLE["laura"][0])
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", PEOPLE["laura"][1])
     assert main(["approve", str(world.path), "--role", "legal", "--sign", "-m", "ok"]) == 0
     assert "approved it-hr-support-fy2027 for stage legal" in capsys.readouterr().out
     legal = stage_of(world.status(require_signed=True), "legal")

@@ -69,8 +69,14 @@ def stop_agents(home: Path) -> None:
 
 
 @pytest.fixture
-def signed_repo(git_repo: GitRepo, gnupg: Path) -> tuple[GitRepo, str]:
-    """The IT/HR agreement with a roster naming Laura (legal) by her primary key's fingerprint."""
+def signed_repo(git_repo: GitRepo, gnupg: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[GitRepo, str]:
+    """The IT/HR agreement with a roster naming Laura (legal) by her primary key's fingerprint.
+
+    `slactl approve` runs as Laura (author e-mail hers): an approval authored by anyone else
+    would not count whoever's key signed it.
+    """
+    monkeypatch.setenv("GIT_AUTHOR_NAME", LAURA[0])
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", LAURA[1])
     laura = make_key(gnupg, LAURA, subkey=True)
     roster = (
         "fiscal_year_start: '10-01'\nroles: [management, legal, signatory]\npeople:\n"

@@ -18,7 +18,17 @@ Trust rules (docs/approvals.md explains them; tests/test_trust.py attacks each o
   ``require_signed``; a signature that does not check out is *rejected* with the reason;
 * stage order: stages are judged independently (commit dates can be set by anyone, so the
   order approvals were made in proves nothing); the *furthest stage reached* is the last
-  stage of the unbroken run of held stages from the first.
+  stage of the unbroken run of held stages from the first;
+* a stage's decisive approval is its latest counting one in ancestry order (``rev-list
+  --topo-order``): a later approval of other content supersedes it; one that would not
+  count supersedes nothing;
+* an approval counts only as ``slactl approve`` makes it: empty, author == committer (name,
+  e-mail, date), authored by the person whose key signed it (a rebase re-signs, it does not
+  approve);
+* the gate (``--base``, tests/test_gate_attacks.py): content from HEAD's objects; the bar
+  from the base counterpart (path, rename, id) or, for a new agreement, the base policy
+  and the stages of agreements the branch deletes; roster and policy of the nearest
+  ``slactl.yaml`` in the base tree; every changed file that parses as an agreement.
 
 Core module: never prints or exits; failures a user can fix are ``SlactlError``.
 """
@@ -31,7 +41,7 @@ import hashlib
 import re
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
@@ -54,6 +64,7 @@ __all__ = [
     "Judged",
     "Person",
     "RecordedApproval",
+    "RequiredStage",
     "Roster",
     "StageStatus",
     "StatusReport",
@@ -62,8 +73,11 @@ __all__ = [
     "approval_table",
     "describe_change",
     "identify",
+    "judge_stages",
     "load_roster",
+    "not_as_approve_makes_it",
     "record_approval",
+    "required_stages",
     "roster_from_config",
     "ssh_fingerprint",
     "status_paths",
@@ -275,9 +289,7 @@ def load_roster(repo: Path, config_relpath: str, base: str | None = None) -> Ros
     roster_where = f"{roster_rel} at {base}" if base is not None else roster_rel
     roster_raw = read(roster_rel)
     if roster_raw is None:
-        raise SlactlError(
-            f"the roster file {config.roster!r} named in slactl.yaml does not exist", path=roster_where
-        )
+        raise SlactlError(f"the roster file {config.roster!r} named in slactl.yaml does not exist", path=roster_where)
     roster_file: RosterFile = _parse_yaml_model(roster_raw, roster_where, RosterFile)
     return roster_from_config(roster_file.people, roster_where)
 
@@ -347,6 +359,9 @@ class ApprovalRecord:
     author: str  # "Name <email>": shown as a claim for unsigned approvals, never trusted
     signature: gitio.Signature
     problem: str | None = None  # malformed trailers
+    committer: str = ""  # "Name <email>"
+    author_email: str = ""
+    author_date: datetime | None = None
 
 
 def _records(commits: Sequence[gitio.CommitWithTrailers]) -> list[ApprovalRecord]:
@@ -375,6 +390,9 @@ def _records(commits: Sequence[gitio.CommitWithTrailers]) -> list[ApprovalRecord
                 author=f"{c.author_name} <{c.author_email}>",
                 signature=c.signature,
                 problem=problem,
+                committer=f"{c.committer_name} <{c.committer_email}>",
+                author_email=c.author_email,
+                author_date=c.author_date,
             )
             for agreement_id in sorted(set(ids))
             for stage in sorted(set(stages or [""]))
@@ -387,7 +405,7 @@ class Judged:
     """One approval judged against the current content, roster and stage."""
 
     record: ApprovalRecord
-    state: Literal["approved", "stale", "rejected"]
+    state: Literal["approved", "stale", "rejected", "superseded"]
     verified: bool
     person: Person | None
     reason: str | None  # why rejected / not counted
@@ -406,13 +424,41 @@ class Judged:
         return self.record.signature.status == "N"
 
 
+def not_as_approve_makes_it(record: ApprovalRecord, person: Person | None, empty: bool) -> str | None:
+    """Why ``record`` is not an approval commit as ``slactl approve`` makes it (None when it is).
+
+    ``approve`` makes an empty commit whose author and committer are one person with one
+    date, the person whose key signs it. A rebase or cherry-pick re-creates the commit
+    (new committer or date), re-signed by whoever ran it: the signer did not make that
+    approval, so it does not count.
+    """
+    if record.committer != record.author:
+        return f"rewritten approval: authored by {record.author} but committed by {record.committer} (rebased or cherry-picked)"  # noqa: E501
+    if record.author_date is not None and (
+        record.author_date != record.when or record.author_date.utcoffset() != record.when.utcoffset()
+    ):
+        return (
+            f"rewritten approval: authored {record.author_date.isoformat()} but committed "
+            f"{record.when.isoformat()} (dated differently: rebased, amended or cherry-picked)"
+        )
+    if not empty:
+        return "not an approval as `slactl approve` makes it: the commit is not empty (it changes files)"
+    if person is not None and record.author_email.lower() != person.email.lower():
+        return (
+            f"signed with {person.name}'s key but authored as {record.author}: "
+            "an approval is authored by the person whose key signs it"
+        )
+    return None
+
+
 def _judge(
     record: ApprovalRecord,
-    stage: ApprovalStage,
+    stage: RequiredStage | ApprovalStage,
     digest: str,
     roster: Roster,
     require_signed: bool,
     history: _History,
+    empty: bool = True,
 ) -> Judged:
     if record.problem:
         return Judged(record, "rejected", False, None, f"malformed approval: {record.problem}")
@@ -422,7 +468,10 @@ def _judge(
             return Judged(record, "rejected", False, None, "unsigned: --require-signed counts only verified approvals")
     elif ident.person is None:
         return Judged(record, "rejected", False, None, ident.reason)
-    elif not set(ident.person.roles) & set(stage.roles):
+    made = not_as_approve_makes_it(record, ident.person, empty)
+    if made is not None:
+        return Judged(record, "rejected", False, ident.person, made)
+    if ident.person is not None and not set(ident.person.roles) & set(stage.roles):
         held = ", ".join(ident.person.roles) or "none"
         need = ", ".join(stage.roles)
         return Judged(
@@ -531,6 +580,15 @@ def term_status(term: Term, today: date) -> TermStatus:
 
 
 @dataclass(frozen=True, slots=True)
+class RequiredStage:
+    """A stage that must hold, the roles that may approve it, and what requires it."""
+
+    stage: str
+    roles: tuple[str, ...]
+    required_by: str  # e.g. "agreements/a.yaml at main", "policy (slactl.yaml at main)", "this file"
+
+
+@dataclass(frozen=True, slots=True)
 class StageStatus:
     """One required stage: its state, the approval that decides it, and the others seen."""
 
@@ -539,6 +597,7 @@ class StageStatus:
     state: StageState
     decisive: Judged | None
     others: tuple[Judged, ...] = ()
+    required_by: str = ""
 
     @property
     def holds(self) -> bool:
@@ -558,6 +617,13 @@ class AgreementStatus:
     term: TermStatus
     roster_source: str
     require_signed: bool
+    base: str | None = None
+    # with a base: "<path> at <base> (same path|renamed|same id[, id X])", primary first; () when new
+    counterparts: tuple[str, ...] = ()
+    policy_source: str | None = None  # where the new-agreement policy applied was read, if one was
+    new_in_branch: bool = False  # with a base: no counterpart there by path, rename or id
+    settings_source: str = ""  # the slactl.yaml that governs it, e.g. "team-a/slactl.yaml at main"
+    problems: tuple[str, ...] = ()  # why it fails the gate besides its stages
 
     @property
     def furthest(self) -> str | None:
@@ -572,101 +638,192 @@ class AgreementStatus:
     @property
     def complete(self) -> bool:
         # An agreement with no stages has nothing that shows it was accepted: not complete.
-        return bool(self.stages) and all(s.holds for s in self.stages)
+        return bool(self.stages) and all(s.holds for s in self.stages) and not self.problems
 
 
 @dataclass(frozen=True)
 class StatusReport:
-    """Status of every agreement asked about."""
+    """Status of every agreement asked about (and, with a base, every one the branch changed)."""
 
     agreements: tuple[AgreementStatus, ...]
     today: date
     base: str | None
     require_signed: bool
+    deleted: tuple[tuple[str, str], ...] = ()  # (path, id) of agreements the branch deletes (not gated)
+    problems: tuple[str, ...] = ()  # changed files that fail the gate without being judged
 
     @property
     def ok(self) -> bool:
-        return bool(self.agreements) and all(a.complete for a in self.agreements)
+        if self.problems:
+            return False
+        return bool(self.agreements or self.deleted) and all(a.complete for a in self.agreements)
 
 
-_RANK = {"approved": 0, "stale": 1, "rejected": 2}
+@dataclass(frozen=True)
+class Settings:
+    """The ``slactl.yaml`` that governs an agreement: its roster and its policy."""
+
+    relpath: str  # repository path of the settings file (it may not exist)
+    source: str  # where it was read, e.g. "team-a/slactl.yaml at main"
+    roster: Roster
+    new_agreement_stages: tuple[RequiredStage, ...] | None  # None: no policy for new agreements
 
 
-def _stage_status(stage: ApprovalStage, judged: list[Judged]) -> StageStatus:
-    roles = tuple(stage.roles)
-    if not judged:
-        return StageStatus(stage.stage, roles, "missing", None)
-    # newest first within a rank (trailer_commits lists newest first); verified before unverified
-    ordered = sorted(judged, key=lambda j: (_RANK[j.state], not j.verified))
-    best = ordered[0]
-    return StageStatus(stage.stage, roles, best.state, best, tuple(ordered[1:]))
+def _load_settings(repo: Path, config_relpath: str, base: str | None) -> Settings:
+    from slactl.model.config import RepoConfig
+
+    where = f"{config_relpath} at {base}" if base is not None else config_relpath
+    raw = gitio.read_file_at(repo, base, config_relpath) if base is not None else _read_worktree(repo, config_relpath)
+    if raw is None:
+        return Settings(config_relpath, where, Roster((), f"{where} (not found: nobody may approve)"), None)
+    config: RepoConfig = _parse_yaml_model(raw, where, RepoConfig)
+    policy = None
+    if config.policy is not None and config.policy.new_agreements is not None:
+        by = f"policy ({where})"
+        policy = tuple(RequiredStage(s.stage, tuple(s.roles), by) for s in config.policy.new_agreements.stages)
+    return Settings(config_relpath, where, load_roster(repo, config_relpath, base), policy)
 
 
-def _agreement_at(repo: Path, base: str | None, relpath: str, path: Path, agreement_id: str) -> Agreement | None:
-    """The same agreement as it stands at ``base`` (None without a base, or when it is new or invalid there)."""
+def _read_worktree(repo: Path, relpath: str) -> bytes | None:
+    target = repo / relpath
+    try:
+        return target.read_bytes() if target.is_file() else None
+    except OSError as exc:
+        raise SlactlError(f"cannot read file: {exc.strerror}", path=str(target)) from None
+
+
+def _kind_of(raw: bytes) -> str | None:
+    """``kind`` of a YAML (or JSON) document, or None when it does not parse to a mapping with one.
+
+    The same meaning as ``slactl.discovery.kind_of`` (which the lead switches this to).
+    """
+    from slactl.loading import LoadError, load_bytes
+
+    try:
+        data = load_bytes(raw).data
+    except (LoadError, UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    kind = data.get("kind") if isinstance(data, dict) else None
+    return kind if isinstance(kind, str) else None
+
+
+def _load_agreement(path: Path, raw: bytes | None) -> Agreement:
     from slactl.documents import load_valid
 
-    if base is None:
-        return None
-    raw = gitio.read_file_at(repo, base, relpath)
-    if raw is None:
+    doc: Agreement = load_valid(path, kind="Agreement", raw=raw).document  # type: ignore[assignment]
+    return doc
+
+
+def _try_agreement(path: Path, raw: bytes | None) -> Agreement | None:
+    if raw is None or _kind_of(raw) != "Agreement":
         return None
     try:
-        doc: Agreement = load_valid(path, kind="Agreement", raw=raw).document  # type: ignore[assignment]
+        return _load_agreement(path, raw)
     except SlactlError:
-        return None
-    return doc if doc.metadata.id == agreement_id else None
+        return None  # invalid in the base: nothing there was approvable
 
 
-def required_stages(current: Agreement, at_base: Agreement | None) -> list[ApprovalStage]:
-    """The stages that must hold, and who may approve each.
+def required_stages(
+    current: Agreement,
+    bases: Sequence[tuple[str, Agreement]] = (),
+    policy: Sequence[RequiredStage] | None = None,
+    deleted: Sequence[tuple[str, Agreement]] = (),
+) -> list[RequiredStage]:
+    """The stages that must hold, who may approve each, and what requires it.
 
-    Without a base the file's own approvals section decides. With one, a change cannot lower
-    its own bar: every stage the base requires stays required with the base's roles, and
-    stages the change adds are required too, with the roles it gives them.
+    ``bases`` are the agreement's counterparts in the base (label, document). A change
+    cannot lower its own bar: every stage a counterpart requires stays required with the
+    counterpart's roles (a stage two counterparts name needs a role both allow). With no
+    counterpart the agreement is new: the ``policy`` (the base's, for new agreements)
+    requires its stages, and so does every agreement the same branch ``deleted`` (a file
+    rewritten beyond git's rename detection, under a new id, looks exactly like that). The
+    file's own stages that none of those name are required too, with the roles it gives.
     """
-    mine = list(current.approvals.stages) if current.approvals else []
-    if at_base is None or at_base.approvals is None:
-        return mine
-    governed = list(at_base.approvals.stages)
-    known = {stage.stage for stage in governed}
-    return governed + [stage for stage in mine if stage.stage not in known]
+    out: dict[str, RequiredStage] = {}
+
+    def add(stage: str, roles: Sequence[str], by: str) -> None:
+        have = out.get(stage)
+        if have is None:
+            out[stage] = RequiredStage(stage, tuple(roles), by)
+        else:
+            both = tuple(r for r in have.roles if r in roles)
+            out[stage] = RequiredStage(stage, both, f"{have.required_by}; {by}")
+
+    for label, doc in bases:
+        for s in doc.approvals.stages if doc.approvals else ():
+            add(s.stage, s.roles, label)
+    if not bases:
+        for req in policy or ():
+            add(req.stage, req.roles, req.required_by)
+        for label, doc in deleted:
+            for s in doc.approvals.stages if doc.approvals else ():
+                add(s.stage, s.roles, label)
+    for s in current.approvals.stages if current.approvals else ():
+        if s.stage not in out:
+            out[s.stage] = RequiredStage(s.stage, tuple(s.roles), "this file")
+    return list(out.values())
 
 
-def _agreement_status(
-    path: Path,
-    repo: Path,
-    records: list[ApprovalRecord],
-    roster: Roster,
-    require_signed: bool,
-    today: date,
-    base: str | None = None,
-) -> AgreementStatus:
-    from slactl.digest import content_digest
-    from slactl.documents import load_valid
+class _Ancestry:
+    """Topological order of HEAD's ancestry, and which commits are ancestors of which."""
 
-    relpath = gitio.rel_path(repo, path)
-    doc: Agreement = load_valid(path, kind="Agreement").document  # type: ignore[assignment]
-    digest = content_digest(doc)
-    state = gitio.file_state(repo, relpath)
-    uncommitted = state != "clean"
-    history = _History(repo, relpath, path, doc)
-    stages = []
-    mine = [r for r in records if r.agreement_id == doc.metadata.id]
-    for stage in required_stages(doc, _agreement_at(repo, base, relpath, path, doc.metadata.id)):
-        judged = [_judge(r, stage, digest, roster, require_signed, history) for r in mine if r.stage == stage.stage]
-        stages.append(_stage_status(stage, judged))
-    return AgreementStatus(
-        path=path,
-        relpath=relpath,
-        agreement_id=doc.metadata.id,
-        digest=digest,
-        uncommitted=uncommitted,
-        stages=tuple(stages),
-        term=term_status(doc.term, today),
-        roster_source=roster.source,
-        require_signed=require_signed,
-    )
+    def __init__(self, repo: Path) -> None:
+        listed = gitio.ancestry(repo, "HEAD")
+        self.index = {sha: i for i, (sha, _) in enumerate(listed)}
+        self.parents = dict(listed)
+        self._below: dict[str, set[str]] = {}
+
+    def ancestors(self, commit: str) -> set[str]:
+        found = self._below.get(commit)
+        if found is None:
+            found, todo = set(), list(self.parents.get(commit, ()))
+            while todo:
+                sha = todo.pop()
+                if sha not in found:
+                    found.add(sha)
+                    todo.extend(self.parents.get(sha, ()))
+            self._below[commit] = found
+        return found
+
+
+def _stage_status(stage: RequiredStage, judged: list[Judged], ancestry: _Ancestry) -> StageStatus:
+    """The decisive approval of one stage: its latest approval that would count.
+
+    Latest by ancestry (``git rev-list --topo-order``), never by commit date. Only approvals
+    that would count (signed where required, by an entitled person, made as ``approve``
+    makes them) supersede: one that would not cannot cancel a valid one. An approval of
+    the current content counts only if every counting approval of other content is older
+    in the ancestry; one beside it on a parallel branch makes the order unknown.
+    """
+    roles, by = stage.roles, stage.required_by
+    if not judged:
+        return StageStatus(stage.stage, roles, "missing", None, (), by)
+    ordered = sorted(judged, key=lambda j: ancestry.index.get(j.record.commit, len(ancestry.index)))
+    counting = [j for j in ordered if j.state in ("approved", "stale")]
+    if not counting:
+        return StageStatus(stage.stage, roles, "rejected", ordered[0], tuple(ordered[1:]), by)
+    decisive = counting[0]
+    if decisive.state == "approved":
+        older = ancestry.ancestors(decisive.record.commit)
+        unclear = [
+            j for j in counting[1:] if j.record.digest != decisive.record.digest and j.record.commit not in older
+        ]
+        if unclear:
+            decisive = unclear[0]
+    others = []
+    for j in ordered:
+        if j is decisive:
+            continue
+        if j.state == "approved" and decisive.state != "approved":
+            j = replace(
+                j,
+                state="superseded",
+                reason=f"superseded by {decisive.record.commit[:12]}, a later (or parallel) approval of this stage "
+                "for other content",
+            )
+        others.append(j)
+    state: StageState = "approved" if decisive.state == "approved" else "stale"
+    return StageStatus(stage.stage, roles, state, decisive, tuple(others), by)
 
 
 def _config_relpath(repo: Path, start: Path) -> str:
@@ -679,11 +836,13 @@ def _config_relpath(repo: Path, start: Path) -> str:
     return gitio.rel_path(repo, found)
 
 
-@dataclass
-class _RepoContext:
-    repo: Path
-    roster: Roster
-    records: list[ApprovalRecord] = field(default_factory=list)
+def _nearest_config(relpath: str, configs: set[str]) -> str:
+    """The nearest ``slactl.yaml`` above ``relpath`` among ``configs`` (root's when none)."""
+    for folder in PurePosixPath(relpath).parents:
+        candidate = CONFIG_NAME if str(folder) == "." else f"{folder}/{CONFIG_NAME}"
+        if candidate in configs:
+            return candidate
+    return CONFIG_NAME
 
 
 def write_roster_signers(roster: Roster, path: Path) -> Path:
@@ -696,18 +855,11 @@ def write_roster_signers(roster: Roster, path: Path) -> Path:
 
 
 def roster_for(repo: Path, start: Path, base: str | None = None) -> Roster:
-    """The roster that governs ``start`` (read from ``base`` when given)."""
-    return load_roster(repo, _config_relpath(repo, start), base)
-
-
-def _context(repo: Path, start: Path, base: str | None) -> _RepoContext:
-    if gitio.head_commit(repo) is None:
-        raise SlactlError("the repository has no commit yet", path=str(repo), hint="commit the agreement first")
-    roster = roster_for(repo, start, base)
-    with tempfile.TemporaryDirectory(prefix="slactl-signers-") as tmp:
-        signers = write_roster_signers(roster, Path(tmp) / "allowed_signers")
-        commits = gitio.trailer_commits(repo, "HEAD", TRAILER_PREFIX, signers, verify=True)
-    return _RepoContext(repo, roster, _records(commits))
+    """The roster that governs ``start``: the nearest slactl.yaml above it, in ``base`` when given."""
+    if base is None:
+        return load_roster(repo, _config_relpath(repo, start), None)
+    configs = {p for p, _ in gitio.tree_files(repo, base) if PurePosixPath(p).name == CONFIG_NAME}
+    return load_roster(repo, _nearest_config(gitio.rel_path(repo, start), configs), base)
 
 
 def _repo_of(path: Path) -> Path:
@@ -721,27 +873,312 @@ def _repo_of(path: Path) -> Path:
     return repo
 
 
+@dataclass(frozen=True, slots=True)
+class _Counterpart:
+    relpath: str
+    how: str  # "same path", "renamed", "same id"
+    doc: Agreement
+
+
+class _Gate:
+    """Everything judged in one repository: settings and approvals per settings file, the base."""
+
+    def __init__(self, repo: Path, base: str | None, require_signed: bool) -> None:
+        if gitio.head_commit(repo) is None:
+            raise SlactlError("the repository has no commit yet", path=str(repo), hint="commit the agreement first")
+        self.repo, self.base, self.require_signed = repo, base, require_signed
+        self.base_sha = gitio.resolve(repo, base) if base is not None else None
+        self.head_sha = gitio.resolve(repo, "HEAD")
+        self._settings: dict[str, Settings] = {}
+        self._records: dict[str, list[ApprovalRecord]] = {}
+        self._empty: set[str] | None = None
+        self._checked: set[str] = set()
+        self._deleted: list[_Counterpart] | None = None
+        self._ancestry: _Ancestry | None = None
+        self._base_tree: dict[str, str] | None = None
+        self._changed: list[gitio.ChangedFile] | None = None
+        self._by_id: dict[str, list[str]] | None = None
+
+    # -- base tree
+    @property
+    def base_tree(self) -> dict[str, str]:
+        if self._base_tree is None:
+            assert self.base_sha is not None
+            self._base_tree = dict(gitio.tree_files(self.repo, self.base_sha))
+        return self._base_tree
+
+    @property
+    def changed(self) -> list[gitio.ChangedFile]:
+        if self._changed is None:
+            assert self.base_sha is not None
+            self._changed = gitio.changed_files(self.repo, self.base_sha, self.head_sha)
+        return self._changed
+
+    def read_base(self, relpath: str) -> bytes | None:
+        return self._read(self.base_tree.get(relpath))
+
+    def read_head(self, relpath: str) -> bytes | None:
+        return gitio.read_file_at(self.repo, self.head_sha, relpath)
+
+    def _read(self, blob: str | None) -> bytes | None:
+        if blob is None:
+            return None
+        return next(raw for _oid, raw in gitio.read_blobs(self.repo, [blob]))
+
+    def base_agreement(self, relpath: str) -> Agreement | None:
+        return _try_agreement(self.repo / relpath, self.read_base(relpath))
+
+    def base_ids(self) -> dict[str, list[str]]:
+        """metadata.id -> paths of the valid agreements in the base tree."""
+        if self._by_id is None:
+            self._by_id = {}
+            wanted = [(p, b) for p, b in self.base_tree.items() if PurePosixPath(p).suffix.lower() in _DOC_SUFFIXES]
+            blobs = list(dict.fromkeys(b for _, b in wanted))
+            contents = dict(gitio.read_blobs(self.repo, blobs))
+            for relpath, blob in wanted:
+                doc = _try_agreement(self.repo / relpath, contents[blob])
+                if doc is not None:
+                    self._by_id.setdefault(doc.metadata.id, []).append(relpath)
+        return self._by_id
+
+    def counterparts(self, relpath: str, agreement_id: str) -> list[_Counterpart]:
+        """The agreement in the base: same path, then the path it was renamed from, then same id."""
+        found: list[tuple[str, str]] = []
+        if relpath in self.base_tree:
+            found.append((relpath, "same path"))
+        renamed = next((c.old_path for c in self.changed if c.status == "R" and c.path == relpath), None)
+        if renamed is not None and renamed != relpath:
+            found.append((renamed, "renamed"))
+        out = []
+        for path, how in found:
+            doc = self.base_agreement(path)
+            if doc is not None:
+                out.append(_Counterpart(path, how, doc))
+        if not any(c.doc.metadata.id == agreement_id for c in out):
+            for path in self.base_ids().get(agreement_id, []):
+                if path not in {c.relpath for c in out}:
+                    doc = self.base_agreement(path)
+                    assert doc is not None
+                    out.append(_Counterpart(path, "same id", doc))
+        return out
+
+    # -- settings and approvals
+    def settings(self, relpath: str, path: Path) -> Settings:
+        """The settings governing ``relpath``: nearest slactl.yaml in the base tree (work tree without a base)."""
+        if self.base is not None:
+            configs = {p for p in self.base_tree if PurePosixPath(p).name == CONFIG_NAME}
+            config = _nearest_config(relpath, configs)
+        else:
+            config = _config_relpath(self.repo, path)
+        found = self._settings.get(config)
+        if found is None:
+            found = self._settings[config] = _load_settings(self.repo, config, self.base)
+        return found
+
+    def records(self, settings: Settings) -> list[ApprovalRecord]:
+        """Approvals in HEAD's ancestry, signatures checked against this settings file's roster."""
+        found = self._records.get(settings.relpath)
+        if found is None:
+            with tempfile.TemporaryDirectory(prefix="slactl-signers-") as tmp:
+                signers = write_roster_signers(settings.roster, Path(tmp) / "allowed_signers")
+                commits = gitio.trailer_commits(self.repo, self.head_sha, TRAILER_PREFIX, signers, verify=True)
+            found = self._records[settings.relpath] = _records(commits)
+        return found
+
+    def is_empty(self, record: ApprovalRecord) -> bool:
+        if self._empty is None:
+            self._empty, self._checked = set(), set()
+        if record.commit not in self._checked:
+            shas = {r.commit for recs in self._records.values() for r in recs} - self._checked
+            self._empty |= gitio.empty_commits(self.repo, sorted(shas | {record.commit}))
+            self._checked |= shas | {record.commit}
+        return record.commit in self._empty
+
+    def deleted_agreements(self) -> list[_Counterpart]:
+        """Agreements of the base that the branch deletes (git saw no rename of them)."""
+        if self._deleted is None:
+            self._deleted = []
+            for change in self.changed:
+                if change.status == "D":
+                    doc = self.base_agreement(change.path)
+                    if doc is not None:
+                        self._deleted.append(_Counterpart(change.path, "deleted in this branch", doc))
+        return self._deleted
+
+    @property
+    def ancestry(self) -> _Ancestry:
+        if self._ancestry is None:
+            self._ancestry = _Ancestry(self.repo)
+        return self._ancestry
+
+    # -- one agreement
+    def status(self, path: Path, relpath: str, raw: bytes | None, today: date) -> AgreementStatus:
+        from slactl.digest import content_digest
+
+        problems: list[str] = []
+        if self.base is not None and raw is None:
+            raw = self.read_head(relpath)
+            if raw is None:
+                problems.append("not committed: the gate judges the content committed at HEAD")
+        doc = _load_agreement(path, raw)
+        digest = content_digest(doc)
+        state = gitio.file_state(self.repo, relpath)
+        counterparts: list[_Counterpart] = []
+        maybe: list[_Counterpart] = []  # new: perhaps one of these, rewritten beyond git's rename detection
+        policy_source = None
+        if self.base is not None:
+            counterparts = self.counterparts(relpath, doc.metadata.id)
+            settings = self.settings(counterparts[0].relpath if counterparts else relpath, path)
+            policy = settings.new_agreement_stages
+            if not counterparts:
+                maybe = self.deleted_agreements()
+                if policy is not None:
+                    policy_source = settings.source
+        else:
+            settings, policy = self.settings(relpath, path), None
+        labels = [
+            f"{c.relpath} at {self.base} ({c.how}"
+            + (f", id {c.doc.metadata.id})" if c.doc.metadata.id != doc.metadata.id else ")")
+            for c in (*counterparts, *maybe)
+        ]
+        required = required_stages(
+            doc,
+            [(f"{c.relpath} at {self.base}", c.doc) for c in counterparts],
+            policy,
+            [(f"{c.relpath} at {self.base} (deleted in this branch)", c.doc) for c in maybe],
+        )
+        ids = {doc.metadata.id} | {c.doc.metadata.id for c in counterparts}
+        mine = [r for r in self.records(settings) if r.agreement_id in ids]
+        history = _History(self.repo, relpath, path, doc)
+        stages = []
+        for stage in required:
+            judged = [
+                _judge(r, stage, digest, settings.roster, self.require_signed, history, self.is_empty(r))
+                for r in mine
+                if r.stage == stage.stage
+            ]
+            stages.append(_stage_status(stage, judged, self.ancestry))
+        return AgreementStatus(
+            path=path,
+            relpath=relpath,
+            agreement_id=doc.metadata.id,
+            digest=digest,
+            uncommitted=state != "clean",
+            stages=tuple(stages),
+            term=term_status(doc.term, today),
+            roster_source=settings.roster.source,
+            require_signed=self.require_signed,
+            base=self.base,
+            counterparts=tuple(labels),
+            policy_source=policy_source,
+            new_in_branch=self.base is not None and not counterparts,
+            settings_source=settings.source,
+            problems=tuple(problems),
+        )
+
+    def changed_agreements(
+        self, scope: Sequence[str]
+    ) -> tuple[list[tuple[str, bytes]], list[tuple[str, str]], list[str]]:
+        """Files the branch changed under ``scope`` whose base or head content is an agreement.
+
+        Read from git objects only. Returns (head path, head content) to judge, deletions
+        (not gated) and problems (an agreement in the base the branch made into something else).
+        """
+        judge: list[tuple[str, bytes]] = []
+        deleted: list[tuple[str, str]] = []
+        problems: list[str] = []
+        for change in self.changed:
+            if not any(_under(change.path, s) or (change.old_path and _under(change.old_path, s)) for s in scope):
+                continue
+            old = change.old_path or change.path
+            base_raw = self.read_base(old) if change.status != "A" or change.old_path else None
+            head_raw = None if change.status == "D" else self.read_head(change.path)
+            head_kind = _kind_of(head_raw) if head_raw is not None else None
+            if head_kind == "Agreement":
+                assert head_raw is not None
+                judge.append((change.path, head_raw))
+            elif base_raw is not None and _kind_of(base_raw) == "Agreement":
+                doc = _try_agreement(self.repo / old, base_raw)
+                what = f"{old} ({doc.metadata.id})" if doc is not None else old
+                if change.status == "D":
+                    deleted.append((old, doc.metadata.id if doc is not None else ""))
+                else:
+                    found = f"kind {head_kind!r}" if head_kind else "not a document with a kind"
+                    problems.append(
+                        f"{change.path}: was an agreement at {self.base} ({what}) and no longer parses as one "
+                        f"({found}): fix it, or delete it in a change of its own"
+                    )
+        return judge, deleted, problems
+
+
+_DOC_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _under(relpath: str, scope: str) -> bool:
+    return scope in ("", ".") or relpath == scope or relpath.startswith(scope.rstrip("/") + "/")
+
+
 def status_paths(
     paths: Sequence[Path],
     *,
     base: str | None = None,
     require_signed: bool = False,
     today: date,
+    scope: Sequence[Path] | None = None,
 ) -> StatusReport:
-    """Approval status of each agreement file (one roster read and one ``git log`` per repository)."""
+    """Approval status of each agreement file.
+
+    With ``base`` (the gate): the content judged is the one committed at HEAD; the bar
+    comes from the agreement's counterpart in the base (same path, the path git's rename
+    detection says it came from, or the same ``metadata.id``), or for a new agreement from
+    the base's policy; roster and policy come from the nearest ``slactl.yaml`` above it in
+    the base tree. Every file the branch changed under ``scope`` (folders or files) whose
+    head or base content is an agreement is judged too, read from git objects.
+    """
     if base is not None:
         base = base.strip()
-    contexts: dict[Path, _RepoContext] = {}
-    out = []
-    for path in paths:
+    gates: dict[Path, _Gate] = {}
+
+    def gate_of(path: Path) -> tuple[_Gate, Path]:
         repo = _repo_of(path)
-        ctx = contexts.get(repo)
-        if ctx is None:
-            if base is not None:
-                gitio.resolve(repo, base)  # an unknown base is a usage error, not an empty roster
-            ctx = contexts[repo] = _context(repo, path, base)
-        out.append(_agreement_status(path, repo, ctx.records, ctx.roster, require_signed, today, base))
-    return StatusReport(tuple(out), today, base, require_signed)
+        gate = gates.get(repo)
+        if gate is None:
+            gate = gates[repo] = _Gate(repo, base, require_signed)
+        return gate, repo
+
+    out: list[AgreementStatus] = []
+    seen: set[tuple[Path, str]] = set()
+    for path in paths:
+        gate, repo = gate_of(path)
+        relpath = gitio.rel_path(repo, path)
+        seen.add((repo, relpath))
+        out.append(gate.status(path, relpath, None, today))
+    deleted: list[tuple[str, str]] = []
+    problems: list[str] = []
+    if base is not None and scope is not None:
+        scopes: dict[Path, list[str]] = {}
+        for item in scope:
+            gate, repo = gate_of(item)
+            scopes.setdefault(repo, []).append(gitio.rel_path(repo, item))
+        for repo, within in scopes.items():
+            judge, gone, bad = gates[repo].changed_agreements(within)
+            deleted += gone
+            problems += bad
+            for relpath, raw in judge:
+                if (repo, relpath) not in seen:
+                    seen.add((repo, relpath))
+                    out.append(gates[repo].status(repo / relpath, relpath, raw, today))
+    return StatusReport(tuple(out), today, base, require_signed, tuple(deleted), tuple(problems))
+
+
+def judge_stages(path: Path, *, base: str | None = None, require_signed: bool = False) -> tuple[StageStatus, ...]:
+    """Every required stage of one agreement file, judged: the one judging function.
+
+    The same rules as ``slactl status`` (roster and policy of the governing settings file,
+    roles, signatures, supersession, rewritten approvals); ``history`` and ``render`` call
+    this rather than judging approvals themselves.
+    """
+    return status_paths([path], base=base, require_signed=require_signed, today=date(1970, 1, 1)).agreements[0].stages
 
 
 def agreement_files(paths: Sequence[Path]) -> list[Path]:

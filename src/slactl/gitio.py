@@ -47,6 +47,7 @@ __all__ = [
     "GitError",
     "Revision",
     "Signature",
+    "ancestry",
     "blob_at",
     "blob_at_head",
     "changed_files",
@@ -54,6 +55,7 @@ __all__ = [
     "commit_empty",
     "config_get",
     "default_branch",
+    "empty_commits",
     "file_revisions",
     "file_state",
     "find_repo",
@@ -68,6 +70,7 @@ __all__ = [
     "rel_path",
     "resolve",
     "trailer_commits",
+    "tree_files",
     "verify_commit",
     "write_allowed_signers",
 ]
@@ -136,6 +139,8 @@ _PINNED_CONFIG = (
 
 _OID_RE = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 _NULL_OID_RE = re.compile(r"0+")
+# git var GIT_AUTHOR_IDENT: "Name <email> 1700000000 +0100"
+_IDENT_RE = re.compile(r"(?P<name>.*?) <(?P<email>[^<>]*)> (?P<when>\d+ [+-]\d{4})")
 _TRAILER_PREFIX_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 _CONFIG_KEY_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*\.[^\n\0]*")
 # Principals end up in a comma-separated pattern list where * ? ! are wildcards
@@ -352,6 +357,7 @@ def _run(
     input: bytes | None = None,
     ok: Iterable[int] = (0,),
     config: Sequence[str] = (),
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
     """Run ``git <args>`` in ``repo``; return codes outside ``ok`` raise GitError."""
     cmd = _git_command(args, config)
@@ -359,7 +365,7 @@ def _run(
         proc = subprocess.run(
             cmd,
             cwd=os.fspath(repo),
-            env=_git_env(),
+            env={**_git_env(), **(env or {})},
             input=input,
             stdin=None if input is not None else subprocess.DEVNULL,
             capture_output=True,
@@ -750,6 +756,65 @@ def changed_files(repo: StrPath, base: str, rev: str | None = None) -> list[Chan
     return sorted(out, key=lambda c: c.path)
 
 
+def tree_files(repo: StrPath, rev: str) -> list[tuple[str, str]]:
+    """``(path, blob id)`` of every regular file or symlink in commit ``rev``, sorted by path."""
+    sha = resolve(repo, rev)
+    proc = _run(repo, ["ls-tree", "-r", "-z", "--full-tree", sha], what=f"listing the files of {rev}")
+    out = []
+    for entry in proc.stdout.split(b"\0"):
+        meta, sep, name = entry.partition(b"\t")
+        if not sep:
+            continue
+        _mode, typ, oid = _decode(meta).split(" ")
+        if typ == "blob":
+            out.append((_fsdecode(name), oid))
+    return sorted(out)
+
+
+def ancestry(repo: StrPath, rev: str = "HEAD") -> list[tuple[str, tuple[str, ...]]]:
+    """``(commit, parents)`` of every commit reachable from ``rev``, in ``--topo-order``.
+
+    A commit is always listed before its parents, whatever the commit dates say
+    (anyone can set those). [] when ``rev`` has no commit yet.
+    """
+    start = _resolve_start(repo, rev)
+    if start is None:
+        return []
+    proc = _run(repo, ["rev-list", "--topo-order", "--parents", start, "--"], what="listing the ancestry")
+    out = []
+    for line in _decode(proc.stdout).splitlines():
+        shas = line.split()
+        if shas:
+            out.append((shas[0], tuple(shas[1:])))
+    return out
+
+
+def empty_commits(repo: StrPath, commits: Iterable[str]) -> set[str]:
+    """The commits, among those given, whose tree is the tree of their first parent.
+
+    A root commit is never empty. One ``git cat-file --batch-check`` process.
+    """
+    ids = [_check_oid(c) for c in commits]
+    if not ids:
+        return set()
+    names = "".join(f"{c}^{{tree}}\n{c}~1^{{tree}}\n" for c in ids)
+    proc = _run(
+        repo,
+        ["cat-file", "--batch-check=%(objectname)"],
+        input=names.encode("ascii"),
+        what="reading the trees of approval commits",
+    )
+    lines = _decode(proc.stdout).splitlines()
+    if len(lines) != 2 * len(ids):
+        raise GitError("unexpected git cat-file output while reading trees", repo=repo)
+    out = set()
+    for i, commit in enumerate(ids):
+        tree, parent_tree = lines[2 * i], lines[2 * i + 1]
+        if _OID_RE.fullmatch(tree) and tree == parent_tree:
+            out.add(commit)
+    return out
+
+
 # -------------------------------------------------------------------- blobs
 
 
@@ -952,7 +1017,14 @@ def blob_at_head(repo: StrPath, relpath: str) -> str | None:
 # ------------------------------------------------------------------ committing
 
 
-def commit_empty(repo: StrPath, message: str, sign: bool, *, no_verify: bool = False) -> str:
+def commit_empty(
+    repo: StrPath,
+    message: str,
+    sign: bool,
+    *,
+    no_verify: bool = False,
+    identity: tuple[str, str] | None = None,
+) -> str:
     """Record a commit with no file changes on the current branch; return its id.
 
     Whatever is staged stays staged and is NOT part of the commit (``--only``).
@@ -960,9 +1032,27 @@ def commit_empty(repo: StrPath, message: str, sign: bool, *, no_verify: bool = F
     (``gpg.format``, ``user.signingkey``...); without it, git's ``commit.gpgSign``
     decides. Hooks run unless ``no_verify``. The message is kept as given, apart
     from git's whitespace cleanup.
+
+    Author and committer are one person with one date: ``identity`` (name, e-mail)
+    when given, else git's author identity (``git var GIT_AUTHOR_IDENT``). An
+    approval commit whose committer differs from its author was rewritten.
     """
     if not message.strip():
         raise ValueError("the commit message is empty")
+    ident = _lines(_run(repo, ["var", "GIT_AUTHOR_IDENT"], what="reading your git identity").stdout)
+    match = _IDENT_RE.fullmatch(ident)
+    if match is None:
+        raise GitError(f"unexpected identity from git var: {ident!r}", repo=repo)
+    name, email = identity if identity is not None else (match["name"], match["email"])
+    when = f"@{match['when']}"
+    env = {
+        "GIT_AUTHOR_NAME": name,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_NAME": name,
+        "GIT_COMMITTER_EMAIL": email,
+        "GIT_COMMITTER_DATE": when,
+    }
     args = ["commit", "--allow-empty", "--only", "--quiet", "--cleanup=whitespace", "-F", "-"]
     if sign:
         args.append("-S")
@@ -980,6 +1070,7 @@ def commit_empty(repo: StrPath, message: str, sign: bool, *, no_verify: bool = F
         input=message.encode("utf-8"),
         what="signed commit" if sign else "commit",
         hint=hint,
+        env=env,
     )
     head = head_commit(repo)
     if head is None:  # pragma: no cover - git said it committed

@@ -76,7 +76,9 @@ def status(
     base: Annotated[
         str | None,
         typer.Option(
-            "--base", help="Read the roster (slactl.yaml) from this revision, e.g. origin/main, not the work tree."
+            "--base",
+            help="The protected revision, e.g. origin/main: roster, policy and each agreement's bar are read from "
+            "it, the content judged is HEAD's, and every agreement the branch changed is judged too.",
         ),
     ] = None,
     require_signed: Annotated[
@@ -89,17 +91,21 @@ def status(
 ) -> None:
     """Show each agreement's approvals: per stage approved, stale, rejected or missing, and its term.
 
-    Exit 0 only when every stage holds for the current content (with --require-signed:
-    every counted approval is verified); 1 otherwise; 2 for a usage or configuration error.
+    Exit 0 only when every required stage of every agreement holds for the current content
+    (with --require-signed: every counted approval is verified); 1 otherwise; 2 for a usage
+    or configuration error.
     """
     from slactl.approvals import agreement_files, status_paths
     from slactl.errors import SlactlError
 
     day = _parse_day(today) or date.today()  # the one place wall-clock time enters
-    files = agreement_files(paths or [Path()])
-    if not files:
+    given = paths or [Path()]
+    files = agreement_files(given)
+    if not files and base is None:
         raise SlactlError("no agreement files found", hint="give an agreement file or a folder holding some")
-    report = status_paths(files, base=base, require_signed=require_signed, today=day)
+    report = status_paths(files, base=base, require_signed=require_signed, today=day, scope=given)
+    if not report.agreements and not report.deleted and not report.problems:
+        raise SlactlError("no agreement files found", hint="give an agreement file or a folder holding some")
     if fmt is StatusFormat.json:
         json.dump(_report_dict(report), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -134,6 +140,10 @@ def _agreement_dict(a: AgreementStatus) -> dict[str, Any]:
         "complete": a.complete,
         "furthest_stage": a.furthest,
         "roster": a.roster_source,
+        "base_counterparts": list(a.counterparts),
+        "new_in_branch": a.new_in_branch,
+        "policy": a.policy_source,
+        "problems": list(a.problems),
         "term": {
             "state": t.state,
             "start": t.start.isoformat(),
@@ -146,6 +156,7 @@ def _agreement_dict(a: AgreementStatus) -> dict[str, Any]:
             {
                 "stage": s.stage,
                 "roles": list(s.roles),
+                "required_by": s.required_by,
                 "state": s.state,
                 "approval": _judged_dict(s.decisive) if s.decisive else None,
                 "others": [_judged_dict(o) for o in s.others],
@@ -162,6 +173,8 @@ def _report_dict(report: StatusReport) -> dict[str, Any]:
         "base": report.base,
         "require_signed": report.require_signed,
         "agreements": [_agreement_dict(a) for a in report.agreements],
+        "deleted": [{"path": path, "id": agreement_id} for path, agreement_id in report.deleted],
+        "problems": list(report.problems),
     }
 
 
@@ -175,6 +188,8 @@ def _judged_line(j: Judged) -> str:
         return f"approved by {j.who} on {when}, verified ({j.record.signature.fingerprint}), commit {commit}"
     if j.state == "approved":
         return f"approved, unverified: unsigned commit {commit} of {when} (author, not proven: {j.record.author})"
+    if j.state == "superseded":
+        return f"superseded: {j.who} approved this content on {when} (commit {commit}), {j.reason}"
     if j.state == "stale":
         changed = "; ".join(j.changed)
         who = j.who
@@ -189,11 +204,26 @@ def _print_text(report: StatusReport) -> None:
             echo("")
         t = a.term
         echo(f"{a.relpath}: {a.agreement_id}")
-        echo(f"  digest   {a.digest}" + ("  (working tree differs from HEAD)" if a.uncommitted else ""))
+        differs = "  (working tree differs from HEAD" + ("; HEAD is judged)" if a.base is not None else ")")
+        echo(f"  digest   {a.digest}" + (differs if a.uncommitted else ""))
         fy = f" ({t.fiscal_year})" if t.fiscal_year else ""
         notice = f"; renewal notice by {t.renewal_notice_date.isoformat()}" if t.renewal_notice_date else ""
         echo(f"  term     {_TERM_WORDS[t.state]}: {t.start.isoformat()} to {t.end.isoformat()}{fy}{notice}")
+        if a.base is not None:
+            lines = list(a.counterparts)
+            if a.new_in_branch:
+                policy = (
+                    f"stages from the policy in {a.policy_source}"
+                    if a.policy_source
+                    else f"no policy in {a.settings_source}, so its own stages decide"
+                )
+                also = ", and those of every agreement the branch deletes:" if lines else ""
+                lines.insert(0, f"none: new in this branch; {policy}{also}")
+            for n, line in enumerate(lines):
+                echo(f"  {'' if n else 'base':<8} {line}")
         echo(f"  roster   {a.roster_source}")
+        for problem in a.problems:
+            echo(f"  problem  {problem}")
         if not a.stages:
             echo("  stages   none: the agreement has no approvals.stages, so nothing shows it was accepted")
             continue
@@ -206,6 +236,12 @@ def _print_text(report: StatusReport) -> None:
             for other in s.others:
                 if other.state != "approved":
                     echo(f"  {'':<{width}}    also: {_judged_line(other)}")
+    if report.deleted or report.problems:
+        echo("")
+    for path, agreement_id in report.deleted:
+        echo(f"{path}: deleted in this branch ({agreement_id}); a deletion is not gated")
+    for problem in report.problems:
+        echo(problem)
     verdict = "all stages hold" if report.ok else "not every stage holds"
     signed = " (signed approvals only)" if report.require_signed else ""
     echo(f"\n{len(report.agreements)} agreement(s): {verdict}{signed}")

@@ -28,6 +28,30 @@ class ReportSettings(Model):
     )
 
 
+class StageRequirement(Model):
+    """A stage a new agreement must have approved, and who may approve it."""
+
+    stage: Slug = F("Stage id, e.g. `legal`.")
+    roles: list[Slug] = F("Roster roles allowed to approve this stage.", min_length=1)
+
+
+class NewAgreementPolicy(Model):
+    """What an agreement that is new in a branch must have approved."""
+
+    stages: list[StageRequirement] = F(
+        "Stages required of every new agreement, with these roles, whatever stages it names itself.", min_length=1
+    )
+
+
+class ApprovalPolicy(Model):
+    """Rules of `slactl status --base`, read from the base revision: a branch cannot change them."""
+
+    new_agreements: NewAgreementPolicy | None = F(
+        "Approvals required of an agreement that has no counterpart in the base (by path, rename or id).",
+        default=None,
+    )
+
+
 class RepoConfig(Model):
     """Settings of an agreements repository (``slactl.yaml``)."""
 
@@ -38,6 +62,9 @@ class RepoConfig(Model):
     templates: str | None = F("Folder of template overrides, relative to this file.", default=None)
     catalogs: list[str] = F("Catalog files, relative to this file, always loaded by `validate`.", default_factory=list)
     roles: list[Slug] = F("Approval roles used in this repository.", default_factory=list)
+    policy: ApprovalPolicy | None = F(
+        "Approval policy for the agreements below this file (read from the base by `status --base`).", default=None
+    )
     roster: str | None = F(
         "A file (relative to this one) holding `people`, instead of listing them here.", default=None
     )
