@@ -466,3 +466,17 @@ def test_eol_and_text_attributes_are_fine(git_repo: GitRepo, capsys: pytest.Capt
     git_repo.commit("add")
     code, doc = _json(["validate", str(git_repo.path)], capsys)
     assert (code, doc["findings"]) == (0, [])
+
+
+def test_an_initialised_repository_has_agreement_paths(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = tmp_path / "r"
+    assert run_main(["init", str(repo)], capsys).code == 0
+    (repo / ".git").mkdir()
+    run = run_main(["validate", str(repo)], capsys)  # the workflow and hook config are not agreements
+    assert run.code == 1 and "no agreement or catalog found" in run.err
+    (repo / "agreements").mkdir()
+    (repo / "agreements" / "sla.yaml").write_text(HR)
+    (repo / "agreements" / "notes.yml").write_text("owner: legal\n")
+    code, doc = _json(["validate", str(repo)], capsys)
+    assert code == 1 and doc["files"] == 2
+    assert [(Path(f["file"]).name, f["code"]) for f in doc["findings"]] == [("notes.yml", "SLA011")]  # type: ignore[union-attr]
