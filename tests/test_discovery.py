@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from gitrepo import GitRepo
 from helpers_validate import EXAMPLES, run_main
@@ -480,3 +482,79 @@ def test_an_initialised_repository_has_agreement_paths(tmp_path: Path, capsys: p
     code, doc = _json(["validate", str(repo)], capsys)
     assert code == 1 and doc["files"] == 2
     assert [(Path(f["file"]).name, f["code"]) for f in doc["findings"]] == [("notes.yml", "SLA011")]  # type: ignore[union-attr]
+
+
+# --------------------------------------------------------------------------- generalised: any spelling
+
+
+def _key(draw: st.DrawFn, name: str) -> str:
+    style = draw(st.sampled_from(["plain", "single", "double", "explicit"]))
+    quoted = {"plain": name, "single": f"'{name}'", "double": f'"{name}"', "explicit": name}[style]
+    value = draw(st.sampled_from(["plain", "single", "double", "tagged"]))
+    text = {"plain": "{v}", "single": "'{v}'", "double": '"{v}"', "tagged": "!!str {v}"}[value]
+    placement = draw(st.sampled_from(["same", "next", "comment"]))
+    space = " " * draw(st.integers(0, 2))
+    if style == "explicit":
+        return f"? {quoted}\n:{space} {text}\n"
+    if placement == "same":
+        return f"{quoted}{space}: {text}\n"
+    if placement == "next":
+        return f"{quoted}{space}:\n  {text}\n"
+    return f"{quoted}{space}: # {name}\n  {text}\n"
+
+
+@st.composite
+def spellings(draw: st.DrawFn) -> bytes:
+    head = _key(draw, "apiVersion").replace("{v}", "slactl/v1") + _key(draw, "kind").replace("{v}", "Agreement")
+    body = HR.replace(HEAD, "")
+    text = head + body if draw(st.booleans()) else body + "\n" + head
+    indent = " " * draw(st.sampled_from([0, 2, 4]))
+    text = "".join((indent + line) if line.strip() else line for line in text.splitlines(keepends=True))
+    comments = "# header\n" * draw(st.integers(0, 3000))
+    bom = codecs.BOM_UTF8 if draw(st.booleans()) else b""
+    return bom + (comments + text).encode("utf-8")
+
+
+@settings(max_examples=60, deadline=None)
+@given(raw=spellings())
+def test_any_spelling_is_an_agreement_and_validates(raw: bytes) -> None:
+    from slactl.discovery import classify
+
+    found = classify(raw)
+    assert found.kind == "Agreement" and found.declared and found.error is None and found.near_miss is None
+    from slactl.parse import parse_document
+
+    assert found.loaded is not None
+    assert parse_document(found.loaded, "x.yaml").findings == []
+
+
+@st.composite
+def misspelt_keys(draw: st.DrawFn) -> str:
+    key = list("apiVersion")
+    for _ in range(draw(st.integers(1, 2))):
+        at = draw(st.integers(0, len(key) - 2))
+        edit = draw(st.sampled_from(["swap", "drop", "dup", "underscore", "case"]))
+        if edit == "swap":
+            key[at], key[at + 1] = key[at + 1], key[at]
+        elif edit == "drop":
+            del key[at]
+        elif edit == "dup":
+            key.insert(at, key[at])
+        elif edit == "underscore":
+            key.insert(at + 1, "_")
+        else:
+            key[at] = key[at].swapcase()
+    text = "".join(key)
+    assume(text != "apiVersion")
+    return text
+
+
+@settings(max_examples=80, deadline=None)
+@given(key=misspelt_keys(), with_kind=st.booleans())
+def test_any_misspelt_apiversion_is_a_near_miss(key: str, with_kind: bool) -> None:
+    from slactl.discovery import classify
+
+    head = f"{key}: slactl/v1\n" + ("kind: Agreement\n" if with_kind else "")
+    found = classify(HR.replace(HEAD, head).encode())
+    assert not found.declared and found.kind == "Agreement"
+    assert found.near_miss is not None and "did you mean `apiVersion`" in found.near_miss.message
