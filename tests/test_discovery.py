@@ -331,7 +331,10 @@ def test_agreement_paths_must_stay_inside_the_repository(tmp_path: Path, capsys:
     root = folder(tmp_path)
     (root / "slactl.yaml").write_text("agreements: [../elsewhere]\n")
     run = run_main(["validate", str(root)], capsys)
-    assert run.code == 2 and "agreements" in run.err
+    assert run.code == 2 and "agreements" in run.err and "leaves the folder of slactl.yaml" in run.err
+    (root / "slactl.yaml").write_text("exclude: [/etc]\n")
+    run = run_main(["validate", str(root)], capsys)
+    assert run.code == 2 and "exclude" in run.err and "is absolute" in run.err
 
 
 # --------------------------------------------------------------------------- the pure functions

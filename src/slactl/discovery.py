@@ -487,7 +487,11 @@ def gitattributes_findings(repo_root: Path, relpaths: Iterable[str]) -> list[Fin
     paths = sorted(set(relpaths))
     if not paths:
         return []
-    proc = gitio._run(repo_root, ["check-attr", "-z", *_TRANSFORMING, "--", *paths], what="reading .gitattributes")
+    # Paths on stdin: a run over thousands of files must not hit the command-line length limit.
+    stdin = b"".join(p.encode("utf-8", "surrogateescape") + b"\0" for p in paths)
+    proc = gitio._run(
+        repo_root, ["check-attr", "-z", "--stdin", *_TRANSFORMING], what="reading .gitattributes", input=stdin
+    )
     fields = proc.stdout.split(b"\0")
     applied: dict[str, list[str]] = {}
     for i in range(0, len(fields) - 2, 3):
