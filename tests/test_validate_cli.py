@@ -284,15 +284,16 @@ def test_folders_pick_up_only_slactl_files(repo: Path, capsys: pytest.CaptureFix
     (repo / "docker-compose.yaml").write_text("services: {web: {image: nginx}}\n")
     (repo / "notes.yml").write_text("- not: [an agreement\n")  # not even valid YAML: never read
     (repo / "README.md").write_text("apiVersion: slactl/v1\n")
-    (repo / ".hidden").mkdir()
-    (repo / ".hidden" / "x.yaml").write_text("apiVersion: slactl/v1\nkind: Nope\n")
+    (repo / ".hidden").mkdir()  # dot-folders are searched too (issue 9): x.yaml is a broken slactl document
+    hidden = repo / ".hidden" / "x.yaml"
+    hidden.write_text("apiVersion: slactl/v1\nkind: Nope\n")
     (repo / "nested" / "deeper").mkdir(parents=True)
     broken = repo / "nested" / "deeper" / "quoted.yml"
     broken.write_text('apiVersion: "slactl/v1"\nkind: Agreement\n')
     run = run_main(["validate", str(repo), "-f", "json"], capsys)
     doc = json.loads(run.out)
-    assert doc["files"] == 5
-    assert {f["file"] for f in doc["findings"]} == {str(broken)}
+    assert doc["files"] == 6
+    assert {f["file"] for f in doc["findings"]} == {str(broken), str(hidden)}
     assert run.code == 1
 
 

@@ -1182,21 +1182,25 @@ def judge_stages(path: Path, *, base: str | None = None, require_signed: bool = 
 
 
 def agreement_files(paths: Sequence[Path]) -> list[Path]:
-    """Files given, plus files under folders given that declare ``kind: Agreement``."""
-    from slactl.validate import discover
+    """Files given, plus files under folders given that are, or are meant to be, agreements.
+
+    Decided by parsing (slactl.discovery), never by matching text: a near miss or an agreement
+    the loader refuses is included, so judging it fails loudly instead of passing it over. Under
+    the agreement paths of slactl.yaml every YAML file that is not a catalog is included.
+    """
+    from slactl.config import load_config
+    from slactl.discovery import classify, find
 
     out = []
-    for cand in discover(paths):
-        if cand.explicit:
+    for cand in find(paths, load_config(paths[0]) if paths else None):
+        if cand.named:
             out.append(cand.path)
             continue
         try:
-            head = cand.path.read_bytes()[:65536]
-        except OSError:
-            continue
-        if re.search(rb"^apiVersion:[ \t]*[\"']?slactl/", head, re.MULTILINE) and re.search(
-            rb"^kind:[ \t]*[\"']?Agreement\b", head, re.MULTILINE
-        ):
+            found = classify(cand.path.read_bytes())
+        except OSError as exc:
+            raise SlactlError(f"cannot read file: {exc.strerror}", path=str(cand.path)) from None
+        if found.kind == "Agreement" or (cand.explicit and found.kind is None):
             out.append(cand.path)
     return out
 

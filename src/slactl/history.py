@@ -24,7 +24,6 @@ import hashlib
 import json
 import os
 import queue
-import re
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from slactl import gitio
+from slactl.discovery import classify
 from slactl.errors import SlactlError
 from slactl.findings import Finding, Severity
 from slactl.semdiff import Change, diff_dumps
@@ -58,7 +58,6 @@ __all__ = [
 CACHE_FORMAT = 1
 PARALLEL_FROM = 24  # fewer items than this are done in-process: a pool costs more than it saves
 YAML_SUFFIXES = (".yaml", ".yml")
-_SNIFF = re.compile(rb"^apiVersion:[ \t]*[\"']?slactl/", re.MULTILINE)
 # The source files whose code decides what a parsed revision is, and what a diff says:
 # any change to them (an upgrade, a local edit) starts a new cache folder.
 _PARSE_SOURCES = ("loading.py", "parse.py", "digest.py", "model/__init__.py", "model/agreement.py",
@@ -739,7 +738,7 @@ def _select(
 
 def _is_yaml(path: str) -> bool:
     name = path.rsplit("/", 1)[-1]
-    return name.endswith(YAML_SUFFIXES) and name != "slactl.yaml"
+    return name.lower().endswith(YAML_SUFFIXES) and name != "slactl.yaml"
 
 
 def _content(repo: Path, rev: str | None, path: str) -> bytes | None:
@@ -757,8 +756,8 @@ def _file_diff(repo: Path, base: str, target: str | None, item: gitio.ChangedFil
     old_path = item.old_path or item.path
     old_raw = None if item.status == "A" else _content(repo, base, old_path)
     new_raw = None if item.status == "D" else _content(repo, target, item.path)
-    if item.status not in ("=",) and not any(r is not None and _SNIFF.search(r) for r in (old_raw, new_raw)):
-        return None  # a YAML file that is not a slactl document
+    if item.status not in ("=",) and not any(r is not None and classify(r).slactl_like for r in (old_raw, new_raw)):
+        return None  # a YAML file that is not a slactl document (decided by parsing: slactl.discovery)
     old = parse_bytes(old_raw, old_path) if old_raw is not None else None
     new = parse_bytes(new_raw, item.path) if new_raw is not None else None
     status: Literal["added", "deleted", "modified", "renamed", "unchanged"]

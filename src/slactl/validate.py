@@ -9,21 +9,18 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from slactl.config import Config
-from slactl.errors import SlactlError
+from slactl.discovery import Candidate, classify, find, gitattributes_findings, near_miss_finding, repo_root_of
 from slactl.findings import Finding, Severity
 from slactl.rules import Settings, Summary
 
-YAML_SUFFIXES = (".yaml", ".yml")
-# Files found in folders are validated only if they declare the format.
-_SNIFF = re.compile(rb"^apiVersion:[ \t]*[\"']?slactl/", re.MULTILINE)
-_SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"}
+__all__ = ["Candidate", "FileResult", "Progress", "Result", "check_file", "settings_for", "validate_paths"]
+
 PARALLEL_FROM = 25  # measured: a pool of two pays off from about 25 files
 
 
@@ -33,14 +30,6 @@ class Progress(Protocol):
     def start(self, total: int) -> None: ...
 
     def advance(self, done: int) -> None: ...
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A file to look at; ``explicit`` files are validated even without a slactl apiVersion."""
-
-    path: Path
-    explicit: bool
 
 
 @dataclass(frozen=True)
@@ -55,9 +44,14 @@ class FileResult:
 
 @dataclass
 class Result:
-    """The outcome of a run: files validated and every finding, sorted."""
+    """The outcome of a run: files validated and every finding, sorted.
+
+    ``found`` counts the files of the paths given that are (or are meant to be) slactl
+    documents; catalogs named in slactl.yaml are validated but not counted there.
+    """
 
     files: int = 0
+    found: int = 0
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -69,41 +63,8 @@ class Result:
         return sum(1 for f in self.findings if f.severity is Severity.WARNING)
 
 
-def discover(paths: Sequence[Path], *, sniff_files: bool = False) -> list[Candidate]:
-    """Files given and YAML files under folders given, in a stable order; missing paths fail.
-
-    Files named directly are always validated, unless ``sniff_files``: then, like files found
-    in folders, only those that declare a slactl ``apiVersion`` (a pre-commit hook is handed
-    every changed YAML file, most of which are not agreements).
-    """
-    out: list[Candidate] = []
-    seen: set[Path] = set()
-    for path in paths:
-        if path.is_file():
-            if path not in seen:
-                seen.add(path)
-                out.append(Candidate(path, not sniff_files))
-        elif path.is_dir():
-            for found in _walk(path):
-                if found not in seen:
-                    seen.add(found)
-                    out.append(Candidate(found, False))
-        else:
-            raise SlactlError("no such file or folder", path=str(path))
-    return out
-
-
-def _walk(folder: Path) -> Iterable[Path]:
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
-        for name in sorted(files):
-            if name.endswith(YAML_SUFFIXES) and name != "slactl.yaml" and not name.startswith("."):
-                yield Path(root) / name
-
-
 def check_file(candidate: Candidate, settings: Settings | None = None) -> FileResult:
-    """Read, load, model and rules for one file. Never raises on bad input."""
-    from slactl.loading import LoadError, decode, load_text
+    """Read, classify (one parse), model and rules for one file. Never raises on bad input."""
     from slactl.parse import parse_document
     from slactl.rules import FileContext, run_file_rules
     from slactl.rules.repo import summarize
@@ -114,13 +75,19 @@ def check_file(candidate: Candidate, settings: Settings | None = None) -> FileRe
     except OSError as exc:
         unreadable = Finding(file, 1, 1, "", Severity.ERROR, "SLA030", f"cannot read file: {exc.strerror}")
         return FileResult(file, True, [unreadable])
-    if not candidate.explicit and not _SNIFF.search(raw):
-        return FileResult(file, False, [])
-    try:
-        loaded = load_text(decode(raw))
-    except LoadError as exc:
-        message = exc.message + (f" ({exc.hint})" if exc.hint else "")
-        return FileResult(file, True, [Finding(file, exc.line, exc.column, "", Severity.ERROR, exc.code, message)])
+    found = classify(raw)
+    if not candidate.explicit and not found.slactl_like:
+        return FileResult(file, False, [])  # a workflow, a compose file: not ours
+    findings: list[Finding] = []
+    if found.error is not None:
+        err = found.error
+        message = err.message + (f" ({err.hint})" if err.hint else "")
+        findings.append(Finding(file, err.line, err.column, "", Severity.ERROR, err.code, message))
+    if found.near_miss is not None:
+        findings.append(near_miss_finding(file, found.near_miss))
+    if findings or found.loaded is None:
+        return FileResult(file, True, findings)
+    loaded = found.loaded
     parsed = parse_document(loaded, file)
     if parsed.document is None:
         return FileResult(file, True, parsed.findings)
@@ -155,22 +122,50 @@ def validate_paths(
     """Validate files and folders; cross-file rules see every file of the run and the config's catalogs."""
     from slactl.rules import run_repo_rules
 
-    candidates = discover(paths, sniff_files=sniff_files)
+    candidates = find(paths, config, only_slactl=sniff_files)
     given = {c.path.resolve() for c in candidates}
+    from_paths = len(candidates)
     candidates += [Candidate(p, True) for p in config.catalogs if p.resolve() not in given]
     if progress is not None:
         progress.start(len(candidates))
     results = list(_run(candidates, settings_for(config), jobs, progress.advance if progress else None))
     result = Result()
     summaries: list[Summary] = []
-    for item in results:
+    for index, item in enumerate(results):
         result.files += item.validated
+        result.found += item.validated and index < from_paths
         result.findings.extend(item.findings)
         if item.summary is not None:
             summaries.append(item.summary)
     result.findings.extend(run_repo_rules(summaries))
+    result.findings.extend(_attribute_findings([Path(r.file) for r in results if r.validated]))
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+def _attribute_findings(files: list[Path]) -> list[Finding]:
+    """.gitattributes that make a checked file differ from its blob (files inside a git work tree)."""
+    from dataclasses import replace
+
+    from slactl import gitio
+
+    roots: dict[Path, Path | None] = {}
+    by_repo: dict[Path, dict[str, str]] = {}
+    for file in files:
+        if file.parent not in roots:
+            roots[file.parent] = repo_root_of(file.parent)
+        root = roots[file.parent]
+        if root is not None:
+            rel = os.path.relpath(file.absolute(), root).replace(os.sep, "/")
+            by_repo.setdefault(root, {})[rel] = str(file)
+    out: list[Finding] = []
+    for root, names in by_repo.items():
+        try:
+            found = gitattributes_findings(root, names)
+        except gitio.GitError:
+            continue  # no git, or not a real repository: there is no blob to differ from
+        out += [replace(f, file=names[os.path.relpath(f.file, root).replace(os.sep, "/")]) for f in found]
+    return out
 
 
 def _run(

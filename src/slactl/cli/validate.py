@@ -46,15 +46,21 @@ def validate(
         bool,
         typer.Option(
             "--only-slactl",
-            help="Skip named files that do not declare `apiVersion: slactl/...` (for pre-commit hooks, which "
-            "pass every changed YAML file). Files in folders are always filtered this way.",
+            help="Named files are judged like files found in folders (for pre-commit hooks, which pass every "
+            "changed YAML file): slactl documents are validated, near misses (a misspelt `apiVersion`...) are "
+            "findings, other YAML is skipped. A run of named files only may find no agreement.",
         ),
+    ] = False,
+    allow_empty: Annotated[
+        bool,
+        typer.Option("--allow-empty", help="Exit 0 when the folders given hold no agreement or catalog."),
     ] = False,
 ) -> int:
     """Check agreements and catalogs: YAML, schema and rules, every problem at its line and column.
 
-    Exit 0 when clean, 1 when there are findings (warnings only with --strict),
-    2 for a usage or configuration error.
+    Exit 0 when clean, 1 when there are findings (warnings only with --strict) or when the
+    folders given hold no agreement or catalog (unless --allow-empty), 2 for a usage or
+    configuration error.
     """
     from slactl.config import load_config
     from slactl.loading import slow_parser_note
@@ -74,4 +80,12 @@ def validate(
         result = validate_paths(targets, cfg, jobs=jobs, sniff_files=only_slactl, progress=bar)
     REPORTERS[chosen](result, sys.stdout)
     failed = result.errors > 0 or (strict and result.warnings > 0)
+    # A hook is handed only the changed files: none of them being an agreement is normal.
+    files_only = only_slactl and not any(p.is_dir() for p in targets)
+    if result.found == 0 and not (allow_empty or files_only):
+        shown = ", ".join(str(p) for p in targets)
+        typer.echo(
+            f"slactl: no agreement or catalog found in {shown} (pass --allow-empty if that is expected)", err=True
+        )
+        failed = True
     raise typer.Exit(1 if failed else 0)

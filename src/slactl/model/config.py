@@ -70,6 +70,15 @@ class RepoConfig(Model):
     )
     people: list[Person] = F("Who may approve, with their roles and signing keys.", default_factory=list)
     report: ReportSettings | None = F("Settings of `slactl report`.", default=None)
+    agreements: list[str] = F(
+        "Folders or globs (relative to this file; `**` any folders) where agreements live: every YAML file there "
+        "must be a slactl document. Elsewhere, YAML files that are not slactl documents are passed over, unless "
+        "they nearly are one (SLA012). Default: none, every folder is searched that way.",
+        default_factory=list,
+    )
+    exclude: list[str] = F(
+        "Folders, files or globs (relative to this file) never searched for agreements.", default_factory=list
+    )
 
     @field_validator("fiscal_year_start")
     @classmethod
@@ -84,6 +93,17 @@ class RepoConfig(Model):
             date(2001, month, day)
         except ValueError:
             raise ValueError(f"{value} is not a day of the year") from None
+        return value
+
+    @field_validator("agreements", "exclude")
+    @classmethod
+    def _inside(cls, value: list[str]) -> list[str]:
+        from slactl.discovery import check_pattern
+
+        for pattern in value:
+            problem = check_pattern(pattern)
+            if problem:
+                raise ValueError(problem)
         return value
 
 

@@ -152,6 +152,10 @@ define("SLA008", Severity.ERROR, "The file is larger than the size limit (2 MiB)
 define("SLA009", Severity.ERROR, "The file nests too deeply or uses a non-text mapping key.")
 define("SLA010", Severity.ERROR, "The document is not a mapping.")
 define("SLA011", Severity.ERROR, "`apiVersion` or `kind` is missing or unsupported.")
+define("SLA012", Severity.ERROR, "A YAML file nearly declares a slactl document (a misspelt `apiVersion`, "
+       "`kind: Agreement` without `apiVersion: slactl/v1`, the shape of an agreement): did you mean...?")  # fmt: skip
+define("SLA031", Severity.ERROR, "`.gitattributes` applies `working-tree-encoding`, `filter` or `ident` to the "
+       "file: git stores other bytes than the ones validated.")  # fmt: skip
 define("SLA020", Severity.ERROR, "A value has the wrong type or form (a date, duration, percentage, amount...).")
 define("SLA021", Severity.ERROR, "An unknown key (with a did-you-mean hint).")
 define("SLA022", Severity.ERROR, "A required field is missing.")
