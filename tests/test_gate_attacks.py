@@ -8,6 +8,8 @@ closed. Real temporary repositories, real ssh-keygen keys, real signed commits; 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -490,6 +492,21 @@ def test_an_agreement_the_branch_turns_into_something_else_fails_the_gate(world:
     on_branch(world)
     hidden = world.repo.read("agreements/other.yaml").replace("kind: Agreement", "kind: Agreements")
     world.repo.write("agreements/other.yaml", hidden)
+    world.repo.commit("Hide the second agreement")
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code, _out = cli(str(world.repo.path))
+    # Discovery parses it as a near miss of an agreement, so judging it fails loudly (exit 2).
+    assert code == 2
+    assert "agreements/other.yaml" in err.getvalue() and "got 'Agreements'" in err.getvalue()
+
+
+def test_an_agreement_the_branch_makes_into_a_non_document_fails_the_gate(world: World) -> None:
+    world.repo.write("agreements/other.yaml", world.repo.read(AGREEMENT).replace(AGREEMENT_ID, NEW_ID))
+    world.repo.commit("A second agreement")
+    fully_approved_on_main(world)
+    on_branch(world)
+    world.repo.write("agreements/other.yaml", "notes: nothing to see here\n")
     world.repo.commit("Hide the second agreement")
     code, out = cli(str(world.repo.path))
     assert code == 1

@@ -174,7 +174,7 @@ def test_a_float_amount_is_refused_by_the_type() -> None:
         ),
         ("  fiscal_year: FY2027", "  fiscal_year: 2027", "term.fiscal_year", "Input should be a valid string"),
         ('    custom_fee: "1,500.00"', '    custom_fee: "1.500,00"', "services[3].custom_fee", "an amount is a number"),
-        ("  type: customer", "  type: client", "metadata.type", "`client` is not one of `customer`, `internal`, `vendor`"),
+        ("  type: customer", "  type: client", "metadata.type", "`client` is not one of `customer`, `internal`"),
         ("  id: cec-fy2027-rural-lending", "  id: CEC FY2027", "metadata.id", "should match pattern"),
         (
             "    federal_holidays: true\n  always:",

@@ -693,18 +693,10 @@ def _read_worktree(repo: Path, relpath: str) -> bytes | None:
 
 
 def _kind_of(raw: bytes) -> str | None:
-    """``kind`` of a YAML (or JSON) document, or None when it does not parse to a mapping with one.
+    """What ``raw`` is or is meant to be (discovery's one answer: parsed, never matched)."""
+    from slactl.discovery import kind_of
 
-    The same meaning as ``slactl.discovery.kind_of`` (which the lead switches this to).
-    """
-    from slactl.loading import LoadError, load_bytes
-
-    try:
-        data = load_bytes(raw).data
-    except (LoadError, UnicodeDecodeError, ValueError, RecursionError):
-        return None
-    kind = data.get("kind") if isinstance(data, dict) else None
-    return kind if isinstance(kind, str) else None
+    return kind_of(raw)
 
 
 def _load_agreement(path: Path, raw: bytes | None) -> Agreement:
@@ -1094,16 +1086,27 @@ class _Gate:
             base_raw = self.read_base(old) if change.status != "A" or change.old_path else None
             head_raw = None if change.status == "D" else self.read_head(change.path)
             head_kind = _kind_of(head_raw) if head_raw is not None else None
-            if head_kind == "Agreement":
-                assert head_raw is not None
-                judge.append((change.path, head_raw))
-            elif base_raw is not None and _kind_of(base_raw) == "Agreement":
+            was_agreement = base_raw is not None and _kind_of(base_raw) == "Agreement"
+            if head_kind == "Agreement" and head_raw is not None:
+                if not was_agreement or _try_agreement(self.repo / change.path, head_raw) is not None:
+                    judge.append((change.path, head_raw))
+                    continue
+                # Meant to be one (a near miss: `kind: Agreements`) but no valid agreement: a problem line.
+                head_kind = "invalid"
+            if was_agreement:
+                assert base_raw is not None
                 doc = _try_agreement(self.repo / old, base_raw)
                 what = f"{old} ({doc.metadata.id})" if doc is not None else old
                 if change.status == "D":
                     deleted.append((old, doc.metadata.id if doc is not None else ""))
                 else:
-                    found = f"kind {head_kind!r}" if head_kind else "not a document with a kind"
+                    found = (
+                        "it does not validate: run `slactl validate`"
+                        if head_kind == "invalid"
+                        else f"kind {head_kind!r}"
+                        if head_kind
+                        else "not a document with a kind"
+                    )
                     problems.append(
                         f"{change.path}: was an agreement at {self.base} ({what}) and no longer parses as one "
                         f"({found}): fix it, or delete it in a change of its own"
