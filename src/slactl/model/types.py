@@ -6,6 +6,7 @@ back to the canonical text, and a JSON Schema that editors can check against.
 
 from __future__ import annotations
 
+import decimal
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -23,6 +24,7 @@ from pydantic import (
     StrictInt,
     WithJsonSchema,
 )
+from pydantic.functional_validators import AfterValidator
 
 
 class Model(_Base):
@@ -71,11 +73,31 @@ class Duration:
         return f"{amount} {word[:-1] if amount == '1' else word}"
 
     def canonical(self) -> str:
-        """One spelling per length: '60 minutes', '1h' and 'PT1H' all give '1 hour'."""
-        if self.unit == "business_days":
-            return str(self)
-        clock = self.unit in ("minutes", "hours")
-        return str(_from_seconds(self.value * _SECONDS[self.unit], clock=clock))
+        """One spelling per length on each clock: '60 minutes', '1h' and 'PT1H' all give '1 hour'.
+
+        The clock stays: '1.5 days' (36 wall-clock hours) is not '36 hours' (36 hours on the
+        service level's calendar). The text reads back (``parse_duration``) as the same value.
+        """
+        return str(self.normalized())
+
+    def normalized(self) -> Duration:
+        """The one value of this length on this clock: the largest unit it is a whole number of.
+
+        Hours and minutes stay hours or minutes, days and weeks stay days or weeks (a fraction of
+        a day stays in days), business days stay business days; zero is '0 minutes' or '0 days'.
+        """
+        if self.unit == "business_days" or not self.value.is_finite():
+            return self
+        with decimal.localcontext(_exact_context(self.value)):
+            if self.unit in ("minutes", "hours"):
+                minutes = self.value * 60 if self.unit == "hours" else self.value
+                if minutes and minutes % 60 == 0:
+                    return Duration(minutes / 60, "hours")
+                return Duration(minutes, "minutes")
+            days = self.value * 7 if self.unit == "weeks" else self.value
+            if days and days % 7 == 0:
+                return Duration(days / 7, "weeks")
+            return Duration(days, "days")
 
     @property
     def seconds(self) -> int:
@@ -90,7 +112,27 @@ class Duration:
 
 
 def _num(value: Decimal) -> str:
-    return format(value.normalize(), "f")
+    """Exact text of a number: no exponent, no trailing zeros, never rounded; -0 is 0."""
+    if not value.is_finite():
+        return str(value)
+    if value.is_zero():
+        return "0"
+    # normalize() rounds to the context's 28 digits: 30-digit values would print alike.
+    return format(value.normalize(_exact_context(value)), "f")
+
+
+def _exact_context(*values: Decimal) -> decimal.Context:
+    """A context in which these values, times or divided by small whole numbers, never round.
+
+    Inexact results raise instead of rounding silently: a digest never confuses two lengths.
+    """
+    size = max((max(len(v.as_tuple().digits), v.adjusted() + 1) for v in values if v.is_finite()), default=1)
+    return decimal.Context(
+        prec=max(28, size + 8),
+        Emax=decimal.MAX_EMAX,
+        Emin=decimal.MIN_EMIN,
+        traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow, decimal.Inexact],
+    )
 
 
 def parse_duration(value: Any) -> Duration:
@@ -153,14 +195,15 @@ def parse_duration(value: Any) -> Duration:
 def _from_seconds(seconds: Decimal, *, clock: bool) -> Duration:
     """Largest whole unit of the same family: clock time (hours, minutes) or calendar time (weeks, days).
 
-    The families never mix: 24 hours of business time is not one calendar day.
+    The families never mix: 24 hours of business time is not one calendar day, and 1.5
+    calendar days are not 36 hours of business time (nor 0 calendar days 0 minutes).
     """
-    units: tuple[DurationUnit, ...] = ("hours",) if clock else ("weeks", "days", "hours")
-    for unit in units:
-        size = _SECONDS[unit]
-        if seconds >= size and seconds % size == 0:
-            return Duration(seconds / size, unit)
-    return Duration(seconds / 60, "minutes")
+    context = _exact_context(seconds)
+    context.traps[decimal.Inexact] = False  # an ISO 'PT1S' is 1/60 minute: as exact as 28+ digits go
+    with decimal.localcontext(context):
+        if clock:
+            return Duration(seconds / 60, "minutes").normalized()
+        return Duration(seconds / 86400, "days").normalized()
 
 
 DurationT = Annotated[
@@ -237,13 +280,20 @@ def parse_amount(value: Any) -> Decimal:
 
 
 def _amount_str(value: Decimal) -> str:
-    # Normalized so that 1500, 1500.00 and "1,500.00" serialize (and digest) alike.
-    return format(value.normalize(), "f")
+    # Normalized so that 1500, 1500.00 and "1,500.00" serialize (and digest) alike; exact, so
+    # that two amounts that differ in the 29th digit never do.
+    return _num(value)
+
+
+def _plain_zero(value: Decimal) -> Decimal:
+    # '-0' and '0' are one amount: the model never holds a negative zero that prints as '-0.00'.
+    return value.copy_abs() if value.is_zero() else value
 
 
 Amount = Annotated[
     Decimal,
     BeforeValidator(parse_amount),
+    AfterValidator(_plain_zero),
     PlainSerializer(_amount_str, return_type=str),
     WithJsonSchema(
         {
@@ -273,6 +323,7 @@ def parse_number(value: Any) -> Decimal:
 Number = Annotated[
     Decimal,
     BeforeValidator(parse_number),
+    AfterValidator(_plain_zero),
     PlainSerializer(_amount_str, return_type=str),
     WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}]}),
 ]
