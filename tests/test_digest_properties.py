@@ -32,7 +32,7 @@ from slactl.digest import canonical_json, content_digest
 from slactl.errors import SlactlError
 from slactl.loading import load_path
 from slactl.model.agreement import Agreement
-from slactl.model.types import Amount, DurationT, Number, PercentT, Target
+from slactl.model.types import Amount, Duration, DurationT, Number, Percent, PercentT, Score, Target
 from slactl.render import Fingerprint, render_text
 from slactl.report import build_report
 from slactl.report.render import to_json
@@ -395,14 +395,13 @@ def test_numbers_are_never_rounded_into_one_another() -> None:
         adapter: TypeAdapter[Any] = TypeAdapter(annotation)
         assert adapter.dump_python(a, mode="json") != adapter.dump_python(b, mode="json")
         assert adapter.dump_python(a, mode="json") == "1234567890123456789012345678.91"
-    percent: TypeAdapter[Any] = TypeAdapter(PercentT)
-    assert percent.dump_python(percent.validate_python("99.999999999999999999999999999991%"), mode="json") == (
-        "99.999999999999999999999999999991%"
-    )
-    target: TypeAdapter[Any] = TypeAdapter(Target)
-    assert target.dump_python(target.validate_python("4.5000000000000000000000000000001/5"), mode="json") == (
-        "4.5000000000000000000000000000001/5"
-    )
+    # Built directly: the parsers may bound the digits they accept; the serializers never round.
+    long_percent = Percent(Decimal("99.999999999999999999999999999991"))
+    assert TypeAdapter(PercentT).dump_python(long_percent, mode="json") == "99.999999999999999999999999999991%"
+    long_score = Score(Decimal("4.5000000000000000000000000000001"), Decimal(5))
+    assert TypeAdapter(Target).dump_python(long_score, mode="json") == "4.5000000000000000000000000000001/5"
+    long_days = Duration(Decimal("1.0000000000000000000000000000001"), "weeks")
+    assert TypeAdapter(DurationT).dump_python(long_days, mode="json") == "7.0000000000000000000000000000007 days"
 
 
 # --------------------------------------------------------------------------- spellings: digest equal <=> meaning equal
