@@ -88,16 +88,16 @@ class Duration:
         """
         if self.unit == "business_days" or not self.value.is_finite():
             return self
-        with decimal.localcontext(_exact_context(self.value)):
-            if self.unit in ("minutes", "hours"):
-                minutes = self.value * 60 if self.unit == "hours" else self.value
-                if minutes and minutes % 60 == 0:
-                    return Duration(minutes / 60, "hours")
-                return Duration(minutes, "minutes")
-            days = self.value * 7 if self.unit == "weeks" else self.value
-            if days and days % 7 == 0:
-                return Duration(days / 7, "weeks")
-            return Duration(days, "days")
+        exact, size = _EXACT, _SIZE[self.unit]
+        if self.unit in ("minutes", "hours"):
+            minutes = exact.multiply(self.value, size)
+            if minutes and not exact.remainder(minutes, _HOUR):
+                return Duration(exact.divide(minutes, _HOUR), "hours")
+            return Duration(minutes, "minutes")
+        days = exact.multiply(self.value, size)
+        if days and not exact.remainder(days, _WEEK):
+            return Duration(exact.divide(days, _WEEK), "weeks")
+        return Duration(days, "days")
 
     @property
     def seconds(self) -> int:
@@ -117,22 +117,20 @@ def _num(value: Decimal) -> str:
         return str(value)
     if value.is_zero():
         return "0"
-    # normalize() rounds to the context's 28 digits: 30-digit values would print alike.
-    return format(value.normalize(_exact_context(value)), "f")
+    # normalize() in the default context rounds to 28 digits: 30-digit values would print alike.
+    return format(value.normalize(_EXACT), "f")
 
 
-def _exact_context(*values: Decimal) -> decimal.Context:
-    """A context in which these values, times or divided by small whole numbers, never round.
-
-    Inexact results raise instead of rounding silently: a digest never confuses two lengths.
-    """
-    size = max((max(len(v.as_tuple().digits), v.adjusted() + 1) for v in values if v.is_finite()), default=1)
-    return decimal.Context(
-        prec=max(28, size + 8),
-        Emax=decimal.MAX_EMAX,
-        Emin=decimal.MIN_EMIN,
-        traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow, decimal.Inexact],
-    )
+# Exact arithmetic (the decimal module's recipe): products, remainders and whole quotients never
+# round, and a result that would is an error instead of a silent collision of two lengths.
+_EXACT = decimal.Context(
+    prec=decimal.MAX_PREC,
+    Emax=decimal.MAX_EMAX,
+    Emin=decimal.MIN_EMIN,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow, decimal.Inexact],
+)
+_HOUR, _WEEK = Decimal(60), Decimal(7)
+_SIZE = {"minutes": Decimal(1), "hours": _HOUR, "days": Decimal(1), "weeks": _WEEK}  # in minutes, in days
 
 
 def parse_duration(value: Any) -> Duration:
@@ -198,12 +196,13 @@ def _from_seconds(seconds: Decimal, *, clock: bool) -> Duration:
     The families never mix: 24 hours of business time is not one calendar day, and 1.5
     calendar days are not 36 hours of business time (nor 0 calendar days 0 minutes).
     """
-    context = _exact_context(seconds)
-    context.traps[decimal.Inexact] = False  # an ISO 'PT1S' is 1/60 minute: as exact as 28+ digits go
-    with decimal.localcontext(context):
-        if clock:
-            return Duration(seconds / 60, "minutes").normalized()
-        return Duration(seconds / 86400, "days").normalized()
+    # Enough digits for the quotient of any length the parser read; an ISO 'PT1S' is 1/60 minute,
+    # as exact as that many digits go.
+    digits = max(len(seconds.as_tuple().digits), seconds.adjusted() + 1) if seconds.is_finite() else 0
+    context = decimal.Context(prec=max(28, digits + 8), Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
+    if clock:
+        return Duration(context.divide(seconds, 60), "minutes").normalized()
+    return Duration(context.divide(seconds, 86400), "days").normalized()
 
 
 DurationT = Annotated[
