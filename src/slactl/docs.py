@@ -131,9 +131,12 @@ unit and on the calendar the service level runs on (its `calendar`, else its ser
 
 Units may be written `m`, `min`, `minute(s)`; `h`, `hr`, `hour(s)`, `business hour(s)`; `d`,
 `day(s)`, `calendar day(s)`; `w`, `wk`, `week(s)`; `bd`, `business day(s)`, `working day(s)`.
-Parts add up (`1h 30m`); business days do not mix with other units. ISO 8601 durations
-(`PT4H`, `P1D`) are accepted. slactl writes each length one way: `60 minutes`, `1h` and `PT1H`
-are all `1 hour`.
+Parts add up (`1h 30m`, `1 week 2 days`); business days do not mix with other units, and a
+duration with hours or minutes among its parts counts hours on the calendar: `1 day 12 hours`
+and `P1DT12H` are `36h`, not `1.5 days`. ISO 8601 durations (`PT4H`, `P1D`) are accepted.
+slactl writes each length one way on each clock, and the content digest covers that form:
+`60 minutes`, `1h` and `PT1H` are all `1 hour`, `7 days` and `P1W` are `1 week`, while `1.5 days`
+(36 wall-clock hours) stays `1.5 days` and never becomes `36 hours`.
 """
 
 SECTIONS = (

@@ -14,7 +14,8 @@ threshold, fewer misses before termination, an added service level, credit sched
 penalty, a removed maintenance window or holiday favour the customer; the opposite changes
 favour the provider. Anything else (a new contact, a quantity, a calendar's hours) is left
 unmarked, as is a comparison between values that cannot be compared (business days against
-hours, a percent against a duration, a level whose direction changed too).
+hours, calendar days against hours on a business-hours calendar, a percent against a duration,
+a level whose direction changed too).
 """
 
 from __future__ import annotations
@@ -497,10 +498,11 @@ def _comparable(leaf: str, value: Json) -> tuple[str, Decimal] | None:
     except ValueError:
         return None
     if isinstance(parsed, tm.Duration):
-        # The canonical dump says 24 hours as '1 day': only business days are a clock of their own.
+        # Business days are a clock of their own; calendar days and weeks are one only against
+        # hours on a business-hours calendar (``_favour_changed``): '2 days' vs '36h' there.
         if parsed.unit == "business_days":
             return "business_days", parsed.value
-        return "time", Decimal(parsed.seconds)
+        return ("calendar" if parsed.unit in ("days", "weeks") else "time"), Decimal(parsed.seconds)
     if isinstance(parsed, tm.Percent):
         return "percent", parsed.value
     if isinstance(parsed, tm.Score):
@@ -510,12 +512,19 @@ def _comparable(leaf: str, value: Json) -> tuple[str, Decimal] | None:
     return None
 
 
+def _business(*contexts: _Ctx) -> bool:
+    """Whether a service level's clock runs on business hours in either document."""
+    return any(ctx.calendar is not None and ctx.calendar.hours != "24x7" for ctx in contexts)
+
+
 def _favour_changed(rule: Rule, leaf: str, old: Json, new: Json, ctx_old: _Ctx, ctx_new: _Ctx) -> Favour | None:
     if rule == "counted_as_up":
         return "provider" if new == "counted_as_up" else "customer"
     if rule == "true_provider":
         return "provider" if new is True else "customer"
     a, b = _comparable(leaf, old), _comparable(leaf, new)
+    if a is not None and b is not None and {a[0], b[0]} == {"time", "calendar"} and not _business(ctx_old, ctx_new):
+        a, b = ("time", a[1]), ("time", b[1])  # hours on a 24x7 calendar (or none) are wall-clock hours
     if a is None or b is None or a[0] != b[0] or a[1] == b[1]:
         return None
     higher = b[1] > a[1]

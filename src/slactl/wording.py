@@ -160,6 +160,7 @@ def say_duration(value: Duration, *, calendar: Calendar | None = None) -> str:
     on a business-hours calendar, since days and weeks always run on the wall clock).
     """
     business = _is_business(calendar)
+    value = value.normalized()  # one wording per length and clock, as the digest counts them ('7 days' is '1 week')
     amount = value.value
     if value.unit == "business_days":
         return _plural(amount, "business day")

@@ -6,6 +6,7 @@ back to the canonical text, and a JSON Schema that editors can check against.
 
 from __future__ import annotations
 
+import decimal
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -23,6 +24,7 @@ from pydantic import (
     StrictInt,
     WithJsonSchema,
 )
+from pydantic.functional_validators import AfterValidator
 
 
 class Model(_Base):
@@ -71,11 +73,31 @@ class Duration:
         return f"{amount} {word[:-1] if amount == '1' else word}"
 
     def canonical(self) -> str:
-        """One spelling per length: '60 minutes', '1h' and 'PT1H' all give '1 hour'."""
-        if self.unit == "business_days":
-            return str(self)
-        clock = self.unit in ("minutes", "hours")
-        return str(_from_seconds(self.value * _SECONDS[self.unit], clock=clock))
+        """One spelling per length on each clock: '60 minutes', '1h' and 'PT1H' all give '1 hour'.
+
+        The clock stays: '1.5 days' (36 wall-clock hours) is not '36 hours' (36 hours on the
+        service level's calendar). The text reads back (``parse_duration``) as the same value.
+        """
+        return str(self.normalized())
+
+    def normalized(self) -> Duration:
+        """The one value of this length on this clock: the largest unit it is a whole number of.
+
+        Hours and minutes stay hours or minutes, days and weeks stay days or weeks (a fraction of
+        a day stays in days), business days stay business days; zero is '0 minutes' or '0 days'.
+        """
+        if self.unit == "business_days" or not self.value.is_finite():
+            return self
+        exact, size = _EXACT, _SIZE[self.unit]
+        if self.unit in ("minutes", "hours"):
+            minutes = exact.multiply(self.value, size)
+            if minutes and not exact.remainder(minutes, _HOUR):
+                return Duration(exact.divide(minutes, _HOUR), "hours")
+            return Duration(minutes, "minutes")
+        days = exact.multiply(self.value, size)
+        if days and not exact.remainder(days, _WEEK):
+            return Duration(exact.divide(days, _WEEK), "weeks")
+        return Duration(days, "days")
 
     @property
     def seconds(self) -> int:
@@ -90,7 +112,25 @@ class Duration:
 
 
 def _num(value: Decimal) -> str:
-    return format(value.normalize(), "f")
+    """Exact text of a number: no exponent, no trailing zeros, never rounded; -0 is 0."""
+    if not value.is_finite():
+        return str(value)
+    if value.is_zero():
+        return "0"
+    # normalize() in the default context rounds to 28 digits: 30-digit values would print alike.
+    return format(value.normalize(_EXACT), "f")
+
+
+# Exact arithmetic (the decimal module's recipe): products, remainders and whole quotients never
+# round, and a result that would is an error instead of a silent collision of two lengths.
+_EXACT = decimal.Context(
+    prec=decimal.MAX_PREC,
+    Emax=decimal.MAX_EMAX,
+    Emin=decimal.MIN_EMIN,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow, decimal.Inexact],
+)
+_HOUR, _WEEK = Decimal(60), Decimal(7)
+_SIZE = {"minutes": Decimal(1), "hours": _HOUR, "days": Decimal(1), "weeks": _WEEK}  # in minutes, in days
 
 
 def parse_duration(value: Any) -> Duration:
@@ -153,14 +193,16 @@ def parse_duration(value: Any) -> Duration:
 def _from_seconds(seconds: Decimal, *, clock: bool) -> Duration:
     """Largest whole unit of the same family: clock time (hours, minutes) or calendar time (weeks, days).
 
-    The families never mix: 24 hours of business time is not one calendar day.
+    The families never mix: 24 hours of business time is not one calendar day, and 1.5
+    calendar days are not 36 hours of business time (nor 0 calendar days 0 minutes).
     """
-    units: tuple[DurationUnit, ...] = ("hours",) if clock else ("weeks", "days", "hours")
-    for unit in units:
-        size = _SECONDS[unit]
-        if seconds >= size and seconds % size == 0:
-            return Duration(seconds / size, unit)
-    return Duration(seconds / 60, "minutes")
+    # Enough digits for the quotient of any length the parser read; an ISO 'PT1S' is 1/60 minute,
+    # as exact as that many digits go.
+    digits = max(len(seconds.as_tuple().digits), seconds.adjusted() + 1) if seconds.is_finite() else 0
+    context = decimal.Context(prec=max(28, digits + 8), Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
+    if clock:
+        return Duration(context.divide(seconds, 60), "minutes").normalized()
+    return Duration(context.divide(seconds, 86400), "days").normalized()
 
 
 DurationT = Annotated[
@@ -237,13 +279,20 @@ def parse_amount(value: Any) -> Decimal:
 
 
 def _amount_str(value: Decimal) -> str:
-    # Normalized so that 1500, 1500.00 and "1,500.00" serialize (and digest) alike.
-    return format(value.normalize(), "f")
+    # Normalized so that 1500, 1500.00 and "1,500.00" serialize (and digest) alike; exact, so
+    # that two amounts that differ in the 29th digit never do.
+    return _num(value)
+
+
+def _plain_zero(value: Decimal) -> Decimal:
+    # '-0' and '0' are one amount: the model never holds a negative zero that prints as '-0.00'.
+    return value.copy_abs() if value.is_zero() else value
 
 
 Amount = Annotated[
     Decimal,
     BeforeValidator(parse_amount),
+    AfterValidator(_plain_zero),
     PlainSerializer(_amount_str, return_type=str),
     WithJsonSchema(
         {
@@ -273,6 +322,7 @@ def parse_number(value: Any) -> Decimal:
 Number = Annotated[
     Decimal,
     BeforeValidator(parse_number),
+    AfterValidator(_plain_zero),
     PlainSerializer(_amount_str, return_type=str),
     WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}]}),
 ]
