@@ -113,9 +113,10 @@ REPORT_OWNER = "report"
 
 
 def stamped_report(text: str, fmt: str) -> bytes:
-    """The report with its sealed stamp: a last-line comment (md, html), a first ``$comment`` member (json).
+    """The report with its sealed stamp: a last-line comment (md, html), a last ``$comment`` member (json).
 
-    The stamp lets a later ``report -o`` replace this file, and only this file as written.
+    The stamp lets a later ``report -o`` replace this file, and only this file as written. It
+    goes last, after every value taken from the data, so a value cannot pose as the stamp.
     """
     from slactl.safewrite import placeholder, seal
 
@@ -124,12 +125,13 @@ def stamped_report(text: str, fmt: str) -> bytes:
         end = "" if text.endswith("\n") else "\n"
         return seal(f"{text}{end}<!-- {stamp} -->\n".encode())
     # A member of the JSON object, added as text so the renderer's layout stays as it is.
-    opening = re.match(r"\{(\s*)", text)
-    if opening is None or text[opening.end() :].startswith("}"):  # pragma: no cover - to_json writes an object
+    body = text.rstrip()
+    opening = re.match(r"\{(\s*)", body)
+    head = body[:-1].rstrip()
+    if opening is None or not body.endswith("}") or head == "{":  # pragma: no cover - to_json writes an object
         raise AssertionError("report JSON is not a non-empty object")
-    spacing = opening.group(1) or " "
-    member = f'{spacing}"$comment": "{stamp}",'
-    return seal(("{" + member + text[1:]).encode())
+    member = f'{opening.group(1) or " "}"$comment": "{stamp}"'
+    return seal(f"{head},{member}{body[len(head) :]}{text[len(body) :]}".encode())
 
 
 def _as_of(text: str) -> datetime:
