@@ -21,9 +21,7 @@ with none: there is nothing to clear in it.
 from __future__ import annotations
 
 import copy
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -392,20 +390,7 @@ def _fields(r: Renewed) -> dict[str, Any]:
 
 
 def _write(target: Path, data: bytes, force: bool) -> None:
-    if not force:
-        try:
-            with target.open("xb") as fh:  # "x": never replaces a file, even one made just now
-                fh.write(data)
-        except FileExistsError:
-            hint = "give another --output, or --force to overwrite"
-            raise SlactlError("the file exists", path=str(target), hint=hint) from None
-        except OSError as exc:
-            raise SlactlError(f"cannot write file: {exc.strerror}", path=str(target)) from None
-        return
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        Path(name).replace(target)
-    except OSError as exc:
-        raise SlactlError(f"cannot write file: {exc.strerror}", path=str(target)) from None
+    # No stamp: a renewal is an agreement people edit, so it is never replaced without force.
+    from slactl.safewrite import write_file
+
+    write_file(target, data, force=force)

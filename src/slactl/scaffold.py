@@ -20,6 +20,7 @@ from typing import Any, Literal
 from slactl.config import CONFIG_NAME, Config
 from slactl.errors import SlactlError, UsageError
 from slactl.fiscal import fiscal_year_bounds, fiscal_year_of
+from slactl.safewrite import refusal, write_file
 
 AgreementType = Literal["customer", "internal", "vendor"]
 TYPES: tuple[AgreementType, ...] = ("customer", "internal", "vendor")
@@ -211,14 +212,25 @@ class CatalogPick:
 
 
 def refuse_overwrite(paths: Sequence[Path], force: bool) -> None:
-    """Exit-2 error when any of ``paths`` exists and ``force`` is not set."""
-    if force:
+    """Exit-2 error when anything (a file, a symlink, even a dangling one) is at one of ``paths``.
+
+    With ``force`` only a folder is refused; files and links are replaced (never written through).
+    """
+    problems = [(path, problem) for path in paths if (problem := refusal(path, owner=None, force=force)) is not None]
+    if not problems:
         return
-    existing = [p for p in paths if p.exists()]
-    if existing:
-        names = ", ".join(str(p) for p in existing)
-        raise SlactlError(f"{names} already exist{'s' if len(existing) == 1 else ''}; nothing was written",
-                          hint="pass --force to overwrite")
+    reasons = [(path, _reason(problem)) for path, problem in problems]
+    if len(reasons) == 1:
+        path, reason = reasons[0]
+        raise SlactlError(f"{reason}; nothing was written", path=str(path), hint=problems[0][1].hint)
+    names = "; ".join(f"{path}: {reason}" for path, reason in reasons)
+    raise SlactlError(f"{names}; nothing was written",
+                      hint="pass --force to replace them (a symbolic link is replaced, never written through)")
+
+
+def _reason(problem: SlactlError) -> str:
+    reason = problem.message.split(": ", 1)[-1]  # "refusing to ...: the file exists" -> "the file exists"
+    return "already exists" if reason == "the file exists" else reason
 
 
 def existing_folder(path: Path) -> Path:
@@ -386,14 +398,7 @@ def new_agreement(request: NewRequest, config: Config, today: date | None = None
     values = new_values(request, config, today or date.today())
     text = render(NEW_TEMPLATE, values, config.templates)
     _check_rendered(text, request.path)
-    request.path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with request.path.open("w" if request.force else "x", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-    except FileExistsError:  # created since the check above
-        refuse_overwrite([request.path], False)
-    except OSError as exc:
-        raise SlactlError(f"cannot write file: {exc.strerror}", path=str(request.path)) from None
+    write_file(request.path, text.encode("utf-8"), force=request.force)  # never replaces without force
     return request.path
 
 
@@ -451,12 +456,17 @@ def init_repo(request: InitRequest) -> list[Path]:
     for kind, name in FILES.items():
         contents[root / "schema" / name] = schema_text(kind)
     refuse_overwrite(list(contents), request.force)
+    created: list[Path] = []
     for path, text in contents.items():
+        new = refusal(path, owner=None, force=False) is None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8", newline="\n")
-        except OSError as exc:
-            raise SlactlError(f"cannot write file: {exc.strerror}", path=str(path)) from None
+            write_file(path, text.encode("utf-8"), force=request.force)
+        except SlactlError:
+            for done in created:  # all or nothing: take back the files this run created
+                done.unlink(missing_ok=True)
+            raise
+        if new:
+            created.append(path)
     return list(contents)
 
 

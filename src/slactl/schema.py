@@ -63,9 +63,20 @@ def json_schema(kind: str) -> dict[str, Any]:
     return converted
 
 
+SCHEMA_OWNER = "schema"
+
+
 def schema_text(kind: str) -> str:
-    """The schema as the committed file holds it: sorted keys, two-space indent, final newline."""
-    return json.dumps(json_schema(kind), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """The schema as the committed file holds it: sorted keys, two-space indent, final newline.
+
+    Its ``$comment`` is slactl's sealed stamp (see :mod:`slactl.safewrite`), so ``slactl schema
+    -o`` replaces its own earlier output, and only that, without ``--force``.
+    """
+    from slactl.safewrite import placeholder, seal
+
+    schema = {**json_schema(kind), "$comment": placeholder(SCHEMA_OWNER)}
+    text = json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return seal(text.encode("utf-8")).decode("utf-8")
 
 
 def to_draft07(schema: dict[str, Any]) -> dict[str, Any]:
@@ -138,12 +149,13 @@ def _sub(value: Any, where: str) -> Any:
 
 
 def write_all(folder: Path) -> list[Path]:
-    """Write every kind's schema file into ``folder``; return the paths written."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Regenerate every kind's schema file in ``folder`` (a developer tool: replaces them); return the paths."""
+    from slactl.safewrite import write_file
+
     written = []
     for kind, name in FILES.items():
         path = folder / name
-        path.write_text(schema_text(kind), encoding="utf-8")
+        write_file(path, schema_text(kind).encode("utf-8"), owner=SCHEMA_OWNER, force=True)
         written.append(path)
     return written
 

@@ -38,15 +38,19 @@ def render(
         Path | None,
         typer.Option("--templates", help="Folder of template overrides (default: `templates:` of slactl.yaml)."),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite files that slactl did not generate.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace a file that is not slactl's rendering of this agreement, or a symlink."),
+    ] = False,
     config: Annotated[Path | None, typer.Option("--config", help="Path to slactl.yaml (default: found upward).")] = (
         None
     ),
 ) -> int:
     """Render agreements into the document people sign: Markdown, HTML or PDF.
 
-    The output is named after the agreement id unless -o is given. A file that slactl did not
-    generate from the same agreement is never overwritten without --force (exit 2).
+    The output is named after the agreement id unless -o is given. A file that is not slactl's
+    unchanged rendering of the same agreement, or a symlink, is never replaced without --force
+    (exit 2); a symlink is never written through.
     """
     from slactl.config import load_config
     from slactl.render import check_overwrite, load_catalogs, make_environment, plan_jobs, render_document, write_output
@@ -66,6 +70,6 @@ def render(
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
         else:
-            write_output(job.output, data)
+            write_output(job.output, data, agreement_id=job.valid.document.metadata.id, force=force)  # type: ignore[attr-defined]
             typer.echo(f"wrote {job.output}", err=True)
     raise typer.Exit(0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -37,7 +38,9 @@ def report(
     ] = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output: md, html or json.")] = ReportFormat.md,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an -o file that is not a slactl report.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an -o file that slactl did not write as a report (or a symlink).")
+    ] = False,
     mapping: Annotated[
         list[str] | None,
         typer.Option("--map", help="COLUMN=FIELD: which column of an export is which field (repeat the option)."),
@@ -67,19 +70,16 @@ def report(
     from slactl.errors import SlactlError
     from slactl.report import build_report
     from slactl.report.inputs import columns_from_config, parse_map_options
-    from slactl.report.render import RENDERERS, is_report
+    from slactl.report.render import RENDERERS
+    from slactl.safewrite import refusal, write_file
 
     if tickets is None and outages is None and surveys is None:
         raise SlactlError("give at least one data file: --tickets, --outages or --surveys")
     for path in (tickets, outages, surveys):
         if path is not None and not path.is_file():
             raise SlactlError("data file not found", path=str(path))
-    if output is not None and output.exists() and not force and not is_report(output):
-        raise SlactlError(
-            "refusing to overwrite a file that is not a slactl report",
-            path=str(output),
-            hint="pass --force to overwrite it",
-        )
+    if output is not None and (problem := refusal(output, owner=REPORT_OWNER, force=force)) is not None:
+        raise problem  # before the data is read; write_file checks again when it writes
     cfg = load_config(agreement, explicit=config)
     columns = columns_from_config(cfg.raw)
     columns.update(parse_map_options(mapping or []))
@@ -94,11 +94,12 @@ def report(
         now=_as_of(as_of) if as_of else datetime.now(UTC),
         jobs=jobs,
     )
-    text = RENDERERS[fmt.value](result)
+    data = stamped_report(RENDERERS[fmt.value](result), fmt.value)
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
     else:
-        output.write_text(text, encoding="utf-8")
+        write_file(output, data, owner=REPORT_OWNER, force=force)
     if result.problems.count:
         typer.echo(f"slactl: {result.problems.count} bad rows left out of the report:", err=True)
         for line in result.problems.shown[:10]:
@@ -106,6 +107,31 @@ def report(
         if result.problems.count > 10:
             typer.echo(f"  ... and {result.problems.count - 10} more (listed in the report)", err=True)
     raise typer.Exit(0)
+
+
+REPORT_OWNER = "report"
+
+
+def stamped_report(text: str, fmt: str) -> bytes:
+    """The report with its sealed stamp: a last-line comment (md, html), a last ``$comment`` member (json).
+
+    The stamp lets a later ``report -o`` replace this file, and only this file as written. It
+    goes last, after every value taken from the data, so a value cannot pose as the stamp.
+    """
+    from slactl.safewrite import placeholder, seal
+
+    stamp = placeholder(REPORT_OWNER)
+    if fmt != "json":
+        end = "" if text.endswith("\n") else "\n"
+        return seal(f"{text}{end}<!-- {stamp} -->\n".encode())
+    # A member of the JSON object, added as text so the renderer's layout stays as it is.
+    body = text.rstrip()
+    opening = re.match(r"\{(\s*)", body)
+    head = body[:-1].rstrip()
+    if opening is None or not body.endswith("}") or head == "{":  # pragma: no cover - to_json writes an object
+        raise AssertionError("report JSON is not a non-empty object")
+    member = f'{opening.group(1) or " "}"$comment": "{stamp}"'
+    return seal(f"{head},{member}{body[len(head) :]}{text[len(body) :]}".encode())
 
 
 def _as_of(text: str) -> datetime:

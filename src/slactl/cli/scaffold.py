@@ -38,19 +38,22 @@ def schema(
         Kind, typer.Option("--kind", "-k", case_sensitive=False, help="Which document kind.")
     ] = Kind.Agreement,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an -o file that slactl did not write as a schema (or a symlink).")
+    ] = False,
 ) -> None:
-    """Print the JSON Schema (draft-07) of agreements or catalogs, for editors and check-jsonschema."""
-    from slactl.errors import SlactlError
-    from slactl.schema import schema_text
+    """Print the JSON Schema (draft-07) of agreements or catalogs, for editors and check-jsonschema.
+
+    An existing -o file is replaced only if it is slactl's own schema output, unchanged, or with --force.
+    """
+    from slactl.safewrite import write_file
+    from slactl.schema import SCHEMA_OWNER, schema_text
 
     text = schema_text(kind.value)
     if output is None:
         sys.stdout.write(text)
         return
-    try:
-        output.write_text(text, encoding="utf-8", newline="\n")
-    except OSError as exc:
-        raise SlactlError(f"cannot write file: {exc.strerror}", path=str(output)) from None
+    write_file(output, text.encode("utf-8"), owner=SCHEMA_OWNER, force=force)
     typer.echo(f"wrote {output}", err=True)
 
 
@@ -76,7 +79,9 @@ def new(
         ),
     ] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; TODO placeholders instead.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing file or symlink (a link is never written through).")
+    ] = False,
 ) -> None:
     """Start a new agreement from the template: it validates at once, with TODO placeholders to fill.
 
@@ -126,7 +131,9 @@ def init(
         str, typer.Option("--fiscal-year-start", help="First day of the fiscal year, MM-DD.")
     ] = "10-01",
     currency: Annotated[str, typer.Option("--currency", help="Default currency (ISO 4217).")] = "USD",
-    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace existing files or symlinks (a link is never written through).")
+    ] = False,
 ) -> None:
     """Make a folder an agreements repository: slactl.yaml, schema files, a pre-commit hook and a CI workflow.
 
