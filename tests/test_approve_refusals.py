@@ -208,8 +208,9 @@ def test_the_commit_is_empty_by_the_roster_person_with_author_equal_to_committer
 
 
 @pytest.fixture
-def ssh_agent(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A fresh ssh-agent for this test (SSH_AUTH_SOCK set), stopped afterwards by its pid."""
+def ssh_agent(git_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A fresh ssh-agent for this test (SSH_AUTH_SOCK set after the pinned env), stopped afterwards by its pid."""
+    assert "SSH_AUTH_SOCK" not in git_env
     if shutil.which("ssh-agent") is None or shutil.which("ssh-add") is None:
         pytest.skip("ssh-agent is not installed")
     out = subprocess.run(["ssh-agent", "-s"], capture_output=True, text=True, check=True).stdout
