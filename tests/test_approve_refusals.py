@@ -333,3 +333,17 @@ def test_gpg_default_key_of_the_committer_is_found(
     assert stage_of(world.status(require_signed=True), "legal").state == "approved"
     err = refused(world, capsys, "--stage", "management-final", "--sign")
     assert "Laura Stein holds legal; stage management-final needs management" in err
+
+
+def test_no_hook_can_rewrite_the_approval(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    # a commit-msg hook that would turn the legal approval into one for another stage
+    hook = world.repo.path / ".git" / "hooks" / "commit-msg"
+    hook.parent.mkdir(parents=True, exist_ok=True)
+    hook.write_text('#!/bin/sh\nsed -i "s/^Slactl-Approval: legal$/Slactl-Approval: signature/" "$1"\n')
+    hook.chmod(0o755)
+    sign_as(world, "laura")
+    code, _, err = approve(world, capsys, "--stage", "legal", "--sign")
+    assert code == 0, err
+    trailers = world.repo.git("log", "-1", "--format=%(trailers:key=Slactl-Approval,valueonly)").strip()
+    assert trailers == "legal"
+    assert stage_of(world.status(require_signed=True), "legal").state == "approved"

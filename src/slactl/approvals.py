@@ -906,7 +906,7 @@ def record_approval(
     fingerprint = ""
     if signed:
         fingerprint = _verified_key(repo, sha, roster, person)
-    gitio.advance_head(repo, sha, parent)
+    gitio.advance_head(repo, sha, parent, f"slactl approve: {doc.metadata.id} {wanted.stage}")
     return RecordedApproval(
         sha, doc.metadata.id, wanted.stage, digest, relpath, signed, person.label, fingerprint, roster.source
     )

@@ -68,7 +68,6 @@ __all__ = [
     "merge_base_with_default",
     "read_blobs",
     "read_file_at",
-    "read_message",
     "rel_path",
     "resolve",
     "signing_key",
@@ -971,7 +970,7 @@ def commit_empty(repo: StrPath, message: str, sign: bool) -> str:
     the branch moves.
     """
     sha, parent = write_empty_commit(repo, message, sign=sign)
-    advance_head(repo, sha, parent)
+    advance_head(repo, sha, parent, f"commit: {_subject(message)}")
     return sha
 
 
@@ -1201,7 +1200,7 @@ def _run_with_env(
 def _cleanup_whitespace(message: str) -> str:
     """``git stripspace`` without comment stripping: no trailing blanks, one blank line between paragraphs."""
     out: list[str] = []
-    for line in message.splitlines():
+    for line in message.split("\n"):
         line = line.rstrip()
         if line or (out and out[-1]):
             out.append(line)
@@ -1274,21 +1273,18 @@ def write_empty_commit(
     return _check_oid(_lines(proc.stdout)), parent
 
 
-def advance_head(repo: StrPath, commit: str, parent: str) -> None:
-    """Move the current branch (or a detached HEAD) from ``parent`` to ``commit``; refused if it moved meanwhile."""
+def advance_head(repo: StrPath, commit: str, parent: str, reflog: str) -> None:
+    """Move the current branch (or a detached HEAD) from ``parent`` to ``commit``; refused if it moved meanwhile.
+
+    ``reflog`` is the reflog message (one line).
+    """
     commit, parent = _check_oid(commit), _check_oid(parent)
     _run(
         repo,
-        ["update-ref", "-m", f"slactl: {_subject(read_message(repo, commit))}", "HEAD", commit, parent],
+        ["update-ref", "-m", " ".join(reflog.split()), "HEAD", commit, parent],
         what="moving the branch to the new commit",
         hint="HEAD moved while the commit was written: run the command again",
     )
-
-
-def read_message(repo: StrPath, commit: str) -> str:
-    """The raw message of one commit."""
-    proc = _run(repo, ["log", "-1", "--no-walk", "--format=%B", _check_oid(commit)], what="reading a commit message")
-    return _decode(proc.stdout)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1342,9 +1338,10 @@ def _ssh_public_key(repo: StrPath, configured: str) -> str:
         path = Path(configured).expanduser()
         if not path.is_absolute():
             path = Path(os.fspath(repo)) / path
-        pub = path.with_name(path.name + ".pub")
-        found = _first_key_line(path) or _first_key_line(pub)
-        where = str(path if _first_key_line(path) else pub)
+        found, where = _first_key_line(path), str(path)
+        if found is None:
+            pub = path.with_name(path.name + ".pub")
+            found, where = _first_key_line(pub), str(pub)
         if found is None:
             raise SlactlError(
                 f"cannot tell which SSH key user.signingKey {configured!r} is: "
@@ -1361,6 +1358,8 @@ def _ssh_public_key(repo: StrPath, configured: str) -> str:
 
 def _first_key_line(path: Path) -> str | None:
     try:
+        if not path.is_file():  # never open a FIFO or a device: it could block
+            return None
         with path.open("rb") as fh:
             head = fh.read(_MAX_KEY_FILE)
     except OSError:
