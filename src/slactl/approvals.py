@@ -884,7 +884,8 @@ def record_approval(
             path=str(path),
             hint=f"commit it first (`git add {relpath} && git commit`), then approve",
         )
-    raw = gitio.read_file_at(repo, "HEAD", relpath)
+    head = gitio.resolve(repo, "HEAD")  # one HEAD for the content read and the commit's parent
+    raw = gitio.read_file_at(repo, head, relpath)
     assert raw is not None  # blob_at_head said it is there
     doc: Agreement = load_valid(path, kind="Agreement", raw=raw).document  # type: ignore[assignment]
     wanted = _approval_stage(doc, stage, str(path), stage_named_as_role)
@@ -901,7 +902,7 @@ def record_approval(
     digest = content_digest(doc)
     message = approval_message(doc.metadata.id, wanted.stage, digest, note)
     sha, parent = gitio.write_empty_commit(
-        repo, message, sign=signed, sign_key=sign_key, identity=(person.name, person.email)
+        repo, message, sign=signed, sign_key=sign_key, identity=(person.name, person.email), parent=head
     )
     fingerprint = ""
     if signed:

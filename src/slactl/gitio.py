@@ -1228,19 +1228,21 @@ def write_empty_commit(
     sign: bool,
     sign_key: str = "",
     identity: tuple[str, str] | None = None,
+    parent: str | None = None,
 ) -> tuple[str, str]:
     """Write an empty commit on top of HEAD without moving any branch; return ``(commit, parent)``.
 
     ``sign_key`` is handed to ``-S`` (empty: git's ``user.signingkey`` or the committer's
     identity). With ``identity`` ``(name, e-mail)`` the author AND the committer are that
     person, dated the same instant (git's committer date: ``GIT_COMMITTER_DATE`` if set).
-    :func:`advance_head` puts the commit on the branch.
+    ``parent`` (default: HEAD now) is the commit to build on. :func:`advance_head` puts
+    the commit on the branch, and refuses if HEAD is no longer ``parent``.
     """
     if not message.strip():
         raise ValueError("the commit message is empty")
     if "\n" in sign_key or sign_key.startswith("-"):
         raise ValueError(f"unusable signing key {sign_key!r}")
-    parent = head_commit(repo)
+    parent = head_commit(repo) if parent is None else _check_oid(parent)
     if parent is None:
         raise GitError("the repository has no commit yet", repo=repo, hint="commit something first")
     env: dict[str, str] = {}
