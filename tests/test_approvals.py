@@ -115,7 +115,8 @@ def world(git_repo: GitRepo) -> World:
 
 def test_approve_records_an_empty_commit_with_the_three_trailers(world: World) -> None:
     before = world.repo.head()
-    done = approvals.record_approval(world.path, "legal", note="Reviewed clause 7.")
+    world.repo.use_signing_key(world.keys["laura"])
+    done = approvals.record_approval(world.path, "legal", note="Reviewed clause 7.", sign=True)
     assert done.commit == world.repo.head() != before
     assert world.repo.git("diff-tree", "--no-commit-id", "-r", "--name-only", done.commit) == ""  # no file changes
     message = world.repo.git("log", "-1", "--format=%B")
@@ -126,7 +127,7 @@ def test_approve_records_an_empty_commit_with_the_three_trailers(world: World) -
         "Slactl-Approval: legal",
         f"Slactl-Digest: {world.digest()}",
     ]
-    assert done.digest == world.digest() and done.stage == "legal" and not done.signed
+    assert done.digest == world.digest() and done.stage == "legal" and done.signed
 
 
 def test_approve_sign_uses_gits_signing_configuration(
@@ -176,7 +177,8 @@ def test_approve_refuses(world: World, change: str, expected: str, capsys: pytes
 
 def test_approve_binds_the_committed_content(world: World) -> None:
     committed = world.digest()
-    done = approvals.record_approval(world.path, "legal")
+    world.repo.use_signing_key(world.keys["laura"])
+    done = approvals.record_approval(world.path, "legal", sign=True)
     assert done.digest == committed
 
 

@@ -47,6 +47,8 @@ __all__ = [
     "GitError",
     "Revision",
     "Signature",
+    "SigningKey",
+    "advance_head",
     "ancestry",
     "blob_at",
     "blob_at_head",
@@ -62,6 +64,7 @@ __all__ = [
     "git_dir",
     "hash_worktree_file",
     "head_commit",
+    "ident",
     "is_ancestor",
     "is_clean_at_head",
     "merge_base_with_default",
@@ -69,10 +72,12 @@ __all__ = [
     "read_file_at",
     "rel_path",
     "resolve",
+    "signing_key",
     "trailer_commits",
     "tree_files",
     "verify_commit",
     "write_allowed_signers",
+    "write_empty_commit",
 ]
 
 StrPath = str | os.PathLike[str]
@@ -140,7 +145,6 @@ _PINNED_CONFIG = (
 _OID_RE = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 _NULL_OID_RE = re.compile(r"0+")
 # git var GIT_AUTHOR_IDENT: "Name <email> 1700000000 +0100"
-_IDENT_RE = re.compile(r"(?P<name>.*?) <(?P<email>[^<>]*)> (?P<when>\d+ [+-]\d{4})")
 _TRAILER_PREFIX_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 _CONFIG_KEY_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*\.[^\n\0]*")
 # Principals end up in a comma-separated pattern list where * ? ! are wildcards
@@ -1017,65 +1021,26 @@ def blob_at_head(repo: StrPath, relpath: str) -> str | None:
 # ------------------------------------------------------------------ committing
 
 
-def commit_empty(
-    repo: StrPath,
-    message: str,
-    sign: bool,
-    *,
-    no_verify: bool = False,
-    identity: tuple[str, str] | None = None,
-) -> str:
+def commit_empty(repo: StrPath, message: str, sign: bool, *, identity: tuple[str, str] | None = None) -> str:
     """Record a commit with no file changes on the current branch; return its id.
 
-    Whatever is staged stays staged and is NOT part of the commit (``--only``).
-    With ``sign`` the commit is signed (``-S``) with the user's own settings
-    (``gpg.format``, ``user.signingkey``...); without it, git's ``commit.gpgSign``
-    decides. Hooks run unless ``no_verify``. The message is kept as given, apart
-    from git's whitespace cleanup.
-
-    Author and committer are one person with one date: ``identity`` (name, e-mail)
-    when given, else git's author identity (``git var GIT_AUTHOR_IDENT``). An
-    approval commit whose committer differs from its author was rewritten.
+    Whatever is staged stays staged and is NOT part of the commit: the commit has
+    HEAD's tree. With ``sign`` the commit is signed (``-S``) with the user's own
+    settings (``gpg.format``, ``user.signingkey``...); without it, it is not signed
+    (``commit.gpgSign`` is for the caller to read). The commit is made with ``git
+    commit-tree`` and the branch moved with ``git update-ref``: no hook runs, so
+    nothing can rewrite the message. Whitespace is cleaned up like ``git commit
+    --cleanup=whitespace``. Author and committer are one person with one date:
+    ``identity`` (name, e-mail) when given, else git's author identity (an approval
+    whose committer differs from its author was rewritten). See
+    :func:`write_empty_commit` to check a commit before the branch moves.
     """
-    if not message.strip():
-        raise ValueError("the commit message is empty")
-    ident = _lines(_run(repo, ["var", "GIT_AUTHOR_IDENT"], what="reading your git identity").stdout)
-    match = _IDENT_RE.fullmatch(ident)
-    if match is None:
-        raise GitError(f"unexpected identity from git var: {ident!r}", repo=repo)
-    name, email = identity if identity is not None else (match["name"], match["email"])
-    when = f"@{match['when']}"
-    env = {
-        "GIT_AUTHOR_NAME": name,
-        "GIT_AUTHOR_EMAIL": email,
-        "GIT_AUTHOR_DATE": when,
-        "GIT_COMMITTER_NAME": name,
-        "GIT_COMMITTER_EMAIL": email,
-        "GIT_COMMITTER_DATE": when,
-    }
-    args = ["commit", "--allow-empty", "--only", "--quiet", "--cleanup=whitespace", "-F", "-"]
-    if sign:
-        args.append("-S")
-    if no_verify:
-        args.append("--no-verify")
-    hint = (
-        "check the signing setup: `git config gpg.format`, `git config user.signingkey` "
-        "(for SSH: a key file or an agent holding the key)"
-        if sign
-        else None
-    )
-    _run(
-        repo,
-        args,
-        input=message.encode("utf-8"),
-        what="signed commit" if sign else "commit",
-        hint=hint,
-        env=env,
-    )
-    head = head_commit(repo)
-    if head is None:  # pragma: no cover - git said it committed
-        raise GitError("the commit did not move HEAD", repo=repo)
-    return head
+    if identity is None:
+        name, email, _when = ident(repo, "author")
+        identity = (name, email)
+    sha, parent = write_empty_commit(repo, message, sign=sign, identity=identity)
+    advance_head(repo, sha, parent, f"commit: {_subject(message)}")
+    return sha
 
 
 # ----------------------------------------------------- trailers and signatures
@@ -1268,3 +1233,219 @@ def config_get(repo: StrPath, key: str, *, kind: Literal["str", "bool", "int", "
     if proc.returncode == 1:
         return None
     return _decode(proc.stdout).rstrip("\n")
+
+
+# ------------------------------------------------------- approval commits and signing keys
+
+
+def _cleanup_whitespace(message: str) -> str:
+    """``git stripspace`` without comment stripping: no trailing blanks, one blank line between paragraphs."""
+    out: list[str] = []
+    for line in message.split("\n"):
+        line = line.rstrip()
+        if line or (out and out[-1]):
+            out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+def ident(
+    repo: StrPath, who: Literal["author", "committer"], env: dict[str, str] | None = None
+) -> tuple[str, str, str]:
+    """``(name, e-mail, date)`` git would record as the author or committer now (date: ``<epoch> <tz>``)."""
+    var = "GIT_AUTHOR_IDENT" if who == "author" else "GIT_COMMITTER_IDENT"
+    proc = _run(repo, ["var", var], env=env or {}, what=f"reading the {who} identity")
+    m = re.fullmatch(r"(.*) <([^<>]*)> (\d+ [+-]\d{4})", _lines(proc.stdout))
+    if m is None:
+        raise GitError(f"unexpected {var}: {_lines(proc.stdout)!r}", repo=repo)
+    return m.group(1), m.group(2), m.group(3)
+
+
+def write_empty_commit(
+    repo: StrPath,
+    message: str,
+    *,
+    sign: bool,
+    sign_key: str = "",
+    identity: tuple[str, str] | None = None,
+    parent: str | None = None,
+) -> tuple[str, str]:
+    """Write an empty commit on top of HEAD without moving any branch; return ``(commit, parent)``.
+
+    ``sign_key`` is handed to ``-S`` (empty: git's ``user.signingkey`` or the committer's
+    identity). With ``identity`` ``(name, e-mail)`` the author AND the committer are that
+    person, dated the same instant (git's committer date: ``GIT_COMMITTER_DATE`` if set).
+    ``parent`` (default: HEAD now) is the commit to build on. :func:`advance_head` puts
+    the commit on the branch, and refuses if HEAD is no longer ``parent``.
+    """
+    if not message.strip():
+        raise ValueError("the commit message is empty")
+    if "\n" in sign_key or sign_key.startswith("-"):
+        raise ValueError(f"unusable signing key {sign_key!r}")
+    parent = head_commit(repo) if parent is None else _check_oid(parent)
+    if parent is None:
+        raise GitError("the repository has no commit yet", repo=repo, hint="commit something first")
+    env: dict[str, str] = {}
+    if identity is not None:
+        name, email = identity
+        env = {
+            "GIT_AUTHOR_NAME": name,
+            "GIT_AUTHOR_EMAIL": email,
+            "GIT_COMMITTER_NAME": name,
+            "GIT_COMMITTER_EMAIL": email,
+        }
+        when = ident(repo, "committer", env)[2]
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = when
+    args = ["commit-tree", f"{parent}^{{tree}}", "-p", parent, "-F", "-"]
+    args.insert(1, f"-S{sign_key}" if sign else "--no-gpg-sign")
+    hint = (
+        "check the signing setup: `git config gpg.format`, `git config user.signingkey` "
+        "(for SSH: a key file or an agent holding the key)"
+        if sign
+        else None
+    )
+    proc = _run(
+        repo,
+        args,
+        env=env,
+        input=_cleanup_whitespace(message).encode("utf-8"),
+        what="signed commit" if sign else "commit",
+        hint=hint,
+    )
+    return _check_oid(_lines(proc.stdout)), parent
+
+
+def advance_head(repo: StrPath, commit: str, parent: str, reflog: str) -> None:
+    """Move the current branch (or a detached HEAD) from ``parent`` to ``commit``; refused if it moved meanwhile.
+
+    ``reflog`` is the reflog message (one line).
+    """
+    commit, parent = _check_oid(commit), _check_oid(parent)
+    _run(
+        repo,
+        ["update-ref", "-m", " ".join(reflog.split()), "HEAD", commit, parent],
+        what="moving the branch to the new commit",
+        hint="HEAD moved while the commit was written: run the command again",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SigningKey:
+    """The key git will sign a commit with, read from its settings before signing.
+
+    SSH: ``public_key`` is the ``type base64`` line (from ``user.signingKey``: a literal
+    ``key::`` / ``ssh-`` key, a public key file, or a private key file with its ``.pub``
+    beside it). OpenPGP: ``fingerprints`` of the secret key gpg would pick (primary key
+    first, then subkeys), upper-case hex. ``sign_key`` is what to give ``-S``.
+    """
+
+    format: Literal["openpgp", "ssh"]
+    configured: str  # user.signingKey as set, "" when unset
+    public_key: str  # SSH only
+    fingerprints: tuple[str, ...]  # OpenPGP only
+    sign_key: str
+
+
+_MAX_KEY_FILE = 64 * 1024
+
+
+def signing_key(repo: StrPath) -> SigningKey:
+    """The key ``git commit -S`` would use in ``repo``; SlactlError when it cannot be told."""
+    fmt = (config_get(repo, "gpg.format") or "openpgp").lower()
+    configured = config_get(repo, "user.signingkey") or ""
+    if fmt == "ssh":
+        return SigningKey("ssh", configured, _ssh_public_key(repo, configured), (), "")
+    if fmt == "openpgp":
+        return _gpg_signing_key(repo, configured)
+    raise SlactlError(
+        f"gpg.format is {fmt!r}: approvals are signed with SSH or OpenPGP keys",
+        path=str(repo),
+        hint="`git config gpg.format ssh` (or openpgp) and `git config user.signingKey <your key>`",
+    )
+
+
+def _ssh_public_key(repo: StrPath, configured: str) -> str:
+    if not configured:
+        raise SlactlError(
+            "git has no SSH signing key: user.signingKey is not set",
+            path=str(repo),
+            hint="`git config user.signingKey ~/.ssh/id_ed25519.pub` (the key listed for you in the roster); "
+            "slactl does not run gpg.ssh.defaultKeyCommand",
+        )
+    # git's rule: "key::<key>" or a value starting "ssh-" is the key itself, anything else a file
+    if configured.startswith("key::") or configured.startswith("ssh-"):
+        line = configured.removeprefix("key::")
+        where = "user.signingKey"
+    else:
+        path = Path(configured).expanduser()
+        if not path.is_absolute():
+            path = Path(os.fspath(repo)) / path
+        found, where = _first_key_line(path), str(path)
+        if found is None:
+            pub = path.with_name(path.name + ".pub")
+            found, where = _first_key_line(pub), str(pub)
+        if found is None:
+            raise SlactlError(
+                f"cannot tell which SSH key user.signingKey {configured!r} is: "
+                "it is not a public key and has no .pub file beside it",
+                path=str(path),
+                hint="set user.signingKey to your public key file (the agent or the private key beside it signs)",
+            )
+        line = found
+    try:
+        return _check_public_key(line)
+    except ValueError as exc:
+        raise SlactlError(f"user.signingKey: {exc}", path=where) from None
+
+
+def _first_key_line(path: Path) -> str | None:
+    try:
+        if not path.is_file():  # never open a FIFO or a device: it could block
+            return None
+        with path.open("rb") as fh:
+            head = fh.read(_MAX_KEY_FILE)
+    except OSError:
+        return None
+    for raw in head.decode("ascii", errors="replace").splitlines():
+        parts = raw.split()
+        if parts and parts[0] in _SSH_KEY_TYPES:
+            return raw.strip()
+        if parts:
+            return None  # a private key, or not a key at all
+    return None
+
+
+def _gpg_signing_key(repo: StrPath, configured: str) -> SigningKey:
+    program = config_get(repo, "gpg.openpgp.program") or config_get(repo, "gpg.program") or "gpg"
+    if configured:
+        spec, sign_key = configured, ""
+    else:
+        # what git does without user.signingKey: gpg picks a key for the committer identity
+        name, email, _ = ident(repo, "committer")
+        spec, sign_key = f"{name} <{email}>", ""
+    cmd = [program, "--batch", "--no-tty", "--with-colons", "--fixed-list-mode", "--list-secret-keys", "--"]
+    try:
+        proc = subprocess.run(
+            [*cmd, spec.removesuffix("!")], capture_output=True, stdin=subprocess.DEVNULL, check=False
+        )
+    except OSError as exc:
+        raise SlactlError(f"cannot run {program!r}: {exc.strerror}", hint="install gnupg, or set gpg.program") from None
+    blocks: list[tuple[bool, list[str]]] = []
+    for line in _decode(proc.stdout).splitlines():
+        fields = line.split(":")
+        if fields[0] == "sec":
+            blocks.append(("S" in (fields[11] if len(fields) > 11 else ""), []))
+        elif fields[0] == "fpr" and blocks and len(fields) > 9:
+            blocks[-1][1].append(fields[9].upper())
+    usable = [fprs for can_sign, fprs in blocks if can_sign and fprs] or [fprs for _, fprs in blocks if fprs]
+    if not usable:
+        raise SlactlError(
+            f"gpg has no secret key for {spec!r}, so git cannot sign with it",
+            path=str(repo),
+            hint="`gpg --list-secret-keys` shows your keys; `git config user.signingKey <fingerprint>`",
+        )
+    fingerprints = tuple(usable[0])
+    if not configured:
+        sign_key = fingerprints[0]  # sign with exactly the key that was checked
+    return SigningKey("openpgp", configured, "", fingerprints, sign_key)

@@ -36,34 +36,62 @@ def approve(
     path: Annotated[Path, typer.Argument(help="The agreement file, committed and unmodified.")],
     *,
     stage: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--stage",
-            "--role",
-            help="The approval stage id from the agreement's approvals.stages (e.g. legal, management-final). "
-            "--role is accepted as another name for it.",
+            help="The approval stage id from the agreement's approvals.stages (e.g. legal, management-final).",
         ),
-    ],
+    ] = None,
+    role: Annotated[
+        str | None, typer.Option("--role", hidden=True, help="Deprecated name of --stage (it takes a stage id).")
+    ] = None,
     message: Annotated[str | None, typer.Option("--message", "-m", help="A note kept in the approval commit.")] = None,
     sign: Annotated[
+        bool | None,
+        typer.Option(
+            "--sign/--no-sign",
+            "-S",
+            help="Sign the commit with git's own signing settings (gpg.format, user.signingkey). "
+            "Default: git's commit.gpgSign.",
+        ),
+    ] = None,
+    allow_unsigned: Annotated[
         bool,
         typer.Option(
-            "--sign", "-S", help="Sign the commit with git's own signing settings (gpg.format, user.signingkey)."
+            "--allow-unsigned",
+            help="Record an unsigned approval: a claim by your git e-mail that never counts under "
+            "status --require-signed.",
         ),
     ] = False,
 ) -> None:
     """Record an approval of the committed agreement as an empty commit with Slactl-* trailers.
 
     The commit binds the agreement id, the stage and the content digest of the file as
-    committed at HEAD. Exit 2 when the file is invalid, not committed or modified, or the
-    stage is not one of the agreement's.
+    committed at HEAD; its author and committer are the roster person whose key signs it.
+    Exit 2, with nothing committed, when the file is invalid, not committed or modified, the
+    stage is not one of the agreement's, the signing key is not a roster key of a person
+    holding one of the stage's roles, or the approval is unsigned without --allow-unsigned.
     """
     from slactl.approvals import record_approval
+    from slactl.errors import UsageError
 
-    done = record_approval(path, stage, note=message, sign=sign)
-    how = "signed" if done.signed else "unsigned (count only without --require-signed)"
-    typer.echo(f"approved {done.agreement_id} for stage {done.stage}: commit {done.commit[:12]}, {how}")
+    if stage is not None and role is not None:
+        raise UsageError("give the stage once: --stage (--role is its deprecated old name)")
+    if role is not None:
+        typer.echo("slactl: warning: --role is deprecated; use --stage (it takes a stage id)", err=True)
+    chosen = stage if stage is not None else role
+    if chosen is None:
+        raise UsageError("which stage? give --stage STAGE (a stage id from the agreement's approvals.stages)")
+    done = record_approval(
+        path, chosen, note=message, sign=sign, allow_unsigned=allow_unsigned, stage_named_as_role=role is not None
+    )
+    head = f"approved {done.agreement_id} for stage {done.stage}: commit {done.commit[:12]}"
+    if done.signed:
+        typer.echo(f"{head}, signed by {done.person} with {done.key}")
+    else:
+        typer.echo(f"{head}, unsigned: a claim by {done.person} that counts only without --require-signed")
     typer.echo(f"  digest {done.digest}")
+    typer.echo(f"  roster {done.roster}")
 
 
 @app.command()
