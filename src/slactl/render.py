@@ -101,29 +101,8 @@ def fingerprint(path: Path, agreement: Agreement) -> Fingerprint:
 # --------------------------------------------------------------------------- escaping
 
 
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
-# Block markers at the start of a line: headings, bullets, thematic breaks, ordered items.
-_MD_LEADING = re.compile(r"^()([#+=-](?=[\s#+=-]|$)|\d{1,9}(?=[.)](?:\s|$)))")
-
-
-def md_escape(value: object) -> str:
-    """Text safe anywhere inline in Markdown (GFM): no markup, links, raw HTML or table breaks.
-
-    Newlines become spaces (a value can never start a block), every character with inline
-    meaning is backslash-escaped, and a leading block marker (``#``, ``-``, ``+``, ``=``,
-    ``1.``) is neutralised.
-    """
-    text = " ".join(str(value).split())
-    text = _MD_INLINE.sub(r"\\\1", text)
-    match = _MD_LEADING.match(text)
-    if match:
-        marker = match.group(2)
-        if marker.isdigit():  # "1. x" would start a list: escape the dot or parenthesis
-            end = match.end()
-            text = text[:end] + "\\" + text[end:]
-        else:
-            text = text[: match.start(2)] + "\\" + text[match.start(2) :]
-    return text
+# One escaper for every Markdown slactl writes: the rendered agreement, diff and history.
+from slactl.textsafe import md_escape  # noqa: E402
 
 
 def autoescape_for(name: str | None) -> bool:

@@ -169,31 +169,40 @@ _TERM_WORDS = {"not-started": "not yet started", "active": "active", "expiring":
 
 
 def _judged_line(j: Judged) -> str:
+    from slactl.textsafe import for_terminal as t
+
+    # Names, reasons and changed values come from git and the document: each made safe alone.
     when = j.record.when.strftime("%Y-%m-%d %H:%M %z")
-    commit = j.record.commit[:12]
+    commit = t(j.record.commit[:12])
     if j.state == "approved" and j.verified:
-        return f"approved by {j.who} on {when}, verified ({j.record.signature.fingerprint}), commit {commit}"
+        return f"approved by {t(j.who)} on {when}, verified ({t(j.record.signature.fingerprint)}), commit {commit}"
     if j.state == "approved":
-        return f"approved, unverified: unsigned commit {commit} of {when} (author, not proven: {j.record.author})"
+        return f"approved, unverified: unsigned commit {commit} of {when} (author, not proven: {t(j.record.author)})"
     if j.state == "stale":
-        changed = "; ".join(j.changed)
-        who = j.who
-        return f"stale: {who} approved {j.record.digest[:19]}... on {when} (commit {commit}); changed since: {changed}"
-    return f"rejected: {j.reason} (commit {commit}, {when})"
+        changed = "; ".join(t(c) for c in j.changed)
+        digest = t(j.record.digest[:19])
+        return f"stale: {t(j.who)} approved {digest}... on {when} (commit {commit}); changed since: {changed}"
+    return f"rejected: {t(j.reason)} (commit {commit}, {when})"
 
 
 def _print_text(report: StatusReport) -> None:
-    echo = typer.echo
+    from slactl.textsafe import for_terminal
+
+    def echo(line: str) -> None:
+        # every line leaves without a control character, whatever a value held
+        typer.echo(for_terminal(line, newlines=True))
+
+    safe = for_terminal
     for i, a in enumerate(report.agreements):
         if i:
             echo("")
         t = a.term
-        echo(f"{a.relpath}: {a.agreement_id}")
+        echo(f"{safe(a.relpath)}: {safe(a.agreement_id)}")
         echo(f"  digest   {a.digest}" + ("  (working tree differs from HEAD)" if a.uncommitted else ""))
         fy = f" ({t.fiscal_year})" if t.fiscal_year else ""
         notice = f"; renewal notice by {t.renewal_notice_date.isoformat()}" if t.renewal_notice_date else ""
         echo(f"  term     {_TERM_WORDS[t.state]}: {t.start.isoformat()} to {t.end.isoformat()}{fy}{notice}")
-        echo(f"  roster   {a.roster_source}")
+        echo(f"  roster   {safe(a.roster_source)}")
         if not a.stages:
             echo("  stages   none: the agreement has no approvals.stages, so nothing shows it was accepted")
             continue
@@ -201,8 +210,8 @@ def _print_text(report: StatusReport) -> None:
         echo(f"  reached  {a.furthest or 'none'} ({held} of {len(a.stages)} stages hold)")
         width = max(len(s.stage) for s in a.stages)
         for s in a.stages:
-            line = _judged_line(s.decisive) if s.decisive else f"missing (roles: {', '.join(s.roles)})"
-            echo(f"  {s.stage:<{width}}  {line}")
+            line = _judged_line(s.decisive) if s.decisive else f"missing (roles: {safe(', '.join(s.roles))})"
+            echo(f"  {safe(s.stage):<{width}}  {line}")
             for other in s.others:
                 if other.state != "approved":
                     echo(f"  {'':<{width}}    also: {_judged_line(other)}")
