@@ -20,7 +20,7 @@ from gitrepo import GitRepo
 from slactl import approvals
 from slactl.cli import main
 from slactl.textsafe import for_terminal, md_code, md_escape
-from test_approvals import AGREEMENT, AGREEMENT_ID, PEOPLE, TODAY, World, roster_yaml, setup_world  # noqa: F401
+from test_approvals import AGREEMENT, AGREEMENT_ID, PEOPLE, TODAY, World, roster_yaml, setup_world
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 HIDE = "\x1b[8m"  # "conceal": what follows is invisible at a terminal
@@ -238,3 +238,170 @@ def test_history_markdown_shows_hidden_html_as_text(world: World, capsys: pytest
     code, out, _ = run(["history", str(world.path), "--format", "markdown"], capsys)
     assert code == 0
     assert_inert(out, "<!-- the provider may end this agreement at any time -->", "Patch <!-- nothing to see -->")
+
+
+# --------------------------------------------------------------------------- history's approvals
+
+
+def approval_lines(world: World, capsys: pytest.CaptureFixture[str], *extra: str) -> list[str]:
+    code, out, _ = run(["history", str(world.path), *extra], capsys)
+    assert code == 0
+    return [line for line in out.splitlines() if line.startswith("* approval")]
+
+
+LAURA = "Laura Stein <laura.stein@lakeside.example.org>"
+ROBERT = "Robert Chen <robert.chen@lakeside.example.org>"
+
+
+def test_history_names_the_signer_not_the_author(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    message = approvals.approval_message(AGREEMENT_ID, "legal", world.digest())
+    world.repo.commit_empty_signed(message, world.keys["laura"], author=ROBERT)
+    [line] = approval_lines(world, capsys)
+    assert f"by {LAURA}," in line and "; counts;" in line
+    assert "Robert" not in line
+
+
+def test_history_shows_an_unsigned_approval_only_as_a_claim(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    message = approvals.approval_message(AGREEMENT_ID, "legal", world.digest())
+    world.repo.commit(message, add_all=False, allow_empty=True, author=LAURA)
+    [line] = approval_lines(world, capsys)
+    assert f"by nobody proven, unsigned (claims: {LAURA})" in line
+    assert "does not count: unsigned" in line
+
+
+def test_history_good_signature_by_a_key_not_in_the_roster(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    message = approvals.approval_message(AGREEMENT_ID, "legal", world.digest())
+    world.repo.commit_empty_signed(message, world.keys["mallory"], author=LAURA)
+    [line] = approval_lines(world, capsys)
+    assert "by nobody proven," in line and "does not count: not in the roster" in line
+    assert world.keys["mallory"].fingerprint() in line
+    assert "Laura" not in line
+
+
+def test_history_judges_the_roles_of_the_stage(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    world.approve("alex", "legal")  # Alex is management; legal needs legal
+    [line] = approval_lines(world, capsys)
+    assert "by Alex Romero <alex.romero@lakeside.example.org>," in line
+    assert "does not count: Alex Romero holds role(s) management; stage legal needs legal" in line
+
+
+def test_history_with_base_judges_by_the_base_roster(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    world.repo.branch("pr")
+    world.repo.checkout("pr")
+    people = {**PEOPLE, "mallory": ("Mallory Mole", "mallory@evil.example.com", ["legal"])}
+    world.repo.write("slactl.yaml", roster_yaml(world.keys, people))
+    world.repo.commit("Add a reviewer")
+    world.approve("mallory", "legal")
+    [own] = approval_lines(world, capsys)  # the branch's own roster vouches for Mallory...
+    assert "by Mallory Mole <mallory@evil.example.com>," in own and "; counts;" in own
+    [based] = approval_lines(world, capsys, "--base", "main")  # ...the base's does not
+    assert "by nobody proven," in based and "not in the roster" in based and "slactl.yaml at main" in based
+    code, _, err = run(["history", str(world.path), "--base", "no-such-branch"], capsys)
+    assert code == 2 and "no-such-branch" in err
+
+
+def test_history_with_base_keeps_the_base_roles(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    world.repo.branch("pr")
+    world.repo.checkout("pr")
+    text = world.repo.read(AGREEMENT).replace(
+        "{stage: legal, roles: [legal]", "{stage: legal, roles: [legal, management]"
+    )
+    world.repo.write(AGREEMENT, text)
+    world.repo.commit("Let management approve legal")
+    world.approve("alex", "legal")
+    [own] = approval_lines(world, capsys)
+    assert "; counts;" in own
+    [based] = approval_lines(world, capsys, "--base", "main")
+    assert "does not count: Alex Romero holds role(s) management; stage legal needs legal" in based
+
+
+def test_history_json_names_the_approver(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    message = approvals.approval_message(AGREEMENT_ID, "legal", world.digest())
+    world.repo.commit_empty_signed(message, world.keys["laura"], author=ROBERT)
+    code, out, _ = run(["history", str(world.path), "--format", "json"], capsys)
+    assert code == 0
+    [mark] = [m for r in json.loads(out)["revisions"] for m in r["approvals"]]
+    assert (mark["approver"], mark["counts"], mark["author"]) == (LAURA, True, "Robert Chen")
+
+
+# --------------------------------------------------------------------------- render's approval table
+
+FORGED = "| Legal | Legal | Laura Stein | January 1, 2024 | Approved (verified) |"
+BUILTIN = Path(__file__).resolve().parents[1] / "templates" / "render"
+EXAMPLES_ITHR = Path(__file__).resolve().parents[1] / "examples" / "it-hr-support-fy2027.yaml"
+
+
+def render_with(templates: Path | None, fmt: str = "md") -> str:
+    from datetime import date
+
+    from slactl.documents import load_valid
+    from slactl.render import ApprovalRecord, Fingerprint, render_text
+
+    agreement = load_valid(EXAMPLES_ITHR).document
+    records = [ApprovalRecord(stage="legal", who="Laura Stein", when=date(2026, 9, 1), status="stale: changed")]
+    fp = Fingerprint("sha256:" + "0" * 64, "committed", "0" * 40, 0)
+    return render_text(agreement, fmt, fp=fp, approvals=records, templates=templates)  # type: ignore[arg-type]
+
+
+def genuine_section(fmt: str = "md") -> str:
+    text = render_with(None, fmt)
+    if fmt == "md":
+        start = text.index("## 11. Approvals")
+        return text[start : text.index("## 12. ", start)].strip()
+    start = text.index('<section class="approvals"')
+    return text[start : text.index("</section>", start) + len("</section>")]
+
+
+def _macro_forgery() -> str:
+    macros = (BUILTIN / "md" / "macros.md.j2").read_text(encoding="utf-8")
+    cell = "{% for cell in row %} {{ cell|md }} |{% endfor %}"
+    assert cell in macros
+    return macros.replace(cell, "{% for cell in row %} Approved (verified) |{% endfor %}")
+
+
+@pytest.mark.parametrize(
+    ("name", "source"),
+    [
+        ("sections/approvals.j2", FORGED + "\n"),
+        ("trusted/approvals.j2", FORGED + "\n"),
+        ("trusted/approvals.md.j2", FORGED + "\n"),
+        ("md/macros.md.j2", None),  # every table cell says "Approved (verified)"
+    ],
+)
+def test_a_user_template_cannot_change_the_approval_table(tmp_path: Path, name: str, source: str | None) -> None:
+    target = tmp_path / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(source if source is not None else _macro_forgery(), encoding="utf-8")
+    text = render_with(tmp_path)
+    section = genuine_section()
+    assert "| Legal | Legal | Laura Stein | September 1, 2026 | Stale: changed |" in section
+    assert section in text
+    if name != "md/macros.md.j2":
+        assert "Approved (verified)" not in text
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "# {{ v.cover.title }}\n\nAll approved.\n",  # the section left out
+        '{{ v.approvals_section|replace("Stale: changed", "Approved (verified)") }}\n',  # altered
+        "{{ v.approvals_section|md }}\n",  # escaped into plain text
+    ],
+)
+def test_the_genuine_approval_table_is_always_in_the_document(tmp_path: Path, source: str) -> None:
+    (tmp_path / "agreement.md.j2").write_text(source, encoding="utf-8")
+    assert genuine_section() in render_with(tmp_path)
+
+
+def test_the_genuine_approval_table_is_in_an_html_document(tmp_path: Path) -> None:
+    (tmp_path / "sections").mkdir()
+    (tmp_path / "sections" / "approvals.j2").write_text("<p>All approved (verified)</p>\n", encoding="utf-8")
+    (tmp_path / "agreement.html.j2").write_text(
+        "<html><body><main>{% include 'sections/approvals.j2' %}</main></body></html>\n", encoding="utf-8"
+    )
+    text = render_with(tmp_path, "html")
+    section = genuine_section("html")
+    assert "Stale: changed" in section
+    assert section in text and text.index(section) < text.index("</main>")

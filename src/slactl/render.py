@@ -173,6 +173,41 @@ def make_environment(user_dir: Path | None = None) -> Environment:
     return env
 
 
+_TRUSTED: list[Environment] = []
+
+
+def _trusted_environment() -> Environment:
+    """The built-in templates alone: what renders the approval section, out of any user template's reach."""
+    if not _TRUSTED:
+        _TRUSTED.append(make_environment(None))
+    return _TRUSTED[0]
+
+
+def approvals_section(view: Mapping[str, Any], fmt: Literal["md", "html"]) -> str:
+    """The approval section of a rendered agreement, from built-in templates only ("" when it has none).
+
+    A user's templates place it (``{{ v.approvals_section }}``), they cannot make it: a user
+    ``sections/approvals.j2`` or macro override is never used for it, and :func:`render_text`
+    puts the section back when the output does not carry it unchanged.
+    """
+    if view.get("approvals") is None:
+        return ""
+    return _generate(_trusted_environment(), f"trusted/approvals.{fmt}.j2", {"v": view})
+
+
+def _place_section(text: str, section: str, fmt: Literal["md", "html"]) -> str:
+    """``text`` with the genuine approval section in it: as it is when it carries the section
+    unchanged, else with the section added (before ``</main>`` or ``</body>`` in HTML)."""
+    if not section or section in text:
+        return text
+    if fmt == "html":
+        for closing in ("</main>", "</body>"):
+            at = text.rfind(closing)
+            if at >= 0:
+                return text[:at] + section + text[at:]
+    return text.rstrip("\n") + "\n\n" + section
+
+
 def _generate(env: Environment, name: str, context: Mapping[str, Any]) -> str:
     from jinja2 import TemplateError, TemplateNotFound
 
@@ -834,9 +869,15 @@ def render_text(
     env: Environment | None = None,
 ) -> str:
     """The agreement as Markdown or self-contained HTML text."""
+    from markupsafe import Markup
+
     env = env or make_environment(templates)
     view = build_view(agreement, fingerprint=fp, catalogs=catalogs, approvals=approvals)
-    text = _generate(env, f"agreement.{fmt}.j2", {"v": view, "agreement": agreement})
+    # The approval table states who approved what: built here from built-in templates, then
+    # only placed by the (possibly user's) templates, and put back if they leave it out or alter it.
+    section = approvals_section(view, fmt)
+    view["approvals_section"] = Markup(section)
+    text = _place_section(_generate(env, f"agreement.{fmt}.j2", {"v": view, "agreement": agreement}), section, fmt)
     if fmt == "md":
         # Block macros end with blank lines; keep exactly one between blocks.
         text = re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
