@@ -405,3 +405,21 @@ def test_the_genuine_approval_table_is_in_an_html_document(tmp_path: Path) -> No
     section = genuine_section("html")
     assert "Stale: changed" in section
     assert section in text and text.index(section) < text.index("</main>")
+
+
+def test_render_judges_approvals_by_the_base_roster_not_the_branchs(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world.repo.branch("pr")
+    world.repo.checkout("pr")
+    people = {**PEOPLE, "mallory": ("Mallory Mole", "mallory@evil.example.com", ["legal"])}
+    world.repo.write("slactl.yaml", roster_yaml(world.keys, people))
+    world.repo.commit("Add a reviewer")
+    world.approve("mallory", "legal")
+    world.approve("alex", "management-initial")
+    code, out, _ = run(["render", str(world.path), "-f", "md", "-o", "-"], capsys)
+    assert code == 0
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in out.splitlines() if line.startswith("| ")}
+    assert "Approved (verified)" in rows["Management initial"]  # Alex is in main's roster
+    assert "Approved" not in rows["Legal"] and "not in the roster" in rows["Legal"]
+    assert "Mallory" not in rows["Legal"]

@@ -933,16 +933,24 @@ def render_pdf(html: str, *, yaml: bytes, yaml_name: str, epoch: int, marker: st
     return pdf
 
 
-def recorded_approvals(path: Path) -> list[ApprovalRecord]:
-    """The approvals git records for the file's current content (stages not yet approved are left out)."""
-    from slactl.approvals import approval_table
-    from slactl.gitio import find_repo
+def recorded_approvals(path: Path, base: str | None = None) -> list[ApprovalRecord]:
+    """The approvals git records for the file's current content (stages not yet approved are left out).
 
-    if find_repo(path) is None:
+    Judged as ``slactl status --base`` judges them: by the roster and stages at ``base``, by
+    default the merge base of HEAD with the default branch (else HEAD), never the work tree's,
+    so a branch that adds its own key to the roster does not render as approved.
+    """
+    from slactl.approvals import approval_table
+    from slactl.gitio import find_repo, head_commit, merge_base_with_default
+
+    repo = find_repo(path)
+    if repo is None:
         return []
+    if base is None:
+        base = merge_base_with_default(repo) or head_commit(repo)
     return [
         ApprovalRecord(stage=row.stage, who=row.who, when=row.when, status=row.status, role=", ".join(row.roles))
-        for row in approval_table(path)
+        for row in approval_table(path, base=base)
         if row.status != "missing"
     ]
 
