@@ -423,3 +423,22 @@ def test_render_judges_approvals_by_the_base_roster_not_the_branchs(
     assert "Approved (verified)" in rows["Management initial"]  # Alex is in main's roster
     assert "Approved" not in rows["Legal"] and "not in the roster" in rows["Legal"]
     assert "Mallory" not in rows["Legal"]
+
+
+def test_report_problems_print_no_control_character(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    agreement = tmp_path / "agreement.yaml"
+    shutil.copy(Path(__file__).parent / "fixtures" / "report" / "agreement.yaml", agreement)
+    tickets = tmp_path / "tickets.csv"
+    tickets.write_text(
+        "id,priority,service,opened,first_response,resolved,on_hold\n"
+        "T1,P1,desk,2027-01-15 16:55,2027-01-19 09:10,2027-01-19 10:00,\n"
+        f"T2,P1,desk,yesterday{HIDE}\u202e,2027-01-20 10:20,2027-01-20 11:00,\n",
+        encoding="utf-8",
+    )
+    args = ["report", str(agreement), "--tickets", str(tickets), "--period", "2027-Q1", "--as-of", "2028-01-01"]
+    code, out, err = run([*args, "-f", "md"], capsys)
+    assert code == 0 and "bad rows" in err
+    no_control(err)
+    no_control(out)
