@@ -425,12 +425,14 @@ def test_render_judges_approvals_by_the_base_roster_not_the_branchs(
     assert "Mallory" not in rows["Legal"]
 
 
-def test_report_problems_print_no_control_character(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_output_and_problems_print_no_control_character(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import shutil
 
     agreement = tmp_path / "agreement.yaml"
     shutil.copy(Path(__file__).parent / "fixtures" / "report" / "agreement.yaml", agreement)
-    tickets = tmp_path / "tickets.csv"
+    tickets = tmp_path / f"tickets{HIDE}.csv"  # problem lines name the file, and may quote a field
     tickets.write_text(
         "id,priority,service,opened,first_response,resolved,on_hold\n"
         "T1,P1,desk,2027-01-15 16:55,2027-01-19 09:10,2027-01-19 10:00,\n"
