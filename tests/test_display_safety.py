@@ -444,3 +444,29 @@ def test_report_output_and_problems_print_no_control_character(
     assert code == 0 and "bad rows" in err
     no_control(err)
     no_control(out)
+
+
+def test_history_with_base_keeps_the_base_roles_across_a_rename(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world.repo.branch("pr")
+    world.repo.checkout("pr")
+    world.repo.mv(AGREEMENT, "agreements/renamed.yaml")
+    moved = world.repo.file("agreements/renamed.yaml")
+    text = moved.read_text(encoding="utf-8")
+    moved.write_text(text.replace("{stage: legal, roles: [legal]", "{stage: legal, roles: [legal, management]"))
+    world.repo.commit("Move it, and let management approve legal")
+    world.repo.commit_empty_signed(
+        approvals.approval_message(AGREEMENT_ID, "legal", content_digest_of(moved)), world.keys["alex"]
+    )
+    code, out, _ = run(["history", str(moved), "--base", "main"], capsys)
+    assert code == 0
+    [line] = [line for line in out.splitlines() if line.startswith("* approval")]
+    assert "does not count: Alex Romero holds role(s) management; stage legal needs legal" in line
+
+
+def content_digest_of(path: Path) -> str:
+    from slactl.digest import content_digest
+    from slactl.documents import load_valid
+
+    return content_digest(load_valid(path).document)

@@ -627,7 +627,10 @@ def file_history(
         found = changes.get((previous[1], rev.blob_id), []) if previous else []
         entries.append(HistoryEntry(rev, parsed[rev.blob_id], found, previous[0] if previous else None))
     ids = {e.parsed.document_id for e in entries if e.parsed is not None and e.parsed.document_id}
-    judge = _RosterJudge(repo, relpath, roster, base) if roster is not None else None
+    judge = None
+    if roster is not None:
+        paths = [relpath, *(p for r in revisions for p in (r.path_at_revision, r.old_path) if p)]
+        judge = _RosterJudge(repo, list(dict.fromkeys(paths)), roster, base)
     _place_approvals(repo, entries, ids, allowed_signers, judge)
     return History(relpath, entries, root if use_cache else None)
 
@@ -692,11 +695,15 @@ class _RosterJudge:
 
     The stages and roles are those of the approved revision; with ``base``, every stage the
     agreement has at ``base`` keeps the base's roles (a revision cannot lower its own bar).
+    The agreement at ``base`` is looked for under every path the file had (a rename in the
+    branch does not lose it).
     """
 
-    def __init__(self, repo: Path, relpath: str, roster: Roster, base: str | None) -> None:
+    def __init__(self, repo: Path, paths: Sequence[str], roster: Roster, base: str | None) -> None:
         self.repo, self.roster = repo, roster
-        self._base_doc = self._document(base, relpath) if base is not None else None
+        self._base_doc = None
+        if base is not None:
+            self._base_doc = next((d for p in paths if (d := self._document(base, p)) is not None), None)
         self._stages: dict[str, dict[str, tuple[str, ...]] | None] = {}
 
     def _document(self, rev: str, relpath: str) -> Agreement | None:
