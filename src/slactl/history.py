@@ -26,8 +26,8 @@ import os
 import queue
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -39,7 +39,9 @@ from slactl.findings import Finding, Severity
 from slactl.semdiff import Change, diff_dumps
 
 if TYPE_CHECKING:
+    from slactl.approvals import Roster
     from slactl.loading import SeriesLoader
+    from slactl.model.agreement import Agreement
     from slactl.validate import Progress
 
 __all__ = [
@@ -502,18 +504,27 @@ def _diffs(
 
 @dataclass(frozen=True, slots=True)
 class ApprovalMark:
-    """An approval commit shown in a file's history: its signature checked, its roles not judged (see `status`)."""
+    """An approval commit shown in a file's history: who its signature proves, and whether it counts.
+
+    ``approver`` is the roster person the signature proves (never the commit's author);
+    ``verdict`` says how the approval was judged against the roster and the stage's roles,
+    and ``counts`` whether that holds (the digest is judged apart: ``matches``).
+    """
 
     commit: str
     stage: str
     agreement: str
     digest: str
-    author: str
+    author: str  # the commit's author: a claim, shown only as such
     date: datetime
     signature: str  # git's %G? letter: G good, U unknown key, N unsigned, B bad, E cannot check...
-    signer: str
+    signer: str  # git's %GS: the allowed-signers principal (an e-mail) for SSH
     revision: str | None  # the commit of the revision whose content was approved
     matches: bool  # the approval's digest is that revision's content digest
+    approver: str | None = None  # "Name <email>" of the roster person the signature proves
+    verdict: str = "not judged: no roster given"
+    counts: bool = False  # signature, roster and role hold (the digest aside)
+    author_email: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -550,9 +561,14 @@ def file_history(
     use_cache: bool = True,
     allowed_signers: Path | None = None,
     progress: Progress | None = None,
+    roster: Roster | None = None,
+    base: str | None = None,
 ) -> History:
     """The history of ``relpath`` (relative to the work tree top ``repo``) from HEAD.
 
+    Approvals are judged against ``roster`` (the one ``allowed_signers`` was written from),
+    with the stages of the revision they approved, or of ``base`` too when given; without a
+    roster they are listed with their signature only.
     Without ``use_cache`` the work is done in a temporary folder that is removed afterwards.
     ``progress`` hears of the revisions parsed (none when all are in the cache).
     """
@@ -610,12 +626,22 @@ def file_history(
         found = changes.get((previous[1], rev.blob_id), []) if previous else []
         entries.append(HistoryEntry(rev, parsed[rev.blob_id], found, previous[0] if previous else None))
     ids = {e.parsed.document_id for e in entries if e.parsed is not None and e.parsed.document_id}
-    _place_approvals(repo, entries, ids, allowed_signers)
+    judge = None
+    if roster is not None:
+        paths = [relpath, *(p for r in revisions for p in (r.path_at_revision, r.old_path) if p)]
+        judge = _RosterJudge(repo, list(dict.fromkeys(paths)), roster, base)
+    _place_approvals(repo, entries, ids, allowed_signers, judge)
     return History(relpath, entries, root if use_cache else None)
 
 
-def _place_approvals(repo: Path, entries: list[HistoryEntry], ids: set[str], allowed_signers: Path | None) -> None:
-    """Attach each approval of this agreement to the revision whose content it approved."""
+def _place_approvals(
+    repo: Path,
+    entries: list[HistoryEntry],
+    ids: set[str],
+    allowed_signers: Path | None,
+    judge: _Judge | None = None,
+) -> None:
+    """Attach each approval of this agreement to the revision whose content it approved, judged by ``judge``."""
     if not ids:
         return
     commits = gitio.trailer_commits(repo, "HEAD", "Slactl-", allowed_signers, verify=True)
@@ -630,22 +656,100 @@ def _place_approvals(repo: Path, entries: list[HistoryEntry], ids: set[str], all
         target = next((e for e in candidates if e.revision.blob_id == blob), None) if blob else None
         target = target or candidates[0]
         digest = (commit.values("Slactl-Digest") or [""])[0]
+        stage = (commit.values("Slactl-Approval") or ["?"])[0]
         sig = commit.signature
         mark = ApprovalMark(
             commit=commit.commit,
-            stage=(commit.values("Slactl-Approval") or ["?"])[0],
+            stage=stage,
             agreement=agreement,
             digest=digest,
             author=commit.author_name,
+            author_email=commit.author_email,
             date=commit.committer_date,
             signature=sig.status if sig else "N",
             signer=sig.signer if sig else "",
             revision=target.revision.commit,
             matches=bool(digest) and digest == digests.get(target.revision.commit),
         )
+        if judge is not None:
+            approver, verdict, counts = judge(commit, stage, target.revision)
+            mark = replace(mark, approver=approver, verdict=verdict, counts=counts)
         target.approvals.append(mark)
     for entry in entries:
         entry.approvals.sort(key=lambda m: m.date, reverse=True)
+
+
+# --------------------------------------------------------------------------- judging approvals
+# MERGE NOTE (issue 9): this is the one place history judges an approval. It uses the public
+# pieces of slactl.approvals (identify, required_stages, the roster) the way `status` does;
+# when the approvals module exposes its single judging function (wt/gate), call it from
+# `_RosterJudge.__call__` instead, and keep returning (approver, verdict, counts).
+
+# (approval commit, its stage trailer, the revision it approved) -> (approver, verdict, counts)
+_Judge = Callable[[gitio.CommitWithTrailers, str, gitio.Revision], tuple[str | None, str, bool]]
+
+
+class _RosterJudge:
+    """Judges approvals as `status` does: the verified signer in ``roster``, holding a role of the stage.
+
+    The stages and roles are those of the approved revision; with ``base``, every stage the
+    agreement has at ``base`` keeps the base's roles (a revision cannot lower its own bar).
+    The agreement at ``base`` is looked for under every path the file had (a rename in the
+    branch does not lose it).
+    """
+
+    def __init__(self, repo: Path, paths: Sequence[str], roster: Roster, base: str | None) -> None:
+        self.repo, self.roster = repo, roster
+        self._base_doc = None
+        if base is not None:
+            self._base_doc = next((d for p in paths if (d := self._document(base, p)) is not None), None)
+        self._stages: dict[str, dict[str, tuple[str, ...]] | None] = {}
+
+    def _document(self, rev: str, relpath: str) -> Agreement | None:
+        from slactl.documents import load_valid
+
+        raw = gitio.read_file_at(self.repo, rev, relpath)
+        if raw is None:
+            return None
+        try:
+            doc = load_valid(Path(relpath), kind="Agreement", raw=raw).document
+        except SlactlError:
+            return None
+        return doc  # type: ignore[return-value]
+
+    def stages(self, revision: gitio.Revision) -> dict[str, tuple[str, ...]] | None:
+        """Stage id -> roles that govern an approval of ``revision``; None when it is not a valid agreement."""
+        if revision.commit not in self._stages:
+            from slactl.approvals import required_stages
+
+            doc = self._document(revision.commit, revision.path_at_revision)
+            found = None
+            if doc is not None:
+                found = {s.stage: tuple(s.roles) for s in required_stages(doc, self._base_doc)}
+            self._stages[revision.commit] = found
+        return self._stages[revision.commit]
+
+    def __call__(
+        self, commit: gitio.CommitWithTrailers, stage: str, revision: gitio.Revision
+    ) -> tuple[str | None, str, bool]:
+        from slactl.approvals import identify
+
+        sig = commit.signature or gitio.Signature("N", "", "", "", "")
+        ident = identify(sig, self.roster)
+        if ident.unsigned:
+            return None, f"unsigned (claims: {commit.author_name} <{commit.author_email}>)", False
+        if ident.person is None:
+            if sig.status in ("G", "U"):  # a good signature, by a key the roster does not list
+                return None, f"not in the roster: key {sig.fingerprint or sig.key} ({self.roster.source})", False
+            return None, ident.reason or "signature not verified", False
+        who = ident.person.label
+        roles = (self.stages(revision) or {}).get(stage)
+        if roles is None:
+            return who, f"{who} is verified, but the agreement has no stage {stage!r}", False
+        if not set(ident.person.roles) & set(roles):
+            held = ", ".join(ident.person.roles) or "none"
+            return who, f"{ident.person.name} holds role(s) {held}; stage {stage} needs {', '.join(roles)}", False
+        return who, "verified", True
 
 
 # --------------------------------------------------------------------------- diff

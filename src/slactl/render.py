@@ -100,29 +100,8 @@ def fingerprint(path: Path, agreement: Agreement) -> Fingerprint:
 # --------------------------------------------------------------------------- escaping
 
 
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
-# Block markers at the start of a line: headings, bullets, thematic breaks, ordered items.
-_MD_LEADING = re.compile(r"^()([#+=-](?=[\s#+=-]|$)|\d{1,9}(?=[.)](?:\s|$)))")
-
-
-def md_escape(value: object) -> str:
-    """Text safe anywhere inline in Markdown (GFM): no markup, links, raw HTML or table breaks.
-
-    Newlines become spaces (a value can never start a block), every character with inline
-    meaning is backslash-escaped, and a leading block marker (``#``, ``-``, ``+``, ``=``,
-    ``1.``) is neutralised.
-    """
-    text = " ".join(str(value).split())
-    text = _MD_INLINE.sub(r"\\\1", text)
-    match = _MD_LEADING.match(text)
-    if match:
-        marker = match.group(2)
-        if marker.isdigit():  # "1. x" would start a list: escape the dot or parenthesis
-            end = match.end()
-            text = text[:end] + "\\" + text[end:]
-        else:
-            text = text[: match.start(2)] + "\\" + text[match.start(2) :]
-    return text
+# One escaper for every Markdown slactl writes: the rendered agreement, diff and history.
+from slactl.textsafe import md_escape  # noqa: E402
 
 
 def autoescape_for(name: str | None) -> bool:
@@ -191,6 +170,41 @@ def make_environment(user_dir: Path | None = None) -> Environment:
     )
     env.filters["md"] = lambda value: Markup(md_escape(value))
     return env
+
+
+_TRUSTED: list[Environment] = []
+
+
+def _trusted_environment() -> Environment:
+    """The built-in templates alone: what renders the approval section, out of any user template's reach."""
+    if not _TRUSTED:
+        _TRUSTED.append(make_environment(None))
+    return _TRUSTED[0]
+
+
+def approvals_section(view: Mapping[str, Any], fmt: Literal["md", "html"]) -> str:
+    """The approval section of a rendered agreement, from built-in templates only ("" when it has none).
+
+    A user's templates place it (``{{ v.approvals_section }}``), they cannot make it: a user
+    ``sections/approvals.j2`` or macro override is never used for it, and :func:`render_text`
+    puts the section back when the output does not carry it unchanged.
+    """
+    if view.get("approvals") is None:
+        return ""
+    return _generate(_trusted_environment(), f"trusted/approvals.{fmt}.j2", {"v": view})
+
+
+def _place_section(text: str, section: str, fmt: Literal["md", "html"]) -> str:
+    """``text`` with the genuine approval section in it: as it is when it carries the section
+    unchanged, else with the section added (before ``</main>`` or ``</body>`` in HTML)."""
+    if not section or section in text:
+        return text
+    if fmt == "html":
+        for closing in ("</main>", "</body>"):
+            at = text.rfind(closing)
+            if at >= 0:
+                return text[:at] + section + text[at:]
+    return text.rstrip("\n") + "\n\n" + section
 
 
 def _generate(env: Environment, name: str, context: Mapping[str, Any]) -> str:
@@ -854,9 +868,15 @@ def render_text(
     env: Environment | None = None,
 ) -> str:
     """The agreement as Markdown or self-contained HTML text."""
+    from markupsafe import Markup
+
     env = env or make_environment(templates)
     view = build_view(agreement, fingerprint=fp, catalogs=catalogs, approvals=approvals)
-    text = _generate(env, f"agreement.{fmt}.j2", {"v": view, "agreement": agreement})
+    # The approval table states who approved what: built here from built-in templates, then
+    # only placed by the (possibly user's) templates, and put back if they leave it out or alter it.
+    section = approvals_section(view, fmt)
+    view["approvals_section"] = Markup(section)
+    text = _place_section(_generate(env, f"agreement.{fmt}.j2", {"v": view, "agreement": agreement}), section, fmt)
     if fmt == "md":
         # Block macros end with blank lines; keep exactly one between blocks.
         text = re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
@@ -912,16 +932,24 @@ def render_pdf(html: str, *, yaml: bytes, yaml_name: str, epoch: int, marker: st
     return pdf
 
 
-def recorded_approvals(path: Path) -> list[ApprovalRecord]:
-    """The approvals git records for the file's current content (stages not yet approved are left out)."""
-    from slactl.approvals import approval_table
-    from slactl.gitio import find_repo
+def recorded_approvals(path: Path, base: str | None = None) -> list[ApprovalRecord]:
+    """The approvals git records for the file's current content (stages not yet approved are left out).
 
-    if find_repo(path) is None:
+    Judged as ``slactl status --base`` judges them: by the roster and stages at ``base``, by
+    default the merge base of HEAD with the default branch (else HEAD), never the work tree's,
+    so a branch that adds its own key to the roster does not render as approved.
+    """
+    from slactl.approvals import approval_table
+    from slactl.gitio import find_repo, head_commit, merge_base_with_default
+
+    repo = find_repo(path)
+    if repo is None:
         return []
+    if base is None:
+        base = merge_base_with_default(repo) or head_commit(repo)
     return [
         ApprovalRecord(stage=row.stage, who=row.who, when=row.when, status=row.status, role=", ".join(row.roles))
-        for row in approval_table(path)
+        for row in approval_table(path, base=base)
         if row.status != "missing"
     ]
 

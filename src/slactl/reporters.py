@@ -7,14 +7,19 @@ from collections.abc import Callable
 from typing import TextIO
 
 from slactl.findings import Finding
+from slactl.textsafe import for_terminal
 from slactl.validate import Result
 
 
 def text(result: Result, out: TextIO) -> None:
-    """``path:line:col: error SLA123 message``, then a one-line summary."""
+    """``path:line:col: error SLA123 message``, then a one-line summary.
+
+    File names, messages and paths can quote the document: no control character gets through.
+    """
     for f in result.findings:
-        where = f" [{f.path}]" if f.path else ""
-        out.write(f"{f.file}:{f.line}:{f.column}: {f.severity.value} {f.code} {f.message}{where}\n")
+        where = f" [{for_terminal(f.path)}]" if f.path else ""
+        message = for_terminal(f.message)
+        out.write(f"{for_terminal(f.file)}:{f.line}:{f.column}: {f.severity.value} {f.code} {message}{where}\n")
     out.write(
         f"{result.files} file{'s' if result.files != 1 else ''} checked: "
         f"{result.errors} error{'s' if result.errors != 1 else ''}, "
@@ -47,7 +52,10 @@ def _finding_dict(f: Finding) -> dict[str, object]:
 
 
 def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Newlines are escaped the way GitHub decodes them; every other control character
+    # (an ESC would colour the job log) is made visible.
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return for_terminal(value)
 
 
 def _escape_property(value: str) -> str:

@@ -210,28 +210,37 @@ _TERM_WORDS = {"not-started": "not yet started", "active": "active", "expiring":
 
 
 def _judged_line(j: Judged) -> str:
+    from slactl.textsafe import for_terminal as t
+
+    # Names, reasons and changed values come from git and the document: each made safe alone.
     when = j.record.when.strftime("%Y-%m-%d %H:%M %z")
-    commit = j.record.commit[:12]
+    commit = t(j.record.commit[:12])
     if j.state == "approved" and j.verified:
-        return f"approved by {j.who} on {when}, verified ({j.record.signature.fingerprint}), commit {commit}"
+        return f"approved by {t(j.who)} on {when}, verified ({t(j.record.signature.fingerprint)}), commit {commit}"
     if j.state == "approved":
-        return f"approved, unverified: unsigned commit {commit} of {when} (author, not proven: {j.record.author})"
+        return f"approved, unverified: unsigned commit {commit} of {when} (author, not proven: {t(j.record.author)})"
     if j.state == "superseded":
-        return f"superseded: {j.who} approved this content on {when} (commit {commit}), {j.reason}"
+        return f"superseded: {t(j.who)} approved this content on {when} (commit {commit}), {t(j.reason)}"
     if j.state == "stale":
-        changed = "; ".join(j.changed)
-        who = j.who
-        return f"stale: {who} approved {j.record.digest[:19]}... on {when} (commit {commit}); changed since: {changed}"
-    return f"rejected: {j.reason} (commit {commit}, {when})"
+        changed = "; ".join(t(c) for c in j.changed)
+        digest = t(j.record.digest[:19])
+        return f"stale: {t(j.who)} approved {digest}... on {when} (commit {commit}); changed since: {changed}"
+    return f"rejected: {t(j.reason)} (commit {commit}, {when})"
 
 
 def _print_text(report: StatusReport) -> None:
-    echo = typer.echo
+    from slactl.textsafe import for_terminal
+
+    def echo(line: str) -> None:
+        # every line leaves without a control character, whatever a value held
+        typer.echo(for_terminal(line, newlines=True))
+
+    safe = for_terminal
     for i, a in enumerate(report.agreements):
         if i:
             echo("")
         t = a.term
-        echo(f"{a.relpath}: {a.agreement_id}")
+        echo(f"{safe(a.relpath)}: {safe(a.agreement_id)}")
         differs = "  (working tree differs from HEAD" + ("; HEAD is judged)" if a.base is not None else ")")
         echo(f"  digest   {a.digest}" + (differs if a.uncommitted else ""))
         fy = f" ({t.fiscal_year})" if t.fiscal_year else ""
@@ -248,10 +257,10 @@ def _print_text(report: StatusReport) -> None:
                 also = ", and those of every agreement the branch deletes:" if lines else ""
                 lines.insert(0, f"none: new in this branch; {policy}{also}")
             for n, line in enumerate(lines):
-                echo(f"  {'' if n else 'base':<8} {line}")
-        echo(f"  roster   {a.roster_source}")
+                echo(f"  {'' if n else 'base':<8} {safe(line)}")
+        echo(f"  roster   {safe(a.roster_source)}")
         for problem in a.problems:
-            echo(f"  problem  {problem}")
+            echo(f"  problem  {safe(problem)}")
         if not a.stages:
             echo("  stages   none: the agreement has no approvals.stages, so nothing shows it was accepted")
             continue
@@ -259,8 +268,8 @@ def _print_text(report: StatusReport) -> None:
         echo(f"  reached  {a.furthest or 'none'} ({held} of {len(a.stages)} stages hold)")
         width = max(len(s.stage) for s in a.stages)
         for s in a.stages:
-            line = _judged_line(s.decisive) if s.decisive else f"missing (roles: {', '.join(s.roles)})"
-            echo(f"  {s.stage:<{width}}  {line}")
+            line = _judged_line(s.decisive) if s.decisive else f"missing (roles: {safe(', '.join(s.roles))})"
+            echo(f"  {safe(s.stage):<{width}}  {line}")
             for other in s.others:
                 if other.state != "approved":
                     echo(f"  {'':<{width}}    also: {_judged_line(other)}")

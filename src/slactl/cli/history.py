@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 import typer
 
 from slactl.cli.app import app
+from slactl.textsafe import for_terminal as _t
+from slactl.textsafe import md_code, md_escape
 
 if TYPE_CHECKING:
     from slactl.findings import Finding
@@ -51,6 +53,24 @@ def _favour(change: Change) -> str:
     return f"  [{change.favour}'s favour]" if change.favour else ""
 
 
+class _Terminal:
+    """A text stream that lets no control character through, whatever a caller forgot.
+
+    The reporters below also make each value safe on its own (``_t``), so that a newline in
+    a value cannot start a line of its own; this catches anything else on its way out.
+    """
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def write(self, text: str) -> int:
+        return self._out.write(_t(text, newlines=True))
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+
 def _finding_dict(f: Finding) -> dict[str, Any]:
     return {"line": f.line, "column": f.column, "path": f.path, "code": f.code, "message": f.message}
 
@@ -68,29 +88,35 @@ def _parsed_dict(p: Parsed | None) -> dict[str, Any] | None:
 
 
 def _findings_lines(p: Parsed, indent: str) -> list[str]:
-    lines = [f"{indent}{f.line}:{f.column}: {f.code} {f.message}" for f in p.findings[:_FIRST_FINDINGS]]
+    lines = [f"{indent}{f.line}:{f.column}: {f.code} {_t(f.message)}" for f in p.findings[:_FIRST_FINDINGS]]
     if len(p.findings) > _FIRST_FINDINGS:
         lines.append(f"{indent}... and {len(p.findings) - _FIRST_FINDINGS} more")
     return lines
 
 
 def _cell(text: str | None) -> str:
-    """A markdown table cell: pipes escaped, lines joined."""
-    if not text:
-        return ""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+    """Markdown text (a table cell, a heading, a line): inert, on one line (see slactl.textsafe)."""
+    return md_escape(text) if text else ""
 
 
 # --------------------------------------------------------------------------- history
 
 
 def _approval_line(mark: ApprovalMark) -> str:
-    sig = _SIGNATURE.get(mark.signature, mark.signature)
-    who = f" ({mark.signer})" if mark.signer else ""
+    """One approval: the person its signature proves (never the author, unless as a claim), its verdict."""
+    sig = _SIGNATURE.get(mark.signature, _t(mark.signature))
+    principal = f" ({_t(mark.signer)})" if mark.signer else ""
+    if mark.approver:
+        by = _t(mark.approver)
+    elif mark.signature == "N":
+        by = f"nobody proven, unsigned (claims: {_t(mark.author)} <{_t(mark.author_email)}>)"
+    else:
+        by = "nobody proven"
+    verdict = "counts" if mark.counts else f"does not count: {_t(mark.verdict)}"
     match = "matches this revision" if mark.matches else "does NOT match this revision's content digest"
     return (
-        f"approval {mark.stage!r} of {mark.agreement} by {mark.author}, {_when(mark.date)} "
-        f"(commit {_short(mark.commit)}): signature {sig}{who}; digest {match}"
+        f"approval {_t(mark.stage)!r} of {_t(mark.agreement)} by {by}, {_when(mark.date)} "
+        f"(commit {_short(mark.commit)}): signature {sig}{principal}; {verdict}; digest {match}"
     )
 
 
@@ -98,38 +124,38 @@ def _entry_head(entry: HistoryEntry) -> str:
     rev = entry.revision
     extra = ""
     if rev.old_path:
-        extra = f"  (renamed from {rev.old_path})"
+        extra = f"  (renamed from {_t(rev.old_path)})"
     elif rev.is_merge:
         extra = "  (merge)"
-    return f"{_short(rev.commit)}  {_when(rev.author_date)}  {rev.author_name} <{rev.author_email}>{extra}"
+    return f"{_short(rev.commit)}  {_when(rev.author_date)}  {_t(rev.author_name)} <{_t(rev.author_email)}>{extra}"
 
 
 def history_text(hist: History, out: TextIO) -> None:
     """Newest first: each approval above the revision it approved, then the revision and its changes."""
+    term = _Terminal(out)
     count = len(hist.entries)
-    out.write(f"History of {hist.path}: {count} revision{'s' if count != 1 else ''}, newest first\n")
+    term.write(f"History of {_t(hist.path)}: {count} revision{'s' if count != 1 else ''}, newest first\n")
     for entry in hist.entries:
-        out.write("\n")
+        term.write("\n")
         for mark in entry.approvals:
-            out.write(f"* {_approval_line(mark)}\n")
-        out.write(_entry_head(entry) + "\n")
-        out.write(f"    {entry.revision.subject}\n")
+            term.write(f"* {_approval_line(mark)}\n")
+        term.write(_entry_head(entry) + "\n")
+        term.write(f"    {_t(entry.revision.subject)}\n")
         if entry.parsed is None:
-            out.write("    file deleted\n")
+            term.write("    file deleted\n")
             continue
         if not entry.parsed.valid:
             count = len(entry.parsed.findings)
-            out.write(f"    NOT VALID at this revision ({count} finding{'s' if count != 1 else ''}):\n")
-            out.writelines(line + "\n" for line in _findings_lines(entry.parsed, "      "))
+            term.write(f"    NOT VALID at this revision ({count} finding{'s' if count != 1 else ''}):\n")
+            term.writelines(line + "\n" for line in _findings_lines(entry.parsed, "      "))
             continue
         if entry.compared_with is None:
-            out.write(
-                f"    first valid revision ({entry.parsed.kind} {entry.parsed.document_id}, {entry.parsed.digest})\n"
-            )
+            parsed = entry.parsed
+            term.write(f"    first valid revision ({parsed.kind} {_t(parsed.document_id)}, {parsed.digest})\n")
         elif not entry.changes:
-            out.write("    no change of terms (formatting, comments or equivalent spellings)\n")
+            term.write("    no change of terms (formatting, comments or equivalent spellings)\n")
         for change in entry.changes:
-            out.write(f"    {_MARK[change.kind]} {change.sentence()}{_favour(change)}\n")
+            term.write(f"    {_MARK[change.kind]} {_t(change.sentence())}{_favour(change)}\n")
 
 
 def history_json(hist: History, out: TextIO) -> None:
@@ -163,6 +189,9 @@ def history_json(hist: History, out: TextIO) -> None:
                         "date": m.date.isoformat(),
                         "signature": m.signature,
                         "signer": m.signer,
+                        "approver": m.approver,
+                        "counts": m.counts,
+                        "verdict": m.verdict,
                         "revision": m.revision,
                         "digest_matches": m.matches,
                     }
@@ -179,15 +208,15 @@ def history_json(hist: History, out: TextIO) -> None:
 
 def history_markdown(hist: History, out: TextIO) -> None:
     """A heading per revision, changes as a table, approvals as quotes."""
-    out.write(f"## History of `{hist.path}`\n")
+    out.write(f"## History of {md_code(hist.path)}\n")
     for entry in hist.entries:
         rev = entry.revision
         out.write(f"\n### `{_short(rev.commit)}` {_cell(rev.subject)}\n\n")
         for mark in entry.approvals:
             out.write(f"> **Approval** {_cell(_approval_line(mark))}\n\n")
         out.write(
-            f"{rev.author_name}, {_when(rev.author_date)}"
-            + (f", renamed from `{rev.old_path}`" if rev.old_path else "")
+            f"{_cell(rev.author_name)}, {_when(rev.author_date)}"
+            + (f", renamed from {md_code(rev.old_path)}" if rev.old_path else "")
             + "\n\n"
         )
         if entry.parsed is None:
@@ -224,12 +253,21 @@ def history(
             help="SSH allowed signers file for checking approval signatures (default: written from the roster).",
         ),
     ] = None,
+    base: Annotated[
+        str | None,
+        typer.Option(
+            "--base",
+            help="Judge approvals by the roster (slactl.yaml) and the stages' roles at this revision, "
+            "e.g. origin/main, not the work tree's.",
+        ),
+    ] = None,
 ) -> None:
     """Every revision of an agreement (following renames), newest first, with what changed in business terms.
 
-    Approvals are shown above the revision they approved, with their signature and whether
-    their digest matches that revision; a revision that did not validate is shown with its
-    first findings.
+    Approvals are shown above the revision they approved: the roster person their signature
+    proves (an unsigned one only as the author's claim), whether that person holds a role
+    of the stage, and whether their digest matches that revision; a revision that did not
+    validate is shown with its first findings.
     """
     from slactl import gitio
     from slactl.cli.progress import progress_bar
@@ -239,11 +277,15 @@ def history(
     repo = gitio.find_repo(path)
     if repo is None:
         raise SlactlError("not inside a git work tree", path=str(path), hint="history reads the file's commits")
+    if base is not None:
+        base = base.strip()
+        gitio.resolve(repo, base)  # an unknown base is a usage error, not an empty roster
     with tempfile.TemporaryDirectory(prefix="slactl-signers-") as tmp:
-        if allowed_signers is None:
-            from slactl.approvals import roster_for, write_roster_signers
+        from slactl.approvals import roster_for, write_roster_signers
 
-            allowed_signers = write_roster_signers(roster_for(repo, path), Path(tmp) / "allowed_signers")
+        roster = roster_for(repo, path, base)
+        if allowed_signers is None:
+            allowed_signers = write_roster_signers(roster, Path(tmp) / "allowed_signers")
         with progress_bar("Reading revisions") as bar:
             hist = file_history(
                 repo,
@@ -252,6 +294,8 @@ def history(
                 use_cache=not no_cache,
                 allowed_signers=allowed_signers,
                 progress=bar,
+                roster=roster,
+                base=base,
             )
     {"text": history_text, "json": history_json, "markdown": history_markdown}[fmt.value](hist, sys.stdout)
 
@@ -267,7 +311,7 @@ def _changes_table(changes: list[Change], out: TextIO) -> None:
 
 def _file_status(item: FileDiff) -> str:
     if item.status == "renamed":
-        return f"renamed from {item.old_path}"
+        return f"renamed from {_t(item.old_path)}"
     return item.status
 
 
@@ -279,20 +323,21 @@ def _range(report: DiffReport) -> str:
 
 def diff_text(report: DiffReport, out: TextIO) -> None:
     """A block per file: its status, then one line per change."""
-    out.write(f"slactl diff {_range(report)}\n")
+    term = _Terminal(out)
+    term.write(f"slactl diff {_t(_range(report))}\n")
     if not report.files:
-        out.write("No slactl file changed.\n")
+        term.write("No slactl file changed.\n")
     for item in report.files:
-        out.write(f"\n{item.path}: {_file_status(item)}")
-        out.write(f", {len(item.changes)} change{'s' if len(item.changes) != 1 else ''}\n" if item.changes else "\n")
+        term.write(f"\n{_t(item.path)}: {_file_status(item)}")
+        term.write(f", {len(item.changes)} change{'s' if len(item.changes) != 1 else ''}\n" if item.changes else "\n")
         for side, parsed in (("old", item.old), ("new", item.new)):
             if parsed is not None and not parsed.valid:
-                out.write(f"  not valid at the {side} revision:\n")
-                out.writelines(line + "\n" for line in _findings_lines(parsed, "    "))
+                term.write(f"  not valid at the {side} revision:\n")
+                term.writelines(line + "\n" for line in _findings_lines(parsed, "    "))
         if item.status in ("modified", "renamed", "unchanged") and not item.changes and not item.invalid:
-            out.write("  no change of terms\n")
+            term.write("  no change of terms\n")
         for change in item.changes:
-            out.write(f"  {_MARK[change.kind]} {change.sentence()}{_favour(change)}\n")
+            term.write(f"  {_MARK[change.kind]} {_t(change.sentence())}{_favour(change)}\n")
 
 
 def diff_json(report: DiffReport, out: TextIO) -> None:
@@ -327,13 +372,13 @@ def diff_markdown(report: DiffReport, out: TextIO) -> None:
     if not report.has_changes:
         out.write("\n**No change of terms** in any agreement.\n")
     for item in report.files:
-        out.write(f"\n### `{item.path}`\n\n")
+        out.write(f"\n### {md_code(item.path)}\n\n")
         if item.status in ("added", "deleted"):
             parsed = item.new if item.status == "added" else item.old
-            what = f" ({parsed.kind} `{parsed.document_id}`)" if parsed is not None and parsed.valid else ""
+            what = f" ({parsed.kind} {md_code(parsed.document_id)})" if parsed is not None and parsed.valid else ""
             out.write(f"File {item.status}{what}.\n")
         elif item.status == "renamed":
-            out.write(f"Renamed from `{item.old_path}`.\n\n")
+            out.write(f"Renamed from {md_code(item.old_path)}.\n\n")
         for side, parsed in (("old", item.old), ("new", item.new)):
             if parsed is not None and not parsed.valid:
                 out.write(f"**Not valid at the {side} revision:**\n\n")

@@ -102,8 +102,10 @@ def report(
         write_file(output, data, owner=REPORT_OWNER, force=force)
     if result.problems.count:
         typer.echo(f"slactl: {result.problems.count} bad rows left out of the report:", err=True)
+        from slactl.textsafe import for_terminal  # rows quote the data files: no control character
+
         for line in result.problems.shown[:10]:
-            typer.echo(f"  {line}", err=True)
+            typer.echo(f"  {for_terminal(line)}", err=True)
         if result.problems.count > 10:
             typer.echo(f"  ... and {result.problems.count - 10} more (listed in the report)", err=True)
     raise typer.Exit(0)
@@ -183,5 +185,7 @@ def credits(
         raise SlactlError(f"a percentage cannot be above 100 (got {given[0]})")
     doc = load_valid(agreement).document
     _line, sentence = whatif(doc, service_level, measured, number(fee, "--fee") if fee is not None else None)  # type: ignore[arg-type]
-    typer.echo(sentence)
+    from slactl.textsafe import for_terminal  # the sentence names the document's service level
+
+    typer.echo(for_terminal(sentence))
     raise typer.Exit(0)

@@ -314,18 +314,17 @@ def _level_row(lr: LevelResult) -> tuple[int, int, int, str, str]:
 
 
 def md_cell(text: object) -> str:
-    """One Markdown table cell: pipes and HTML escaped, on one line."""
-    value = str(text).replace("\\", "\\\\").replace("|", "\\|")
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return " ".join(value.split()) or " "
+    """One Markdown table cell: inert (slactl.textsafe.md_escape), on one line, never empty."""
+    from slactl.textsafe import md_escape
+
+    return md_escape(text) or " "
 
 
 def md_text(text: object) -> str:
-    """Running Markdown text: HTML escaped, emphasis characters left alone only when harmless."""
-    value = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    for ch in "\\`*_[]":
-        value = value.replace(ch, "\\" + ch)
-    return value
+    """Running Markdown text, inert: the one escaper slactl has (slactl.textsafe.md_escape)."""
+    from slactl.textsafe import md_escape
+
+    return md_escape(text)
 
 
 def _row(*cells: object) -> str:
