@@ -182,7 +182,8 @@ def test_status_text_prints_no_control_character(world: World, capsys: pytest.Ca
     code, out, _ = run(["status", str(world.path), "--today", TODAY.isoformat()], capsys)
     assert code == 1
     no_control(out)
-    assert "unverified" in out and "Eve \\x1b[8m" in out
+    # Authored by Eve, committed by the pinned committer: a rewritten approval, named visibly.
+    assert "rewritten approval" in out and "Eve \\x1b[8m" in out
 
 
 def test_diff_text_prints_no_control_character(world: World, capsys: pytest.CaptureFixture[str]) -> None:
@@ -257,8 +258,26 @@ def test_history_names_the_signer_not_the_author(world: World, capsys: pytest.Ca
     message = approvals.approval_message(AGREEMENT_ID, "legal", world.digest())
     world.repo.commit_empty_signed(message, world.keys["laura"], author=ROBERT)
     [line] = approval_lines(world, capsys)
+    # Laura's key signed it: she is named; the author field is only quoted in why it does not count.
+    assert f"by {LAURA}," in line and "does not count: rewritten approval: authored by Robert" in line
+
+
+def test_history_counts_an_approval_made_as_approve_makes_it(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    world.approve("laura", "legal")
+    [line] = approval_lines(world, capsys)
     assert f"by {LAURA}," in line and "; counts;" in line
-    assert "Robert" not in line
+
+
+def test_history_shows_an_earlier_approval_of_the_stage_as_superseded(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = world.approve("laura", "legal")
+    world.approve("laura", "legal")
+    lines = approval_lines(world, capsys)
+    assert len(lines) == 2
+    assert sum("; counts;" in line for line in lines) == 1
+    assert sum("superseded by the later approval" in line for line in lines) == 1
+    assert first[:12] not in next(line for line in lines if "; counts;" in line)
 
 
 def test_history_shows_an_unsigned_approval_only_as_a_claim(world: World, capsys: pytest.CaptureFixture[str]) -> None:
@@ -323,7 +342,8 @@ def test_history_json_names_the_approver(world: World, capsys: pytest.CaptureFix
     code, out, _ = run(["history", str(world.path), "--format", "json"], capsys)
     assert code == 0
     [mark] = [m for r in json.loads(out)["revisions"] for m in r["approvals"]]
-    assert (mark["approver"], mark["counts"], mark["author"]) == (LAURA, True, "Robert Chen")
+    assert (mark["approver"], mark["counts"], mark["author"]) == (LAURA, False, "Robert Chen")
+    assert mark["verdict"].startswith("rewritten approval: authored by Robert Chen")
 
 
 # --------------------------------------------------------------------------- render's approval table
@@ -456,9 +476,7 @@ def test_history_with_base_keeps_the_base_roles_across_a_rename(
     text = moved.read_text(encoding="utf-8")
     moved.write_text(text.replace("{stage: legal, roles: [legal]", "{stage: legal, roles: [legal, management]"))
     world.repo.commit("Move it, and let management approve legal")
-    world.repo.commit_empty_signed(
-        approvals.approval_message(AGREEMENT_ID, "legal", content_digest_of(moved)), world.keys["alex"]
-    )
+    world.approve("alex", "legal", digest=content_digest_of(moved))
     code, out, _ = run(["history", str(moved), "--base", "main"], capsys)
     assert code == 0
     [line] = [line for line in out.splitlines() if line.startswith("* approval")]

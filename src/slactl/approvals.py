@@ -73,6 +73,7 @@ __all__ = [
     "approval_table",
     "describe_change",
     "identify",
+    "judge_approval",
     "judge_stages",
     "load_roster",
     "not_as_approve_makes_it",
@@ -457,7 +458,7 @@ def _judge(
     digest: str,
     roster: Roster,
     require_signed: bool,
-    history: _History,
+    history: _History | _NoHistory,
     empty: bool = True,
 ) -> Judged:
     if record.problem:
@@ -481,6 +482,31 @@ def _judge(
     if record.digest != digest:
         return Judged(record, "stale", ident.verified, ident.person, None, history.changed_since(record.digest))
     return Judged(record, "approved", ident.verified, ident.person, None)
+
+
+def judge_approval(
+    commit: gitio.CommitWithTrailers,
+    stage: RequiredStage | ApprovalStage,
+    digest: str,
+    roster: Roster,
+    *,
+    empty: bool,
+    require_signed: bool = False,
+) -> Judged:
+    """One approval commit judged by the rules of ``status`` against the content ``digest``.
+
+    For displays that name one revision (``history``): the same identity, role and
+    as-approve-makes-it checks as the gate; a digest other than ``digest`` is ``stale``
+    with no description of what changed.
+    """
+    records = _records([commit])
+    record = next((r for r in records if r.stage == stage.stage), None) or records[0]
+    return _judge(record, stage, digest, roster, require_signed, _NoHistory(), empty)
+
+
+class _NoHistory:
+    def changed_since(self, digest: str) -> tuple[str, ...]:  # noqa: ARG002 - the _History interface
+        return ()
 
 
 # --------------------------------------------------------------------------- what changed

@@ -39,7 +39,7 @@ from slactl.findings import Finding, Severity
 from slactl.semdiff import Change, diff_dumps
 
 if TYPE_CHECKING:
-    from slactl.approvals import Roster
+    from slactl.approvals import RequiredStage, Roster
     from slactl.loading import SeriesLoader
     from slactl.model.agreement import Agreement
     from slactl.validate import Progress
@@ -672,21 +672,21 @@ def _place_approvals(
             matches=bool(digest) and digest == digests.get(target.revision.commit),
         )
         if judge is not None:
-            approver, verdict, counts = judge(commit, stage, target.revision)
+            approver, verdict, counts = judge(commit, stage, target.revision, digests.get(target.revision.commit) or "")
             mark = replace(mark, approver=approver, verdict=verdict, counts=counts)
         target.approvals.append(mark)
+    if judge is not None:
+        _mark_superseded(entries, {sha: i for i, (sha, _parents) in enumerate(gitio.ancestry(repo, "HEAD"))})
     for entry in entries:
         entry.approvals.sort(key=lambda m: m.date, reverse=True)
 
 
 # --------------------------------------------------------------------------- judging approvals
-# MERGE NOTE (issue 9): this is the one place history judges an approval. It uses the public
-# pieces of slactl.approvals (identify, required_stages, the roster) the way `status` does;
-# when the approvals module exposes its single judging function (wt/gate), call it from
-# `_RosterJudge.__call__` instead, and keep returning (approver, verdict, counts).
+# The one place history judges an approval: through `approvals.judge_approval`, the function
+# `status` judges with (identity, role, as-approve-makes-it), plus supersession in ancestry order.
 
 # (approval commit, its stage trailer, the revision it approved) -> (approver, verdict, counts)
-_Judge = Callable[[gitio.CommitWithTrailers, str, gitio.Revision], tuple[str | None, str, bool]]
+_Judge = Callable[[gitio.CommitWithTrailers, str, gitio.Revision, str], tuple[str | None, str, bool]]
 
 
 class _RosterJudge:
@@ -703,7 +703,7 @@ class _RosterJudge:
         self._base_doc = None
         if base is not None:
             self._base_doc = next((d for p in paths if (d := self._document(base, p)) is not None), None)
-        self._stages: dict[str, dict[str, tuple[str, ...]] | None] = {}
+        self._stages: dict[str, dict[str, RequiredStage] | None] = {}
 
     def _document(self, rev: str, relpath: str) -> Agreement | None:
         from slactl.documents import load_valid
@@ -717,22 +717,23 @@ class _RosterJudge:
             return None
         return doc  # type: ignore[return-value]
 
-    def stages(self, revision: gitio.Revision) -> dict[str, tuple[str, ...]] | None:
-        """Stage id -> roles that govern an approval of ``revision``; None when it is not a valid agreement."""
+    def stages(self, revision: gitio.Revision) -> dict[str, RequiredStage] | None:
+        """Stage id -> the required stage that governs an approval of ``revision``; None when not a valid agreement."""
         if revision.commit not in self._stages:
             from slactl.approvals import required_stages
 
             doc = self._document(revision.commit, revision.path_at_revision)
             found = None
             if doc is not None:
-                found = {s.stage: tuple(s.roles) for s in required_stages(doc, self._base_doc)}
+                bases = [("base", self._base_doc)] if self._base_doc is not None else []
+                found = {s.stage: s for s in required_stages(doc, bases)}
             self._stages[revision.commit] = found
         return self._stages[revision.commit]
 
     def __call__(
-        self, commit: gitio.CommitWithTrailers, stage: str, revision: gitio.Revision
+        self, commit: gitio.CommitWithTrailers, stage: str, revision: gitio.Revision, digest: str
     ) -> tuple[str | None, str, bool]:
-        from slactl.approvals import identify
+        from slactl.approvals import identify, judge_approval
 
         sig = commit.signature or gitio.Signature("N", "", "", "", "")
         ident = identify(sig, self.roster)
@@ -743,13 +744,32 @@ class _RosterJudge:
                 return None, f"not in the roster: key {sig.fingerprint or sig.key} ({self.roster.source})", False
             return None, ident.reason or "signature not verified", False
         who = ident.person.label
-        roles = (self.stages(revision) or {}).get(stage)
-        if roles is None:
+        required = (self.stages(revision) or {}).get(stage)
+        if required is None:
             return who, f"{who} is verified, but the agreement has no stage {stage!r}", False
-        if not set(ident.person.roles) & set(roles):
-            held = ", ".join(ident.person.roles) or "none"
-            return who, f"{ident.person.name} holds role(s) {held}; stage {stage} needs {', '.join(roles)}", False
+        # The gate's own judging: roster person, role of the stage, made as `slactl approve` makes it.
+        empty = commit.commit in gitio.empty_commits(self.repo, [commit.commit])
+        judged = judge_approval(commit, required, digest, self.roster, empty=empty, require_signed=True)
+        if judged.state == "rejected":
+            return who, judged.reason or "rejected", False
+        if judged.state == "stale":
+            return who, "approves other content than this revision", False
         return who, "verified", True
+
+
+def _mark_superseded(entries: list[HistoryEntry], order: dict[str, int]) -> None:
+    """A stage's latest counting approval in ancestry order decides (as in `status`); earlier ones are superseded."""
+    marks = [m for e in entries for m in e.approvals if m.counts]
+    latest: dict[str, ApprovalMark] = {}
+    for mark in sorted(marks, key=lambda m: order.get(m.commit, len(order))):
+        latest.setdefault(mark.stage, mark)
+    for entry in entries:
+        entry.approvals[:] = [
+            m
+            if not m.counts or latest[m.stage] is m
+            else replace(m, counts=False, verdict=f"superseded by the later approval {latest[m.stage].commit[:12]}")
+            for m in entry.approvals
+        ]
 
 
 # --------------------------------------------------------------------------- diff
