@@ -428,8 +428,8 @@ _FISCAL_YEAR = r"^FY(?:19|[2-8][0-9])[0-9]{2}$"
 
 def parse_fiscal_year(value: Any) -> str:
     """'FY2027': FY and the year the fiscal year ends in, FY1900 to FY8999 (the years of dates)."""
-    if isinstance(value, str) and re.fullmatch(_FISCAL_YEAR, value):
-        return value
+    if not isinstance(value, str) or re.fullmatch(_FISCAL_YEAR, value):
+        return value  # a non-string is refused by the str type itself ("Input should be a valid string")
     raise ValueError(f"a fiscal year is FY and its year, FY1900 to FY8999, like FY2027 (got {_short(value)})")
 
 
