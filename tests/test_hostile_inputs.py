@@ -160,6 +160,23 @@ def test_renew_reads_every_line_end(tmp_path: Path, newline: str) -> None:
         assert ("\n" not in rest) and (newline == "\r" or "\r" not in rest)
 
 
+@pytest.mark.parametrize(
+    "option",
+    [("--fiscal-year", "FY0000"), ("--fiscal-year", "FY9999"), ("--start", "9999-12-31", "--end", "9999-12-31")],
+)
+def test_new_and_renew_options_outside_the_years(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: tuple[str, ...]
+) -> None:
+    path = copy_examples(tmp_path)
+    result = run(capsys, "new", str(tmp_path / "a.yaml"), "--no-input", *option)
+    assert_handled(result, option)
+    assert result.code == 2
+    assert ("1900" in result.err and "9000" in result.err) or "FY8999" in result.err
+    result = run(capsys, "renew", str(path), "-o", str(tmp_path / "next.yaml"), *option)
+    assert_handled(result, option)
+    assert result.code == 2
+
+
 # --------------------------------------------------------------------------- report data
 
 
@@ -431,7 +448,7 @@ def hostile(examples: int) -> settings:
     )
 
 
-@hostile(30)
+@hostile(25)
 @given(doc=hostile_document(), fmt=st.sampled_from(["md", "html"]))
 def test_search_validate_render_renew(
     tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str], doc: tuple[str, str], fmt: str
@@ -449,7 +466,7 @@ def test_search_validate_render_renew(
         assert_handled(run(capsys, *args), args)
 
 
-@hostile(25)
+@hostile(20)
 @given(doc=hostile_document())
 def test_search_diff_history_status(
     git_repo: GitRepo, capsys: pytest.CaptureFixture[str], doc: tuple[str, str]
@@ -473,7 +490,7 @@ def test_search_diff_history_status(
         assert_handled(run(capsys, *args), args)
 
 
-@hostile(40)
+@hostile(30)
 @given(doc=hostile_document(), measured=st.sampled_from(["99.5", "0", "100", "1e-20", "99.99999"]))
 def test_search_report_and_credits_over_hostile_agreements(
     tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str], doc: tuple[str, str], measured: str
@@ -527,7 +544,7 @@ CELL = st.one_of(
 )
 
 
-@hostile(50)
+@hostile(40)
 @given(
     column=st.sampled_from(["Number", "Priority", "Service", "Opened", "First Response", "Resolved", "On Hold"]),
     value=CELL,
@@ -577,7 +594,7 @@ def test_search_report_over_hostile_data(
     assert_handled(run(capsys, *args), args)
 
 
-@hostile(50)
+@hostile(40)
 @given(
     option=st.sampled_from(["--fiscal-year", "--start", "--end", "--title", "--provider", "--service"]),
     value=st.one_of(st.sampled_from(HOSTILE_TEXT), st.text(max_size=30)),
@@ -593,3 +610,19 @@ def test_search_new_and_schema(
     assert_handled(run(capsys, *args), args)
     args = ("schema", value)
     assert_handled(run(capsys, *args), args)
+
+
+def test_the_docs_state_the_limits_of_the_code() -> None:
+    from slactl.model import types
+    from slactl.report import inputs
+
+    root = Path(__file__).resolve().parents[1] / "docs"
+    report_doc = (root / "report.md").read_text(encoding="utf-8")
+    limits = report_doc[report_doc.index("### Limits") : report_doc.index("## How each metric")]
+    assert f"{inputs.MAX_FIELD:,} characters" in limits
+    assert f"{inputs.MAX_HOLDS:,} intervals" in limits
+    assert f"years {inputs.MIN_YEAR} to {inputs.MAX_YEAR}" in limits
+    fmt = (root / "format.md").read_text(encoding="utf-8")
+    assert f"at most {types.MAX_DIGITS} digits before the decimal point and {types.MAX_PLACES}" in fmt
+    assert f"at most {types.MAX_DURATION_DAYS:,} days" in fmt
+    assert f"from {types.MIN_DATE.isoformat()} and before {types.MAX_DATE.year + 1}-01-01" in fmt
