@@ -426,7 +426,7 @@ Slug = Annotated[str, Field(pattern=SLUG, description="A lowercase id: letters, 
 _FISCAL_YEAR = r"^FY(?:19|[2-8][0-9])[0-9]{2}$"
 
 
-def parse_fiscal_year(value: Any) -> str:
+def parse_fiscal_year(value: Any) -> Any:
     """'FY2027': FY and the year the fiscal year ends in, FY1900 to FY8999 (the years of dates)."""
     if not isinstance(value, str) or re.fullmatch(_FISCAL_YEAR, value):
         return value  # a non-string is refused by the str type itself ("Input should be a valid string")
