@@ -202,18 +202,28 @@ def plain_csv(path: Path, start: int = 0, stop: int | None = None) -> bool:
                 if first < 0:
                     carry += len(block)
                 else:
-                    longest = max(carry + first, len(block) - block.rfind(b"\n") - 1)
-                    if len(block) > MAX_FIELD:  # only a block this long can hold a line this long
-                        longest = max(longest, *map(len, block.split(b"\n")))
-                    carry = len(block) - block.rfind(b"\n") - 1
-                    if longest > MAX_FIELD:
+                    if carry + first > MAX_FIELD or _long_line_inside(block):
                         return False
+                    carry = len(block) - block.rfind(b"\n") - 1
                 if carry > MAX_FIELD:
                     return False
                 left -= len(block)
     except OSError:
         return False
     return True
+
+
+def _long_line_inside(block: bytes) -> bool:
+    """Whether a line wholly inside ``block`` is longer than MAX_FIELD.
+
+    Such a line covers a whole aligned stretch of MAX_FIELD // 2 bytes, so a few ``find`` calls
+    per block rule it out; only a stretch without a newline costs a split of the block.
+    """
+    step = MAX_FIELD // 2
+    for i in range(0, len(block) - step + 1, step):
+        if block.find(b"\n", i, i + step) < 0:
+            return max(map(len, block.split(b"\n")[1:-1]), default=0) > MAX_FIELD
+    return False
 
 
 class _Limited(io.RawIOBase):
