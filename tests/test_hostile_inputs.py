@@ -416,7 +416,7 @@ def _scalar_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_TEXTS = {name: (EXAMPLES / name).read_text(encoding="utf-8") for name in NAMES[2:]}
+_TEXTS = {name: (EXAMPLES / name).read_text(encoding="utf-8") for name in NAMES}
 _SPANS = {name: _scalar_spans(text) for name, text in _TEXTS.items()}
 
 hostile_value = st.one_of(
@@ -428,6 +428,11 @@ hostile_value = st.one_of(
     st.dates().map(lambda d: d.isoformat()),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=30).map(json.dumps),
 )
+
+
+def subject(folder: Path, name: str) -> Path:
+    """The agreement a command is run on: the edited file, or the CEC one when slactl.yaml or the catalog was."""
+    return folder / (name if name.endswith("-fy2027.yaml") or name == CEC else CEC)
 
 
 @st.composite
@@ -456,8 +461,8 @@ def test_search_validate_render_renew(
     folder = tmp_path_factory.mktemp("hostile")
     copy_examples(folder)
     name, text = doc
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
+    (folder / name).write_text(text, encoding="utf-8")
+    path = subject(folder, name)
     for args in (
         ("validate", str(folder)),
         ("render", str(path), "-o", str(folder / f"out.{fmt}"), "--force"),
@@ -480,7 +485,7 @@ def test_search_diff_history_status(
     name, text = doc
     git_repo.write(name, text)
     git_repo.commit("a hostile edit")
-    path = str(git_repo.file(name))
+    path = str(subject(git_repo.file(CEC).parent, name))
     for args in (
         ("diff", "base", "HEAD", path),
         ("diff", "--format", "markdown", "base", "HEAD", path),
@@ -498,8 +503,8 @@ def test_search_report_and_credits_over_hostile_agreements(
     folder = tmp_path_factory.mktemp("hostile")
     copy_examples(folder)
     name, text = doc
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
+    (folder / name).write_text(text, encoding="utf-8")
+    path = subject(folder, name)
     tickets = folder / "tickets.csv"
     tickets.write_text("\n".join((DATA / "tickets.csv").read_text(encoding="utf-8").splitlines()[:40]) + "\n")
     args: tuple[str, ...] = (
