@@ -116,11 +116,31 @@ def test_out_of_range_values_are_findings_at_their_line(
         assert_handled(run(capsys, *args), args)
 
 
-def test_a_term_renewed_past_8999_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_term_of_more_than_a_century_is_a_finding(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A term from 1900 to 8999 is valid dates, but a report over it would walk 85,000 monthly windows."""
     path = copy_examples(tmp_path)
     text = path.read_text(encoding="utf-8")
     path.write_text(
         text.replace("start: 2026-10-01", "start: 1900-01-01")
+        .replace("end: 2027-09-30", "end: 8999-12-31")
+        .replace("  fiscal_year: FY2027\n", ""),
+        encoding="utf-8",
+    )
+    result = run(capsys, "validate", str(path))
+    assert_handled(result)
+    assert result.code == 1
+    assert f"{path}:{line_of(text, 'start: 2026-10-01')}:" in result.out  # the term mapping starts there
+    assert "a term is at most 100 years" in result.out
+    result = run(capsys, "report", str(path), "--tickets", str(DATA / "tickets.csv"), "-o", str(tmp_path / "r.md"))
+    assert_handled(result)
+    assert result.code == 2
+
+
+def test_a_term_renewed_past_8999_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = copy_examples(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("start: 2026-10-01", "start: 8900-01-01")
         .replace("end: 2027-09-30", "end: 8999-12-31")
         .replace("  fiscal_year: FY2027\n", ""),
         encoding="utf-8",

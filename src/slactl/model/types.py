@@ -41,6 +41,8 @@ MAX_PLACES = 6
 """Digits after the decimal point (trailing zeros aside)."""
 MAX_DURATION_DAYS = 3660
 """Longest duration, in days (ten years); also the most business days."""
+MAX_TERM_DAYS = 36600
+"""Longest term of an agreement, in days (a century): a report walks its windows one by one."""
 MIN_DATE = date(1900, 1, 1)
 """Earliest date of the format."""
 MAX_DATE = date(8999, 12, 31)
