@@ -533,6 +533,10 @@ def _elapsed_with_holds(
     return total
 
 
+DEADLINE_YEARS = 100
+"""How far ahead ``business_deadline`` looks before it says there is no deadline."""
+
+
 def business_deadline(cal: BusinessCalendar, start: datetime, duration: timedelta) -> datetime:
     """Earliest instant at which ``duration`` of business time has elapsed since ``start``.
 
@@ -549,8 +553,16 @@ def business_deadline(cal: BusinessCalendar, start: datetime, duration: timedelt
         raise ValueError(f"calendar is never open ({cal.describe()}); no deadline exists")
     chunk = cal._year_for(a)
     target = _open_before(chunk, a) + need
+    last = min(chunk.year + DEADLINE_YEARS, 9998)
     while target > chunk.total:
         target -= chunk.total
+        if chunk.year >= last:
+            # A calendar open an hour a week, asked for ten years of business time, would
+            # build a table per year up to 9998 and then fail; say so at once instead.
+            raise ValueError(
+                f"no deadline within {DEADLINE_YEARS} years of {start.isoformat()}: {duration} of business time "
+                f"is more than the calendar ({cal.describe()}) is open in that time"
+            )
         chunk = cal._year(chunk.year + 1)
     # cum only rises inside open spans, so the first cum >= target ends an open span.
     k = bisect_left(chunk.cum, target)

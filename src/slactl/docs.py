@@ -35,7 +35,7 @@ file with `# yaml-language-server: $schema=../schema/agreement.schema.json`.
 one left (SLA390).
 """
 
-# Value formats: (type, written as, examples).
+# Value formats: (type, written as, examples); the limits are those of slactl.model.types.
 FORMATS = (
     (
         'text',
@@ -49,38 +49,40 @@ FORMATS = (
     ),
     (
         'date',
-        'ISO 8601 calendar date, `YYYY-MM-DD`. Timestamps are not dates.',
+        'ISO 8601 calendar date, `YYYY-MM-DD`, from 1900-01-01 and before 9000-01-01. Timestamps are not dates.',
         '`2026-10-01`',
     ),
     (
         'fiscal year',
-        '`FY` and the year the fiscal year ends in.',
+        '`FY` and the year the fiscal year ends in, `FY1900` to `FY8999`.',
         '`FY2027`',
     ),
     (
         'duration',
-        'A number and a unit, several parts, or ISO 8601. See [Durations](#durations).',
+        'A number and a unit, several parts, or ISO 8601, of at most 3,660 days (ten years; also at most '
+        '3,660 business days). See [Durations](#durations).',
         '`4h`, `30 minutes`, `1h 30m`, `1 business day`, `2 weeks`, `PT4H`',
     ),
     (
         'percentage',
-        'A number with a `%` sign (required, so `0.999` and `99.9` cannot be confused).',
+        'A number with a `%` sign (required, so `0.999` and `99.9` cannot be confused); digits as for a number.',
         '`99.9%`',
     ),
     (
         'amount',
         "Money: an integer or an exact decimal, as a number or as text with thousands separators. "
-        "Never a binary float: write cents as text.",
+        "Never a binary float: write cents as text. Digits as for a number.",
         '`12000`, `"12,000.00"`',
     ),
     (
         'number',
-        'An integer or an exact decimal.',
+        'An integer or an exact decimal, in the digits 0-9: at most 18 digits before the decimal point and 6 '
+        'after (no NaN or infinity).',
         '`180`, `"2.5"`',
     ),
     (
         'target',
-        'A percentage, a duration, a score `value/scale` or a whole count, as fits the metric.',
+        'A percentage, a duration, a score `value/scale` or a whole count (at most 18 digits), as fits the metric.',
         '`99.9%`, `4h`, `4.5/5`, `3`',
     ),
     (

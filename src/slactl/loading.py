@@ -42,6 +42,7 @@ _EXPLICIT_OK = {_STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ}
 
 _INT_RE = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
 _FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_INT_TEXT_MAX = 1000  # longer plain numbers stay text: the model refuses them with its own limit
 # Plain scalars the 1.1 resolver calls strings but YAML 1.2 reads as numbers (`1e3`, `-.5`, `0o17`)
 # all start like this; checking the first character keeps the regexes off ordinary text.
 _NUMBER_START = frozenset("0123456789+-.")
@@ -394,6 +395,8 @@ class _Builder:
         if tag == _BOOL:
             return True if value in _TRUE else False if value in _FALSE else value
         if tag == _INT:
+            if len(value) > _INT_TEXT_MAX:  # int() refuses 4,300 digits; the type says how many it takes
+                return value
             if _INT_RE.fullmatch(value):
                 return int(value, 0) if value[:2] in ("0o", "0x") else int(value)
             return value  # sexagesimal, underscores, binary: YAML 1.2 says string
@@ -409,6 +412,8 @@ class _Builder:
     @staticmethod
     def _number_1_2(value: str) -> Any:
         """A plain scalar that YAML 1.1 calls a string: a number when YAML 1.2 says so."""
+        if len(value) > _INT_TEXT_MAX:
+            return value
         if _INT_RE.fullmatch(value):
             return int(value, 0) if value[:2] in ("0o", "0x") else int(value)
         if _FLOAT_RE.fullmatch(value):

@@ -82,6 +82,14 @@ class Renewed:
 # --------------------------------------------------------------------------- the shift
 
 
+def _shifted(shift: Shift, day: date) -> date:
+    """``shift.apply(day)``; past the calendar's end is ``date.max`` (then refused by _check_in_range)."""
+    try:
+        return shift.apply(day)
+    except (OverflowError, ValueError):
+        return date.max
+
+
 def _whole_years(a: date, b: date) -> int | None:
     """k when b is a shifted by k whole years (k > 0), else None."""
     k = b.year - a.year
@@ -111,7 +119,7 @@ def _plan_term(
         if years <= 0:
             raise SlactlError(f"{fiscal_year} does not come after FY{old_fy}: a renewal is a later term")
         shift = Shift(years=years)
-        new_start, new_end = shift.apply(term.start), shift.apply(term.end)
+        new_start, new_end = _shifted(shift, term.start), _shifted(shift, term.end)
     elif start is not None and end is not None:
         if end < start:
             raise SlactlError(f"the new term ends ({end}) before it starts ({start})")
@@ -125,12 +133,24 @@ def _plan_term(
         after = term.end + timedelta(days=1)
         whole = _whole_years(term.start, after)
         shift = Shift(years=whole) if whole else Shift(days=(after - term.start).days)
-        new_start, new_end = shift.apply(term.start), shift.apply(term.end)
+        new_start, new_end = _shifted(shift, term.start), _shifted(shift, term.end)
+    _check_in_range([new_start, new_end, *(_shifted(shift, day) for _path, day in _dated(doc))])
     new_fy: str | None = None
     if term.fiscal_year:
         number = old_fy + shift.years if shift.years else fiscal_year_of(new_start, fiscal_year_start)
         new_fy = f"FY{number}"
     return shift, new_start, new_end, new_fy
+
+
+def _check_in_range(days: Sequence[date]) -> None:
+    """Every date of the new term is a date of the format (before 9000-01-01)."""
+    from slactl.model.types import MAX_DATE
+
+    if max(days) > MAX_DATE:
+        raise SlactlError(
+            f"the new term has dates after {MAX_DATE.isoformat()}, the last date slactl takes",
+            hint="give an earlier --fiscal-year or --start/--end",
+        )
 
 
 def _new_id(old_id: str, old_fy: str | None, new_fy: str | None, shift: Shift) -> str:
@@ -159,23 +179,30 @@ class _Edit:
     text: str
 
 
+# Line breaks as YAML counts them (so the loader's marks and these offsets agree): CR LF,
+# a lone CR or LF, NEL and the Unicode line and paragraph separators.
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
 class _Text:
     """Character offsets for the loader's 1-based (line, column) marks."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.line_starts = [0]
-        for i, ch in enumerate(text):
-            if ch == "\n":
-                self.line_starts.append(i + 1)
+        self.line_starts = [0] + [m.end() for m in _BREAK.finditer(text)]
+        counts = {"\r\n": text.count("\r\n")}
+        counts["\r"] = text.count("\r") - counts["\r\n"]
+        counts["\n"] = text.count("\n") - counts["\r\n"]
+        # New lines are written in the file's own style (the most common of its line ends).
+        self.newline = max(("\n", "\r\n", "\r"), key=lambda k: counts[k])
 
     def offset(self, mark: tuple[int, int]) -> int:
         line, column = mark
         return self.line_starts[line - 1] + column - 1
 
     def line_end(self, index: int) -> int:
-        end = self.text.find("\n", index)
-        return len(self.text) if end < 0 else end + 1
+        found = _BREAK.search(self.text, index)
+        return len(self.text) if found is None else found.end()
 
     def scalar_span(self, mark: tuple[int, int], value: str) -> tuple[int, int, str] | None:
         """``(start, end, quote)`` of a one-line scalar whose source text is exactly ``value``.
@@ -188,11 +215,11 @@ class _Text:
         quote = text[i : i + 1]
         if quote in ("'", '"'):
             inner_end = i + 1 + len(value)
-            if text[i + 1 : inner_end] == value and text[inner_end : inner_end + 1] == quote and "\n" not in value:
+            if text[i + 1 : inner_end] == value and text[inner_end : inner_end + 1] == quote and _one_line(value):
                 return i, inner_end + 1, quote
             return None
         end = i + len(value)
-        if not value or text[i:end] != value or "\n" in value:
+        if not value or text[i:end] != value or not _one_line(value):
             return None
         rest = text[end : self.line_end(end)].strip()
         if rest and rest[0] not in "#,]}":
@@ -200,6 +227,10 @@ class _Text:
         if rest.startswith("#") and not text[end : end + 1].isspace():
             return None
         return i, end, ""
+
+
+def _one_line(value: str) -> bool:
+    return _BREAK.search(value) is None
 
 
 def _replace(doc: _Text, loaded: Loaded, path: Path_, new: str, edits: list[_Edit], expect: dict[Path_, Any]) -> None:
@@ -251,8 +282,9 @@ def _insert_renews(doc: _Text, loaded: Loaded, old_id: str, edits: list[_Edit]) 
     if doc.scalar_span(value_mark, str(loaded.data["metadata"]["id"])) is None:
         raise SlactlError("cannot insert `metadata.renews`: `metadata.id` is not a one-line value")
     after = doc.line_end(doc.offset(value_mark))
-    newline = "\r\n" if "\r\n" in doc.text else "\n"
-    prefix = "" if doc.text[after - 1 : after] == "\n" or after == 0 else newline  # file ends without newline
+    newline = doc.newline
+    ends_line = after > 0 and _BREAK.fullmatch(doc.text[after - 1 : after]) is not None
+    prefix = "" if ends_line or after == 0 else newline  # file ends without newline
     edits.append(_Edit(after, after, f"{prefix}{indent}renews: {old_id}{newline}"))
 
 

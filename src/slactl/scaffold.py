@@ -58,6 +58,8 @@ def parse_fiscal_year(label: str) -> int:
     match = re.fullmatch(r"\s*(?:FY)?\s*(\d{4})\s*", label, re.IGNORECASE)
     if not match:
         raise UsageError(f"cannot read fiscal year {label!r}; write it like FY2027")
+    if not 1900 <= int(match.group(1)) <= 8999:  # the years of the format (slactl.model.types.MAX_DATE)
+        raise UsageError(f"fiscal year {label!r} is not between FY1900 and FY8999")
     return int(match.group(1))
 
 
@@ -70,9 +72,12 @@ def _iso(text: str, option: str) -> date:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
         raise UsageError(f"{option} {text!r} is not a date; write it YYYY-MM-DD")
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError as exc:
         raise UsageError(f"{option} {text!r} is not a real date ({exc})") from None
+    if not 1900 <= day.year <= 8999:  # the dates of the format (slactl.model.types.MAX_DATE)
+        raise UsageError(f"{option} {text!r} is not from 1900-01-01 and before 9000-01-01")
+    return day
 
 
 # --------------------------------------------------------------------------- yaml filters

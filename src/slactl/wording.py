@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
 from slactl.model.types import Count, Duration, Percent, Score
@@ -79,6 +79,9 @@ _MONTHS = (
 )  # fmt: skip
 _DAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _CENT = Decimal("0.01")
+# Digits for money arithmetic: amounts and quantities have at most 18 + 6 digits each
+# (model/types.py), so a product or sum of a few of them fits exactly.
+_WIDE = 100
 
 
 # --------------------------------------------------------------------------- small pieces
@@ -101,7 +104,8 @@ def say_number(value: Decimal | int) -> str:
 
 def say_money(amount: Decimal | int, currency: str) -> str:
     """'USD 448,200.00': ISO code, thousands separators, two decimals (half-up, never a float)."""
-    cents = Decimal(amount).quantize(_CENT, rounding=ROUND_HALF_UP)
+    with localcontext(prec=_WIDE):  # a product of bounded amounts has more digits than the default 28
+        cents = Decimal(amount).quantize(_CENT, rounding=ROUND_HALF_UP)
     return f"{currency} {cents:,.2f}"
 
 

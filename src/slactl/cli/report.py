@@ -142,9 +142,12 @@ def _as_of(text: str) -> datetime:
     from slactl.errors import SlactlError
 
     try:
-        return datetime.fromisoformat(text.strip())
+        value = datetime.fromisoformat(text.strip())
     except ValueError:
         raise SlactlError(f"--as-of {text!r} is not an ISO 8601 date or time", hint="e.g. --as-of 2027-10-01") from None
+    if not 1900 <= value.year <= 8999:  # the years of agreements; near 9999 datetime arithmetic overflows
+        raise SlactlError(f"--as-of {text!r} is not from 1900-01-01 and before 9000-01-01")
+    return value
 
 
 @app.command()
@@ -172,13 +175,21 @@ def credits(
         raise SlactlError("give exactly one of --availability or --attainment")
 
     def number(text: str, what: str) -> Decimal:
+        from slactl.model.types import check_decimal
+
+        shown = text if len(text) <= 40 else f"{text[:30]}...({len(text):,} characters)"
         try:
+            if len(text) > 60 or not text.isascii():
+                raise InvalidOperation
             value = Decimal(text.strip().rstrip("%").replace(",", ""))
         except InvalidOperation:
-            raise SlactlError(f"{what} {text!r} is not a number") from None
+            raise SlactlError(f"{what} {shown!r} is not a number of at most 18 digits") from None
         if not value.is_finite() or value < 0:
-            raise SlactlError(f"{what} {text!r} must be a number of at least 0")
-        return value
+            raise SlactlError(f"{what} {shown!r} must be a number of at least 0")
+        try:
+            return check_decimal(value, what)
+        except ValueError as exc:
+            raise SlactlError(f"{what} {shown!r}: {exc}") from None
 
     measured = number(given[0], "--availability" if availability is not None else "--attainment")
     if measured > 100:

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, PlainValidator, WithJsonSchema, field_validator, model_validator
 
 from slactl.model.types import (
+    MAX_TERM_DAYS,
     Amount,
     Bool,
     Currency,
@@ -110,12 +111,21 @@ class Renewal(Model):
 
 
 class Term(Model):
-    """When the agreement is in force."""
+    """When the agreement is in force: at most a century (36,600 days)."""
 
     start: IsoDate = F("First day of the term (YYYY-MM-DD).")
     end: IsoDate = F("Last day of the term (YYYY-MM-DD), inclusive.")
     fiscal_year: FiscalYear | None = F("Fiscal year the term covers, e.g. FY2027.", default=None)
     renewal: Renewal | None = F("Renewal terms.", default=None)
+
+    @model_validator(mode="after")
+    def _at_most_a_century(self) -> Term:
+        # Reports, renewals and wording walk a term window by window: bound it where it is read.
+        if (self.end - self.start).days > MAX_TERM_DAYS:
+            raise ValueError(
+                f"a term is at most 100 years ({MAX_TERM_DAYS:,} days); this one runs {self.start} to {self.end}"
+            )
+        return self
 
 
 # --------------------------------------------------------------------------- needs

@@ -33,6 +33,67 @@ class Model(_Base):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+# --------------------------------------------------------------------------- limits
+# Every number, duration and date is bounded where it is read, so that no value a user can
+# write reaches arithmetic that overflows, loops for minutes or prints a million digits.
+
+MAX_DIGITS = 18
+"""Digits before the decimal point of any number, amount, percentage or score."""
+MAX_PLACES = 6
+"""Digits after the decimal point (trailing zeros aside)."""
+MAX_DURATION_DAYS = 3660
+"""Longest duration, in days (ten years); also the most business days."""
+MAX_TERM_DAYS = 36600
+"""Longest term of an agreement, in days (a century): a report walks its windows one by one."""
+MIN_DATE = date(1900, 1, 1)
+"""Earliest date of the format."""
+MAX_DATE = date(8999, 12, 31)
+"""Latest date of the format: dates are before 9000-01-01, so a term can still be renewed."""
+_MAX_TEXT_NUMBER = 100
+"""A number written with more characters than this is refused before it is parsed."""
+
+
+def check_decimal(value: Decimal, what: str = "a number") -> Decimal:
+    """``value`` when finite, with at most MAX_DIGITS digits before the point and MAX_PLACES after.
+
+    Pure arithmetic on the digit tuple: no decimal context, so it never raises on huge exponents.
+    """
+    if not value.is_finite():
+        raise ValueError(f"{what} must be a finite number")
+    _sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # finite
+    while len(digits) > 1 and digits[-1] == 0 and exponent < 0:
+        digits, exponent = digits[:-1], exponent + 1
+    whole = len(digits) + exponent if any(digits) else 0
+    places = -exponent if exponent < 0 else 0
+    if whole > MAX_DIGITS:
+        raise ValueError(f"{what} has at most {MAX_DIGITS} digits before the decimal point")
+    if places > MAX_PLACES:
+        raise ValueError(f"{what} has at most {MAX_PLACES} digits after the decimal point")
+    return value
+
+
+def _short(value: Any) -> str:
+    """``repr`` of a value, cut to a readable length for a message."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:50] + "...(" + str(len(text)) + " characters)"
+
+
+def _int_decimal(value: int, what: str) -> Decimal:
+    if abs(value) >= 10**MAX_DIGITS:  # compared, never printed: no int-to-text digit limit
+        raise ValueError(f"{what} has at most {MAX_DIGITS} digits before the decimal point")
+    return Decimal(value)
+
+
+def _decimal_text(text: str, what: str) -> Decimal:
+    """Text of a number -> Decimal, refusing absurd lengths before reading them."""
+    if len(text) > _MAX_TEXT_NUMBER:
+        raise ValueError(f"{what} has at most {MAX_DIGITS} digits before the decimal point (got {_short(text)})")
+    if not text.isascii():  # Decimal() reads any script's digits ('١٢٣'); the format is ASCII
+        raise ValueError(f"{what} is written with the digits 0-9 (got {_short(text)})")
+    return check_decimal(Decimal(text), what)
+
+
 # --------------------------------------------------------------------------- durations
 
 DurationUnit = Literal["minutes", "hours", "days", "weeks", "business_days"]
@@ -140,6 +201,23 @@ def parse_duration(value: Any) -> Duration:
     if isinstance(value, bool) or not isinstance(value, str):
         raise ValueError("a duration is text like '4h', '30 minutes', '1 business day' or 'PT4H'")
     text = value.strip()
+    if len(text) > _MAX_TEXT_NUMBER:
+        raise ValueError(f"a duration is at most {_MAX_TEXT_NUMBER} characters (got {_short(value)})")
+    return _bounded_duration(_parse_duration_text(text, value))
+
+
+def _bounded_duration(duration: Duration) -> Duration:
+    if duration.unit == "business_days":
+        days = duration.value
+    else:
+        days = duration.value * _SECONDS[duration.unit] / 86400
+    if days > MAX_DURATION_DAYS:
+        raise ValueError(f"a duration is at most {MAX_DURATION_DAYS} days (got {days:.0f} days)")
+    check_decimal(duration.value, "a duration")
+    return duration
+
+
+def _parse_duration_text(text: str, value: str) -> Duration:
     iso = _ISO_DUR.fullmatch(text)
     if iso and text not in ("P", "PT"):
         parts = iso.groupdict()
@@ -245,8 +323,8 @@ def parse_percent(value: Any) -> Percent:
     if isinstance(value, str):
         match = _PCT.fullmatch(value)
         if match:
-            return Percent(Decimal(match.group(1)))
-    raise ValueError(f"a percentage is written with a % sign, like '99.9%' (got {value!r})")
+            return Percent(_decimal_text(match.group(1), "a percentage"))
+    raise ValueError(f"a percentage is written with a % sign, like '99.9%' (got {_short(value)})")
 
 
 PercentT = Annotated[
@@ -268,14 +346,18 @@ def parse_amount(value: Any) -> Decimal:
         raise ValueError("an amount is a number like 12000 or '12,000.00'")
     if isinstance(value, float):
         raise ValueError("money is never a binary float; write the amount as text, e.g. '12000.50'")
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
+    if isinstance(value, int):
+        return check_decimal(_int_decimal(value, "an amount"), "an amount")
+    if isinstance(value, Decimal):
+        return check_decimal(value, "an amount")
+    if isinstance(value, str) and len(value) > _MAX_TEXT_NUMBER:
+        raise ValueError(f"an amount has at most {MAX_DIGITS} digits before the decimal point (got {_short(value)})")
     if isinstance(value, str) and _MONEY.fullmatch(value.strip()):
         try:
-            return Decimal(value.strip().replace(",", ""))
+            return _decimal_text(value.strip().replace(",", ""), "an amount")
         except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
             pass
-    raise ValueError(f"an amount is a number like 12000 or '12,000.00' (got {value!r})")
+    raise ValueError(f"an amount is a number like 12000 or '12,000.00' (got {_short(value)})")
 
 
 def _amount_str(value: Decimal) -> str:
@@ -309,14 +391,16 @@ def parse_number(value: Any) -> Decimal:
     """A plain exact number (quantities, scores)."""
     if isinstance(value, bool) or isinstance(value, float):
         raise ValueError("expected a number")
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
+    if isinstance(value, int):
+        return check_decimal(_int_decimal(value, "a number"), "a number")
+    if isinstance(value, Decimal):
+        return check_decimal(value, "a number")
     if isinstance(value, str):
         try:
-            return Decimal(value.strip())
+            return _decimal_text(value.strip(), "a number")
         except InvalidOperation:
             pass
-    raise ValueError(f"expected a number (got {value!r})")
+    raise ValueError(f"expected a number (got {_short(value)})")
 
 
 Number = Annotated[
@@ -332,16 +416,24 @@ Number = Annotated[
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+def check_date(value: date) -> date:
+    """``value`` when it is from MIN_DATE (1900-01-01) and before 9000-01-01."""
+    if not MIN_DATE <= value <= MAX_DATE:
+        raise ValueError(f"a date is from {MIN_DATE} and before 9000-01-01 (got {value.isoformat()})")
+    return value
+
+
 def parse_date(value: Any) -> date:
-    """ISO 8601 calendar dates only (``2026-10-01``); the loader never guesses timestamps."""
+    """ISO 8601 calendar dates only (``2026-10-01``), 1900-01-01 to 8999-12-31; never timestamps."""
     if isinstance(value, date):
-        return value
+        return check_date(value)
     if isinstance(value, str) and _DATE.fullmatch(value.strip()):
         try:
-            return date.fromisoformat(value.strip())
+            day = date.fromisoformat(value.strip())
         except ValueError as exc:
             raise ValueError(f"{value!r} is not a real date ({exc})") from None
-    raise ValueError(f"a date is written YYYY-MM-DD, like 2026-10-01 (got {value!r})")
+        return check_date(day)
+    raise ValueError(f"a date is written YYYY-MM-DD, like 2026-10-01 (got {_short(value)})")
 
 
 IsoDate = Annotated[
@@ -383,7 +475,21 @@ TimeZone = Annotated[
 
 SLUG = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 Slug = Annotated[str, Field(pattern=SLUG, description="A lowercase id: letters, digits and dashes.")]
-FiscalYear = Annotated[str, Field(pattern=r"^FY[0-9]{4}$", description="A fiscal year such as FY2027.")]
+_FISCAL_YEAR = r"^FY(?:19|[2-8][0-9])[0-9]{2}$"
+
+
+def parse_fiscal_year(value: Any) -> Any:
+    """'FY2027': FY and the year the fiscal year ends in, FY1900 to FY8999 (the years of dates)."""
+    if not isinstance(value, str) or re.fullmatch(_FISCAL_YEAR, value):
+        return value  # a non-string is refused by the str type itself ("Input should be a valid string")
+    raise ValueError(f"a fiscal year is FY and its year, FY1900 to FY8999, like FY2027 (got {_short(value)})")
+
+
+FiscalYear = Annotated[
+    str,
+    BeforeValidator(parse_fiscal_year),
+    WithJsonSchema({"type": "string", "pattern": _FISCAL_YEAR, "description": "A fiscal year such as FY2027."}),
+]
 Email = Annotated[str, Field(pattern=r'^[^@\s<>"]+@[^@\s<>"]+\.[^@\s<>"]+$', description="An e-mail address.")]
 Currency = Annotated[
     str,
@@ -428,19 +534,25 @@ def parse_target(value: Any) -> TargetValue:
     if isinstance(value, int) and not isinstance(value, bool):
         if value < 0:
             raise ValueError("a count cannot be negative")
+        if value >= 10**MAX_DIGITS:
+            raise ValueError(f"a count has at most {MAX_DIGITS} digits")
         return Count(value)
     if isinstance(value, str):
+        if value.strip().isascii() and value.strip().isdigit() and len(value.strip()) > MAX_DIGITS:
+            raise ValueError(f"a count has at most {MAX_DIGITS} digits (got {_short(value)})")
+        if len(value) > _MAX_TEXT_NUMBER:
+            raise ValueError(f"a target is at most {_MAX_TEXT_NUMBER} characters (got {_short(value)})")
         if "%" in value:
             return parse_percent(value)
         score = _SCORE.fullmatch(value)
         if score:
-            return Score(Decimal(score.group(1)), Decimal(score.group(2)))
+            return Score(_decimal_text(score.group(1), "a score"), _decimal_text(score.group(2), "a scale"))
         try:
             return parse_duration(value)
         except ValueError:
             pass
     raise ValueError(
-        f"cannot read target {value!r}: write a percentage ('99.9%'), a duration ('4h'), "
+        f"cannot read target {_short(value)}: write a percentage ('99.9%'), a duration ('4h'), "
         "a score ('4.5/5') or a whole count (3)"
     )
 

@@ -170,23 +170,60 @@ def sniff_format(path: Path) -> str:
 
 _BLOCK = 1 << 20
 
+# Input limits (docs/report.md#limits): a longer field, deeper JSON or more hold intervals make
+# the row a bad row, reported with its line number; the report goes on.
+MAX_FIELD = csv.field_size_limit()
+"""Characters in one CSV field (the csv module's own limit, 131,072), or in one JSON Lines line."""
+MAX_HOLDS = 1000
+"""``start/end`` intervals in one ticket's ``on_hold``."""
+MAX_NUMBER_TEXT = 40
+"""Characters of a score or scale (at most 18 digits before the point, 6 after)."""
+MIN_YEAR, MAX_YEAR = 1900, 8999
+"""Years of the timestamps and dates read (as in agreements: before 9000-01-01)."""
+
 
 def plain_csv(path: Path, start: int = 0, stop: int | None = None) -> bool:
-    """Whether bytes ``[start, stop)`` of the file hold no ``"`` and no NUL (then no field is quoted)."""
+    """Whether bytes ``[start, stop)`` hold no ``"``, no NUL and no line longer than MAX_FIELD.
+
+    Then no field is quoted and none is too long, so rows can be split at commas.
+    """
     try:
         with path.open("rb") as fh:
             fh.seek(start)
             left = (stop if stop is not None else path.stat().st_size) - start
+            carry = 0  # length of the line that runs on from the previous block
             while left > 0:
                 block = fh.read(min(_BLOCK, left))
                 if not block:
                     break
                 if b'"' in block or b"\0" in block:
                     return False
+                first = block.find(b"\n")
+                if first < 0:
+                    carry += len(block)
+                else:
+                    if carry + first > MAX_FIELD or _long_line_inside(block):
+                        return False
+                    carry = len(block) - block.rfind(b"\n") - 1
+                if carry > MAX_FIELD:
+                    return False
                 left -= len(block)
     except OSError:
         return False
     return True
+
+
+def _long_line_inside(block: bytes) -> bool:
+    """Whether a line wholly inside ``block`` is longer than MAX_FIELD.
+
+    Such a line covers a whole aligned stretch of MAX_FIELD // 2 bytes, so a few ``find`` calls
+    per block rule it out; only a stretch without a newline costs a split of the block.
+    """
+    step = MAX_FIELD // 2
+    for i in range(0, len(block) - step + 1, step):
+        if block.find(b"\n", i, i + step) < 0:
+            return max(map(len, block.split(b"\n")[1:-1]), default=0) > MAX_FIELD
+    return False
 
 
 class _Limited(io.RawIOBase):
@@ -255,10 +292,21 @@ class Table:
         self.simple = self.fmt == "csv" and (
             simple if simple is not None else plain_csv(path, start or 0, stop)
         )
+        try:
+            self._open(header, first_line)
+        except BaseException:
+            self._text.close()
+            raise
+
+    def _open(self, header: list[str] | None, first_line: int) -> None:
         if self.fmt == "csv":
             self._reader = csv.reader(self._text)
             if header is None:
-                self.header = next(self._reader, [])
+                try:
+                    self.header = next(self._reader, [])
+                except csv.Error as exc:
+                    line = self._reader.line_num
+                    raise SlactlError(f"line {line} cannot be read as the header ({exc})", path=self.name) from None
                 self._offset = 0
             else:
                 self.header = header
@@ -283,8 +331,23 @@ class Table:
             # readers treat both as blank (no non-empty field).
             return map(str.split, map(str.rstrip, self._text, repeat("\r\n")), repeat(","))
         if self.fmt == "csv":
-            return self._reader
+            return self._csv_rows()
         return self._lines
+
+    def _csv_rows(self) -> Iterator[list[str]]:
+        reader = self._reader
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:  # a field over MAX_FIELD, a NUL: the row is bad, the file goes on
+                text = str(exc)
+                if "field limit" in text:
+                    text = f"a field longer than {MAX_FIELD:,} characters"
+                yield ["\0" + text]
+                continue
+            yield row
 
     def close(self) -> None:
         self._text.close()
@@ -303,16 +366,11 @@ class Table:
             self._jline += 1
             if not text.strip():
                 continue
-            try:
-                obj = json.loads(text)
-            except ValueError:
-                raise SlactlError(
-                    f"line {self._jline} is not JSON; cannot read the file's fields", path=self.name
-                ) from None
-            if not isinstance(obj, dict):
-                raise SlactlError(f"line {self._jline} is not a JSON object", path=self.name)
+            row, obj, problem = _json_row(text, None)
+            if problem is not None or obj is None or row is None:
+                raise SlactlError(f"line {self._jline} is {problem}; cannot read the file's fields", path=self.name)
             self._keys = list(obj)
-            self._pending = [_jstr(obj.get(k)) for k in self._keys]
+            self._pending = row
             return list(self._keys)
         self._keys = []
         return []
@@ -329,15 +387,25 @@ class Table:
                 continue
             if keys is None:
                 keys = getattr(self, "_keys", None) or self.header
-            try:
-                obj = json.loads(text)
-            except json.JSONDecodeError as exc:
-                yield [f"\0not JSON ({exc.msg})"]
-                continue
-            if not isinstance(obj, dict):
-                yield ["\0not a JSON object"]
-                continue
-            yield [_jstr(obj.get(k)) for k in keys]
+            row, _obj, problem = _json_row(text, keys)
+            yield row if row is not None else ["\0" + (problem or "not a JSON object")]
+
+
+def _json_row(text: str, keys: list[str] | None) -> tuple[list[str] | None, dict[str, Any] | None, str | None]:
+    """One JSON Lines line -> (row of ``keys``' values, the object, None) or (None, None, why not)."""
+    if len(text) > MAX_FIELD:
+        return None, None, f"longer than {MAX_FIELD:,} characters"
+    try:
+        obj = json.loads(text)
+        if not isinstance(obj, dict):
+            return None, None, "not a JSON object"
+        return [_jstr(obj.get(k)) for k in (keys if keys is not None else obj)], obj, None
+    except json.JSONDecodeError as exc:
+        return None, None, f"not JSON ({exc.msg})"
+    except RecursionError:  # json.loads and str() recurse once per level of nesting
+        return None, None, "not JSON a report can read (nested too deeply)"
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        return None, None, f"not JSON a report can read ({str(exc).split(';')[0]})"
 
 
 def _jstr(value: object) -> str:
@@ -361,15 +429,29 @@ def row_error(row: list[str]) -> str | None:
 
 
 def parse_instant(text: str, zone: tzinfo) -> datetime:
-    """An ISO 8601 timestamp; without an offset it is local time in ``zone``."""
+    """An ISO 8601 timestamp of the years MIN_YEAR..MAX_YEAR; without an offset it is local time in ``zone``."""
     value = datetime.fromisoformat(text)
+    check_year(value)
     if value.tzinfo is None:
         return value.replace(tzinfo=zone)
     return value
 
 
+def check_year(value: datetime) -> None:
+    """ValueError when ``value`` is not in the years MIN_YEAR..MAX_YEAR (arithmetic near year 9999 overflows)."""
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"is not from {MIN_YEAR}-01-01 and before {MAX_YEAR + 1}-01-01")
+
+
+def check_holds(text: str) -> None:
+    """ValueError when ``on_hold`` lists more than MAX_HOLDS intervals."""
+    if text.count(";") >= MAX_HOLDS and sum(1 for part in text.split(";") if part.strip()) > MAX_HOLDS:
+        raise ValueError(f"on_hold has more than {MAX_HOLDS:,} intervals")
+
+
 def parse_holds(text: str, zone: tzinfo) -> list[tuple[datetime, datetime]]:
-    """``start/end;start/end`` -> intervals (ValueError on a bad or backwards pair)."""
+    """``start/end;start/end`` -> intervals (ValueError on a bad or backwards pair, or too many)."""
+    check_holds(text)
     out: list[tuple[datetime, datetime]] = []
     for part in text.split(";"):
         part = part.strip()
@@ -409,14 +491,22 @@ def parse_priority(text: str) -> str:
 
 
 def parse_score(text: str) -> Decimal:
-    """A survey score (ValueError when it is not a number)."""
+    """A survey score (ValueError when it is not a number of at least 0, or too long to be one)."""
+    from slactl.model.types import check_decimal
+
+    shown = text if len(text) <= 40 else text[:30] + f"...({len(text):,} characters)"
+    if len(text) > MAX_NUMBER_TEXT or not text.isascii():
+        raise ValueError(f"score {shown!r} is not a number of at most 18 digits")
     try:
         value = Decimal(text.strip())
     except InvalidOperation:
-        raise ValueError(f"score {text!r} is not a number") from None
+        raise ValueError(f"score {shown!r} is not a number") from None
     if not value.is_finite() or value < 0:
-        raise ValueError(f"score {text!r} is not a number of at least 0")
-    return value
+        raise ValueError(f"score {shown!r} is not a number of at least 0")
+    try:
+        return check_decimal(value, "a score")
+    except ValueError as exc:
+        raise ValueError(f"score {shown!r}: {exc}") from None
 
 
 def columns_from_config(raw: Any) -> dict[str, str]:

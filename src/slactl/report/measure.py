@@ -939,10 +939,12 @@ def _check_unmeasured(
     what, text = "opened", row[i_open]
     try:
         opened = fromiso(text)
+        parse(text)
         for name, index in (("first_response", i_resp), ("resolved", i_res)):
             what = name
             if index is not None and (text := row[index]):
                 value = fromiso(text)
+                parse(text)  # the bounds (years, zone) of the measured path
                 try:
                     early = value < opened
                 except TypeError:  # one naive, one with an offset: compare the instants
@@ -958,7 +960,8 @@ def _check_unmeasured(
 
 
 def _holds(text: str, parse: Callable[[str], int]) -> list[tuple[int, int]]:
-    """``start/end;start/end`` as microsecond pairs (ValueError on a bad or backwards pair)."""
+    """``start/end;start/end`` as microsecond pairs (ValueError on a bad or backwards pair, or too many)."""
+    io_.check_holds(text)
     out: list[tuple[int, int]] = []
     for part in text.split(";"):
         part = part.strip()
@@ -980,6 +983,9 @@ def _holds(text: str, parse: Callable[[str], int]) -> list[tuple[int, int]]:
 def _reason(what: str, exc: ValueError, value: str) -> str:
     """'opened: '2026-11-31 09:00' is not a date and time (day is out of range for month)'."""
     text = str(exc)
+    if len(value) > 60:  # a bad row's reason quotes its value, not 100 KB of it
+        value = f"{value[:40]}...({len(value):,} characters)"
+        text = text if len(text) <= 200 else text[:200] + "..."
     if text.startswith(("is ", "does ")):
         return f"{what} {text}"
     if "isoformat" in text:

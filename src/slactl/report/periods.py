@@ -78,8 +78,22 @@ _P_RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})")
 
 
 def parse_period(text: str, fy_start: tuple[int, int] = (10, 1)) -> Period:
-    """A period: ``2027-03``, ``2027-Q2`` (calendar), ``FY2027``, ``FY2027-Q3``, ``2027-01-01..2027-03-31``."""
-    value = text.strip()
+    """A period: ``2027-03``, ``2027-Q2`` (calendar), ``FY2027``, ``FY2027-Q3``, ``2027-01-01..2027-03-31``.
+
+    Its dates are those of agreements: from 1900-01-01 and before 9000-01-01.
+    """
+    from slactl.model.types import MAX_DATE, MIN_DATE
+
+    period = _parse_period(text.strip(), fy_start)
+    if period.start < MIN_DATE or period.end > MAX_DATE:
+        raise SlactlError(
+            f"period {text.strip()!r} is not within {MIN_DATE.isoformat()}..{MAX_DATE.isoformat()}",
+            hint="the dates of a report are those of an agreement: from 1900-01-01 and before 9000-01-01",
+        )
+    return period
+
+
+def _parse_period(value: str, fy_start: tuple[int, int]) -> Period:
     try:
         if m := _P_MONTH.fullmatch(value):
             start = date(int(m.group(1)), int(m.group(2)), 1)
@@ -104,7 +118,7 @@ def parse_period(text: str, fy_start: tuple[int, int] = (10, 1)) -> Period:
                     f"period {value!r} ends before it starts", hint="write START..END, e.g. 2027-01-01..2027-03-31"
                 )
             return Period(start, end, f"{start.isoformat()} to {end.isoformat()}")
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise SlactlError(f"period {value!r} is not a real date: {exc}") from None
     raise SlactlError(
         f"cannot read period {value!r}",

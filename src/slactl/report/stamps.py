@@ -41,6 +41,13 @@ _QUARTER_HOUR = timedelta(minutes=15)
 # (keeps memory bounded on exports with random seconds or fractions).
 _LEARN_MAX = 100_000
 _SECONDS = {f"{n:02d}": n * 1_000_000 for n in range(60)}
+# Years read (as in agreements): instants near year 1 or 9999 overflow datetime arithmetic.
+_MIN_YEAR, _MAX_YEAR = 1900, 8999
+
+
+def _check_year(value: datetime) -> None:
+    if not _MIN_YEAR <= value.year <= _MAX_YEAR:
+        raise ValueError(f"is not from {_MIN_YEAR}-01-01 and before {_MAX_YEAR + 1}-01-01")
 
 
 def to_us(value: datetime) -> int:
@@ -57,6 +64,7 @@ def from_us(us: int, zone: tzinfo) -> datetime:
 def slow_us(text: str, zone: tzinfo) -> int:
     """Exact: ``datetime.fromisoformat``, naive values read in ``zone`` (ValueError when unreadable)."""
     value = datetime.fromisoformat(text)
+    _check_year(value)
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone)
     return to_us(value)
@@ -70,6 +78,8 @@ def _exact_parser(zone: tzinfo) -> Callable[[str], int]:
 
     def exact(text: str) -> int:
         value = fromiso(text)
+        if not _MIN_YEAR <= value.year <= _MAX_YEAR:
+            _check_year(value)
         if value.tzinfo is not None:
             delta = value - _EPOCH
             return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
@@ -125,7 +135,7 @@ class _Tables:
             day = date.fromisoformat(key)
         except ValueError:
             return
-        if not 1 < day.year < 9999:  # instants near datetime's limits: exact path (it may overflow)
+        if not _MIN_YEAR <= day.year <= _MAX_YEAR:  # outside the years read: the exact path refuses it
             return
         midnight = (day.toordinal() - _EPOCH_ORDINAL) * _DAY_US
         self.days[key] = midnight

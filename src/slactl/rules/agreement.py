@@ -11,7 +11,7 @@ import difflib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -231,7 +231,8 @@ def term_fiscal_year(ctx: FileContext) -> None:
 
 def _cents(value: Decimal) -> Decimal:
     # Money is compared to the cent, so 0.5 x 33.33 = 16.665 may be written 16.67.
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    with localcontext(prec=100):  # bounded amounts (model/types.py), but products pass 28 digits
+        return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @section_rule("pricing")
