@@ -76,7 +76,7 @@ def test_json_format(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run = run_main(["validate", str(path), "--format", "json"], capsys)
     assert run.code == 1
     doc = json.loads(run.out)
-    assert set(doc) == {"files", "errors", "warnings", "findings"}
+    assert set(doc) == {"files", "errors", "warnings", "findings", "accepted"}
     assert (doc["files"], doc["errors"], doc["warnings"]) == (2, 2, 0)
     assert all(set(f) == FINDING_KEYS for f in doc["findings"])
     first = doc["findings"][0]
@@ -94,7 +94,7 @@ def test_json_format(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_json_format_when_clean(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run = run_main(["validate", str(repo), "-f", "json"], capsys)
-    assert json.loads(run.out) == {"files": 4, "errors": 0, "warnings": 0, "findings": []}
+    assert json.loads(run.out) == {"files": 4, "errors": 0, "warnings": 0, "findings": [], "accepted": []}
     assert run.code == 0
 
 

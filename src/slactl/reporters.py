@@ -23,17 +23,30 @@ def text(result: Result, out: TextIO) -> None:
     out.write(
         f"{result.files} file{'s' if result.files != 1 else ''} checked: "
         f"{result.errors} error{'s' if result.errors != 1 else ''}, "
-        f"{result.warnings} warning{'s' if result.warnings != 1 else ''}\n"
+        f"{result.warnings} warning{'s' if result.warnings != 1 else ''}{_accepted(result)}\n"
     )
 
 
+def _accepted(result: Result) -> str:
+    # Accepted findings are shown as a count only: their reasons are in the file (and in --format json).
+    return f", {len(result.accepted)} accepted" if result.accepted else ""
+
+
 def as_json(result: Result, out: TextIO) -> None:
-    """One JSON object; the shape is public (CI tools parse it)."""
+    """One JSON object; the shape is public (CI tools parse it).
+
+    ``accepted`` lists the findings an ``ignore`` entry accepts, each with its ``reason`` and
+    the entry's position (``accepted_at``); they are not counted in ``errors`` or ``warnings``.
+    """
     doc = {
         "files": result.files,
         "errors": result.errors,
         "warnings": result.warnings,
         "findings": [_finding_dict(f) for f in result.findings],
+        "accepted": [
+            {**_finding_dict(a.finding), "reason": a.reason, "accepted_at": {"line": a.line, "column": a.column}}
+            for a in result.accepted
+        ],
     }
     json.dump(doc, out, indent=2, ensure_ascii=False)
     out.write("\n")
@@ -72,7 +85,8 @@ def github(result: Result, out: TextIO) -> None:
         )
         message = f.message + (f" [{f.path}]" if f.path else "")
         out.write(f"::{level} {props}::{_escape_data(message)}\n")
-    out.write(f"{result.files} files checked: {result.errors} errors, {result.warnings} warnings\n")
+    # Accepted findings are not annotations: only their count is in the log.
+    out.write(f"{result.files} files checked: {result.errors} errors, {result.warnings} warnings{_accepted(result)}\n")
 
 
 REPORTERS: dict[str, Callable[[Result, TextIO], None]] = {"text": text, "json": as_json, "github": github}

@@ -147,6 +147,7 @@ _KEYS: dict[type[BaseModel], tuple[str, ...]] = {
     am.ApprovalStage: ("stage",),
     am.Signatory: ("party", "name"),
     am.Distribution: ("department", "party"),
+    am.Acceptance: ("code", "path"),
     cm.CatalogService: ("id",),
     cm.DefaultServiceLevel: ("metric", "scope"),
 }
@@ -352,6 +353,8 @@ def _say_node(node: _Node, value: Json, ctx: _Ctx, name: str) -> str:
             return _say_level(value, ctx)
         if node.model is am.CreditBand:
             return _band_label(value) + f": {value.get('credit')} credit"
+        if node.model is am.Acceptance:
+            return str(value.get("reason"))
         parts = []
         for alias, child in node.fields.items():
             item = value.get(alias)
@@ -380,7 +383,10 @@ def _say_level(value: dict[str, Json], ctx: _Ctx) -> str:
 
 # --------------------------------------------------------------------------- labels
 
-_HUMAN = {"apiVersion": "API version", "from": "From", "to": "To", "sla": "SLA", "iaa": "IAA"}
+_HUMAN = {
+    "apiVersion": "API version", "from": "From", "to": "To", "sla": "SLA", "iaa": "IAA",
+    "ignore": "Accepted findings",
+}  # fmt: skip
 
 
 def _human(name: str) -> str:
@@ -407,6 +413,9 @@ def _item_label(node: _Node, item: Json, key: str) -> str:
         return f"{item.get('name')} ({item.get('party')})"
     if model is am.Distribution:
         return f"{item.get('department')} ({item.get('party')})"
+    if model is am.Acceptance:
+        where = f" at {item.get('path')}" if item.get("path") else " anywhere in the file"
+        return f"accepted finding {item.get('code')}{where}"
     if model is cm.DefaultServiceLevel:
         scope = item.get("scope") or {}
         extra = ", ".join(str(v) for v in scope.values() if v)

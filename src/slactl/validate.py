@@ -12,12 +12,15 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from slactl.config import Config
 from slactl.discovery import Candidate, classify, find, gitattributes_findings, near_miss_finding, repo_root_of
 from slactl.findings import Finding, Severity
 from slactl.rules import Settings, Summary
+
+if TYPE_CHECKING:
+    from slactl.rules.accept import Accepted, Entry
 
 __all__ = ["Candidate", "FileResult", "Progress", "Result", "check_file", "settings_for", "validate_paths"]
 
@@ -40,6 +43,7 @@ class FileResult:
     validated: bool
     findings: list[Finding]
     summary: Summary | None = None
+    acceptances: tuple[Entry, ...] = ()  # the file's valid `ignore` entries
 
 
 @dataclass
@@ -53,6 +57,7 @@ class Result:
     files: int = 0
     found: int = 0
     findings: list[Finding] = field(default_factory=list)
+    accepted: list[Accepted] = field(default_factory=list)  # findings an `ignore` entry accepts: not counted
 
     @property
     def errors(self) -> int:
@@ -67,6 +72,7 @@ def check_file(candidate: Candidate, settings: Settings | None = None) -> FileRe
     """Read, classify (one parse), model and rules for one file. Never raises on bad input."""
     from slactl.parse import parse_document
     from slactl.rules import FileContext, run_file_rules
+    from slactl.rules.accept import entries
     from slactl.rules.repo import summarize
 
     file = str(candidate.path)
@@ -92,14 +98,23 @@ def check_file(candidate: Candidate, settings: Settings | None = None) -> FileRe
     if parsed.document is None:
         return FileResult(file, True, parsed.findings)
     findings = run_file_rules(FileContext(parsed.document, loaded, file, settings or Settings()))
-    return FileResult(file, True, findings, summarize(parsed.document, loaded, file))
+    return FileResult(file, True, findings, summarize(parsed.document, loaded, file), entries(parsed.document, loaded))
 
 
 def settings_for(config: Config) -> Settings:
     """What the rules need from slactl.yaml: the fiscal-year start and the approval roles."""
     month, day = config.fiscal_year_start
-    roles = tuple(config.raw.roles) if config.raw is not None else ()
-    return Settings(fiscal_year_start_month=month, fiscal_year_start_day=day, currency=config.currency, roles=roles)
+    raw = config.raw
+    roles = tuple(raw.roles) if raw is not None else ()
+    chosen = raw.required_sections if raw is not None else None
+    required = tuple((kind, chosen.for_type(kind)) for kind in ("customer", "internal", "vendor")) if chosen else ()
+    return Settings(
+        fiscal_year_start_month=month,
+        fiscal_year_start_day=day,
+        currency=config.currency,
+        roles=roles,
+        required_sections=required,
+    )
 
 
 def _check_chunk(args: tuple[list[Candidate], Settings]) -> list[FileResult]:
@@ -121,6 +136,7 @@ def validate_paths(
 ) -> Result:
     """Validate files and folders; cross-file rules see every file of the run and the config's catalogs."""
     from slactl.rules import run_repo_rules
+    from slactl.rules.accept import apply
 
     candidates = find(paths, config, only_slactl=sniff_files)
     given = {c.path.resolve() for c in candidates}
@@ -131,14 +147,19 @@ def validate_paths(
     results = list(_run(candidates, settings_for(config), jobs, progress.advance if progress else None))
     result = Result()
     summaries: list[Summary] = []
+    acceptances: dict[str, tuple[Entry, ...]] = {}
     for index, item in enumerate(results):
         result.files += item.validated
         result.found += item.validated and index < from_paths
         result.findings.extend(item.findings)
         if item.summary is not None:
             summaries.append(item.summary)
+        if item.acceptances:
+            acceptances[item.file] = item.acceptances
     result.findings.extend(run_repo_rules(summaries))
     result.findings.extend(_attribute_findings([Path(r.file) for r in results if r.validated]))
+    if acceptances:
+        result.findings, result.accepted = apply(result.findings, acceptances)
     result.findings.sort(key=Finding.sort_key)
     return result
 

@@ -34,7 +34,10 @@ def validate(
             "--format", "-f", help="Output: text, json, or github annotations (default when GITHUB_ACTIONS=true)."
         ),
     ] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
+    strict: Annotated[bool, typer.Option(
+            "--strict",
+            help="Warnings fail too (exit 1). Findings the file accepts with a reason (`ignore`) never count.",
+        ),] = False,
     config: Annotated[
         Path | None, typer.Option("--config", help="Path to slactl.yaml (default: found upward).")
     ] = None,
@@ -60,7 +63,8 @@ def validate(
 
     Exit 0 when clean, 1 when there are findings (warnings only with --strict) or when the
     folders given hold no agreement or catalog (unless --allow-empty), 2 for a usage or
-    configuration error.
+    configuration error. Findings accepted in the file (`ignore: [{code, path, reason}]`) are
+    not counted; the text output gives their number, `--format json` lists them with the reason.
     """
     from slactl.config import load_config
     from slactl.loading import slow_parser_note

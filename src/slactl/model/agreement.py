@@ -612,6 +612,28 @@ class Distribution(Model):
     party: PartyName = F("Whose department it is.")
 
 
+# --------------------------------------------------------------------------- accepted findings
+
+
+class Acceptance(Model):
+    """A finding of `slactl validate` accepted on purpose, with the reason (a tooling note, not rendered)."""
+
+    code: Text = F("The finding's code, e.g. `SLA305`. Loader and schema codes (SLA0xx) cannot be accepted.")
+    path: Text | None = F(
+        "Where: the finding's field path (`escalation`, `service_levels[2].target`); it also covers every "
+        "path below it. Without it, every finding of the code in the file.",
+        default=None,
+    )
+    reason: Text = F("Why the finding is accepted (required; the approvers approve it with the file).")
+
+    @field_validator("reason")
+    @classmethod
+    def _said(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("say why the finding is accepted: the reason is blank")
+        return value
+
+
 # --------------------------------------------------------------------------- the agreement
 
 
@@ -639,6 +661,12 @@ class Agreement(Model):
     approvals: Approvals | None = F("Approval stages.", default=None)
     signatories: list[Signatory] = F("Who signs for each party.", default_factory=list)
     distribution: list[Distribution] = F("Departments that receive the signed agreement.", default_factory=list)
+    ignore: list[Acceptance] = F(
+        "Findings accepted on purpose, each with its code and reason (docs/rules.md#accepting-a-finding). "
+        "Part of the content digest; not printed in the rendered document.",
+        default_factory=list,
+        exclude_if=lambda value: not value,  # absent and empty digest alike, so old approvals stay valid
+    )
 
     def calendar_for(self, level: ServiceLevel) -> Calendar | None:
         """The calendar a service level's clock runs on (its own, else its service's support hours)."""

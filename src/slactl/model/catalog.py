@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from slactl.model.agreement import Calendar, F, Metric, Scope, Window
+from slactl.model.agreement import Acceptance, Calendar, F, Metric, Scope, Window
 from slactl.model.types import Amount, Currency, DurationT, Model, Slug, Target, Text
 
 
@@ -48,3 +48,8 @@ class Catalog(Model):
     currency: Currency = F("ISO 4217 currency of the prices.")
     calendars: dict[Slug, Calendar] = F("Named business-hours calendars.", default_factory=dict)
     services: list[CatalogService] = F("Standard services.", min_length=1)
+    ignore: list[Acceptance] = F(
+        "Findings accepted on purpose, each with its code and reason (docs/rules.md#accepting-a-finding).",
+        default_factory=list,
+        exclude_if=lambda value: not value,  # absent and empty digest alike
+    )

@@ -52,6 +52,54 @@ class ApprovalPolicy(Model):
     )
 
 
+# What SLA305 expects of each type of agreement unless slactl.yaml says otherwise.
+DEFAULT_REQUIRED_SECTIONS: dict[str, tuple[str, ...]] = {
+    "customer": ("service_levels", "escalation", "reporting", "termination", "approvals", "signatories", "pricing"),
+    "vendor": ("service_levels", "escalation", "reporting", "termination", "approvals", "signatories", "pricing"),
+    "internal": ("service_levels", "escalation", "reporting", "termination", "approvals", "signatories"),
+}
+
+
+def optional_sections() -> tuple[str, ...]:
+    """The top-level agreement sections a file may leave out (the names `required_sections` accepts)."""
+    from slactl.model.agreement import Agreement
+
+    always = {"api_version", "kind", "metadata", "parties", "term", "services", "ignore"}
+    return tuple(name for name in Agreement.model_fields if name not in always)
+
+
+class RequiredSections(Model):
+    """The sections each type of agreement must have (SLA305); a type not listed keeps the default."""
+
+    customer: list[str] | None = F(
+        "Sections of a customer agreement. Default: service_levels, escalation, reporting, termination, "
+        "approvals, signatories, pricing.",
+        default=None,
+    )
+    internal: list[str] | None = F(
+        "Sections of an internal agreement. Default: as customer, without pricing.", default=None
+    )
+    vendor: list[str] | None = F("Sections of a vendor agreement. Default: as customer.", default=None)
+
+    @field_validator("customer", "internal", "vendor")
+    @classmethod
+    def _sections(cls, value: list[str] | None) -> list[str] | None:
+        import difflib
+
+        known = optional_sections()
+        for name in value or ():
+            if name not in known:
+                guess = difflib.get_close_matches(name, known, n=1)
+                hint = f"did you mean `{guess[0]}`?" if guess else f"one of: {', '.join(known)}"
+                raise ValueError(f"`{name}` is not a section an agreement may leave out; {hint}")
+        return value
+
+    def for_type(self, kind: str) -> tuple[str, ...]:
+        """The sections required of an agreement of this type."""
+        chosen: list[str] | None = getattr(self, kind, None)
+        return tuple(chosen) if chosen is not None else DEFAULT_REQUIRED_SECTIONS.get(kind, ())
+
+
 class RepoConfig(Model):
     """Settings of an agreements repository (``slactl.yaml``)."""
 
@@ -78,6 +126,11 @@ class RepoConfig(Model):
     )
     exclude: list[str] = F(
         "Folders, files or globs (relative to this file) never searched for agreements.", default_factory=list
+    )
+    required_sections: RequiredSections | None = F(
+        "Sections each type of agreement must have, checked by SLA305 (`customer: [service_levels, pricing]`); "
+        "a finding can also be accepted in one file (`ignore`).",
+        default=None,
     )
 
     @field_validator("fiscal_year_start")

@@ -36,6 +36,14 @@ class Settings:
     fiscal_year_start_day: int = 1
     currency: str | None = None
     roles: tuple[str, ...] = ()  # approval roles listed in slactl.yaml; empty: not configured
+    # (agreement type, sections SLA305 expects) from slactl.yaml; a type not listed keeps the default
+    required_sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def sections_for(self, kind: str) -> tuple[str, ...]:
+        """The sections an agreement of type ``kind`` must have."""
+        from slactl.model.config import DEFAULT_REQUIRED_SECTIONS
+
+        return dict(self.required_sections).get(kind, DEFAULT_REQUIRED_SECTIONS.get(kind, ()))
 
 
 @dataclass
@@ -137,7 +145,7 @@ def iter_rules() -> Iterator[RuleInfo]:
 
 def _load_rules() -> None:
     # Importing the rule modules registers them; done lazily so `--help` never pays for it.
-    from slactl.rules import agreement, catalog, placeholders, repo  # noqa: F401
+    from slactl.rules import accept, agreement, catalog, placeholders, repo  # noqa: F401
 
 
 # Codes of the loader and the schema: defined here so every code is documented in one table.

@@ -800,22 +800,34 @@ def vague_wording(ctx: FileContext) -> None:
                 )
 
 
+# What each section is for, in the SLA305 message.
+_PURPOSE = {
+    "needs": "what the customer's business needs",
+    "calendars": "when the services are supported",
+    "service_levels": "how the services are measured",
+    "responsibilities": "what each side does",
+    "constraints": "the limits of the support",
+    "pricing": "what the agreement costs",
+    "communication": "how the parties keep in touch",
+    "reporting": "how performance is reported",
+    "escalation": "who handles issues that cannot be resolved at the first level",
+    "credits": "what the customer gets when a target is missed",
+    "termination": "how the agreement can end early",
+    "transition": "how the service starts",
+    "approvals": "who approves the agreement before signature",
+    "signatories": "who signs for each party",
+    "distribution": "who receives the signed agreement",
+}
+
+
 @file_rule("Agreement")
 def expected_sections(ctx: FileContext) -> None:
-    """The sections a reviewer looks for are there."""
+    """The sections a reviewer looks for (per type of agreement, slactl.yaml `required_sections`) are there."""
     doc = _doc(ctx)
-    missing = {
-        "service_levels": (not doc.service_levels, "how the services are measured"),
-        "escalation": (doc.escalation is None, "who handles issues that cannot be resolved at the first level"),
-        "reporting": (doc.reporting is None, "how performance is reported"),
-        "termination": (doc.termination is None, "how the agreement can end early"),
-        "approvals": (doc.approvals is None, "who approves the agreement before signature"),
-        "signatories": (not doc.signatories, "who signs for each party"),
-        "pricing": (
-            doc.pricing is None and doc.metadata.type != "internal",
-            f"what a {doc.metadata.type} agreement costs",
-        ),
-    }
-    for section, (absent, purpose) in missing.items():
-        if absent:
+    for section in ctx.settings.sections_for(doc.metadata.type):
+        value = getattr(doc, section, None)
+        if value is None or value == [] or value == {}:
+            purpose = _PURPOSE.get(section, "what it covers")
+            if section == "pricing":
+                purpose = f"what a {doc.metadata.type} agreement costs"
             ctx.report("SLA305", (section,), f"no `{section}` section: a reviewer expects it to say {purpose}")

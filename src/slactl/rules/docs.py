@@ -20,11 +20,14 @@ right shape. SLA15x look across all the files of a run.
 
 
 def render_markdown() -> str:
-    """The whole of docs/rules.md: the table of rules and how durations are compared."""
-    from slactl.rules import agreement
+    """The whole of docs/rules.md: the table of rules, accepting a finding, how durations are compared."""
+    from slactl.rules import accept, agreement
 
     rows = "".join(f"| {r.code} | {r.severity.value} | {_cell(r.summary)} |\n" for r in iter_rules())
-    return f"{HEADER}{rows}\n## How durations are compared\n\n{agreement.DURATIONS}"
+    return (
+        f"{HEADER}{rows}\n## Accepting a finding\n\n{accept.ACCEPTING}"
+        f"\n## How durations are compared\n\n{agreement.DURATIONS}"
+    )
 
 
 def _cell(text: str) -> str:
