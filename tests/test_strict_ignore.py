@@ -266,3 +266,9 @@ def test_the_rendered_document_does_not_print_the_acceptances(fmt: Literal["md",
     text = render_text(noted, fmt, fp=fp)
     assert "SLA304" not in text and "counsel" not in text
     assert text == render_text(plain, fmt, fp=fp)
+
+
+def test_the_reason_is_a_tooling_note_not_prose_judged_for_vague_wording(tmp_path: Path) -> None:
+    text = NO_ESCALATION + "ignore:\n  - {code: SLA305, path: escalation, reason: added as soon as possible}\n"
+    result = check(repo(tmp_path, text))
+    assert (result.findings, [a.finding.code for a in result.accepted]) == ([], ["SLA305"])

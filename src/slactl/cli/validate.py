@@ -34,10 +34,13 @@ def validate(
             "--format", "-f", help="Output: text, json, or github annotations (default when GITHUB_ACTIONS=true)."
         ),
     ] = None,
-    strict: Annotated[bool, typer.Option(
+    strict: Annotated[
+        bool,
+        typer.Option(
             "--strict",
             help="Warnings fail too (exit 1). Findings the file accepts with a reason (`ignore`) never count.",
-        ),] = False,
+        ),
+    ] = False,
     config: Annotated[
         Path | None, typer.Option("--config", help="Path to slactl.yaml (default: found upward).")
     ] = None,

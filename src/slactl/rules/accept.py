@@ -124,9 +124,7 @@ def entries(document: Any, loaded: Loaded) -> tuple[Entry, ...]:
     return tuple(out)
 
 
-def apply(
-    findings: Iterable[Finding], by_file: Mapping[str, Sequence[Entry]]
-) -> tuple[list[Finding], list[Accepted]]:
+def apply(findings: Iterable[Finding], by_file: Mapping[str, Sequence[Entry]]) -> tuple[list[Finding], list[Accepted]]:
     """Split a run's findings into those that count and those accepted; stale entries become findings."""
     kept: list[Finding] = []
     accepted: list[Accepted] = []

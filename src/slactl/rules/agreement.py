@@ -762,6 +762,7 @@ _NOT_PROSE = frozenset(
         "phone",
         "timezone",
         "currency",
+        "ignore",  # accepted findings: a note for the tooling, never printed in the document
     }
 )
 
