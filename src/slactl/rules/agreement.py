@@ -66,7 +66,8 @@ define("SLA301", W, "A meeting attendee or report audience is neither a contact,
 define("SLA302", W, "The top credit band does not end at the service level's target (or attainment).")
 define("SLA303", W, "A credit band gives more than `credits.monthly_cap`.")
 define("SLA304", W, "Vague wording (asap, best effort, reasonable, promptly, timely, etc.) in free text.")
-define("SLA305", W, "A section a reviewer expects is missing (escalation, reporting, approvals, pricing...).")
+define("SLA305", W, "A section a reviewer expects is missing (escalation, reporting, approvals, pricing...); which "
+       "ones, per type of agreement, is set by slactl.yaml `required_sections`.")  # fmt: skip
 define("SLA306", W, "A service has no service level.")
 
 DURATIONS = """\
