@@ -354,3 +354,51 @@ def test_either_party_written_or_not_digests_alike_and_a_holder_changes_it() -> 
     either = with_termination({"notice": "30 days", "by": "either"})
     customer = with_termination({"notice": "30 days", "by": "customer"})
     assert content_digest(plain) == content_digest(either) != content_digest(customer)
+
+
+# --------------------------------------------------------------------------- click-through terms
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_click_through_terms_with_approvals_and_distribution_mention_no_signing(fmt: str) -> None:
+    data = minimal_data()
+    data["approvals"] = {"stages": [{"stage": "legal", "roles": ["legal"]}]}
+    data["distribution"] = [{"department": "Legal", "party": "provider"}]
+    text = prose(render(build(data), fmt))
+    assert "The agreement is approved in these stages, in this order." in text
+    assert "Copies of this agreement go to:" in text
+    assert not re.search(r"sign", text, flags=re.I)
+
+
+def test_signatories_of_one_party_get_only_their_block() -> None:
+    data = minimal_data()
+    data["signatories"] = [{"party": "provider", "name": "Jo Park"}]
+    text = prose(render(build(data), "md"))
+    assert "For the provider: Acme Hosting Ltd" in text
+    assert "For the customer" not in text
+
+
+def test_cli_on_an_open_ended_term_reports_usage_not_a_bug(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from slactl.cli import main
+
+    data = minimal_data()
+    data["calendars"] = {"always": {"timezone": "UTC", "hours": "24x7"}}
+    data["service_levels"] = [{"id": "uptime", "service": "hosting", "metric": "availability", "target": "99.9%",
+                               "window": "calendar_month", "calendar": "always"}]
+    data["credits"] = {"schedules": [{"service_level": "uptime", "bands": [{"from": "0%", "to": "99.9%",
+                                                                             "credit": "10%"}]}]}
+    target = tmp_path / "open.yaml"
+    target.write_text(yaml.safe_dump(data, sort_keys=False))
+    assert main(["validate", str(target)]) == 0
+    capsys.readouterr()
+    outages = tmp_path / "outages.csv"
+    outages.write_text("id,service,start,end,planned\nO-1,hosting,2027-02-03T10:00Z,2027-02-03T11:00Z,no\n")
+    assert main(["report", str(target), "--outages", str(outages)]) == 2
+    assert "no end date" in capsys.readouterr().err
+    assert main(["report", str(target), "--outages", str(outages), "--period", "2027-Q1",
+                 "--as-of", "2027-04-01"]) == 0
+    assert "| Feb 2027 | 99.85% | 99.9% | missed |" in capsys.readouterr().out
+    assert main(["credits", str(target), "--service-level", "uptime", "--availability", "99.5"]) == 0
+    assert "10%" in capsys.readouterr().out
+    for fmt in ("md", "html"):
+        assert main(["render", str(target), "-f", fmt, "-o", str(tmp_path / f"open.{fmt}")]) == 0

@@ -859,7 +859,9 @@ def _approvals(agreement: Agreement, outline: _Outline, records: Sequence[Approv
     descriptions = [
         f"{_title(s.stage)}: {' '.join(s.description.split())}" for s in agreement.approvals.stages if s.description
     ]
-    return {"rows": rows, "descriptions": descriptions}
+    intro = "The agreement is approved in these stages, in this order"
+    intro += ", before it is signed." if agreement.signatories else "."
+    return {"intro": intro, "rows": rows, "descriptions": descriptions}
 
 
 def _signatures(agreement: Agreement, outline: _Outline) -> dict[str, Any] | None:
@@ -896,7 +898,10 @@ def _distribution(agreement: Agreement, outline: _Outline) -> dict[str, Any] | N
         [d.department, getattr(parties, d.party).organization or party_label(getattr(parties, d.party))]
         for d in agreement.distribution
     ]
-    return {"rows": rows}
+    intro = "Copies of this agreement go to:"
+    if agreement.signatories:
+        intro = "Once signed, copies of this agreement go to:"
+    return {"intro": intro, "rows": rows}
 
 
 # --------------------------------------------------------------------------- rendering
