@@ -562,10 +562,10 @@ class TermStatus:
 
     state: TermState
     start: date
-    end: date
+    end: date | None  # None: an open-ended term
     fiscal_year: str | None
     renewal_notice_date: date | None  # term end minus the renewal notice
-    days_left: int  # days from today to the end (negative when expired)
+    days_left: int | None  # days from today to the end (negative when expired); None: open-ended
 
 
 def _minus_business_days(day: date, count: int) -> date:
@@ -584,8 +584,12 @@ def term_status(term: Term, today: date) -> TermStatus:
     hours and minutes are wall time, rounded down to the day.
     """
     notice_date = None
-    if term.renewal is not None:
-        notice = term.renewal.notice
+    if term.end is None:
+        # Open-ended (evergreen): it neither expires nor has a renewal notice date.
+        return TermStatus("not-started" if today < term.start else "active", term.start, None,
+                          term.fiscal_year, None, None)  # fmt: skip
+    notice = term.renewal.notice if term.renewal is not None and term.renewal.mode != "none" else None
+    if notice is not None:
         if notice.unit == "business_days":
             notice_date = _minus_business_days(term.end, int(notice.value))
         else:

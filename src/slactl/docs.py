@@ -156,10 +156,11 @@ SECTIONS = (
 def _aliases() -> list[tuple[Any, str]]:
     """Annotated types of the format and their names in words (linked to the value formats)."""
     from slactl.model import types as t
-    from slactl.model.agreement import Hours
+    from slactl.model.agreement import Hours, NoticeT
 
     named = [
         (t.DurationT, "[duration](#durations)"),
+        (NoticeT, "`immediate` or [duration](#durations)"),
         (t.PercentT, "percentage"),
         (t.Amount, "amount"),
         (t.Number, "number"),

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from slactl.config import Config
     from slactl.documents import ValidDocument
-    from slactl.model.agreement import Agreement, Calendar, ServiceLevel
+    from slactl.model.agreement import Agreement, Calendar, Party, ServiceLevel
     from slactl.model.catalog import Catalog
 
 Format = Literal["md", "html", "pdf"]
@@ -371,6 +371,7 @@ def _cover(agreement: Agreement, fp: Fingerprint) -> dict[str, Any]:
 
     meta, parties, term = agreement.metadata, agreement.parties, agreement.term
     term_text = say_date_range(term.start, term.end)
+    customer = parties.customer
     if term.fiscal_year:
         term_text += f" (fiscal year {term.fiscal_year})"
     if fp.state == "committed":
@@ -388,8 +389,8 @@ def _cover(agreement: Agreement, fp: Fingerprint) -> dict[str, Any]:
         "title": meta.title,
         "provider": parties.provider.organization,
         "provider_name": parties.provider.name,
-        "customer": parties.customer.organization,
-        "customer_name": parties.customer.name,
+        "customer": customer.organization or party_label(customer),
+        "customer_name": customer.name if customer.organization else "",
         "term": term_text,
         "id": meta.id,
         "structure": _STRUCTURE_LABELS[meta.structure],
@@ -402,7 +403,7 @@ def _cover(agreement: Agreement, fp: Fingerprint) -> dict[str, Any]:
             ["Agreement id", meta.id],
             ["Term", term_text],
             ["Provider", f"{parties.provider.organization} (“{parties.provider.name}”)"],
-            ["Customer", f"{parties.customer.organization} (“{parties.customer.name}”)"],
+            ["Customer", _party_phrase(customer)],
             ["Document version", version],
             ["Content digest", fp.digest],
         ],
@@ -420,8 +421,7 @@ def _introduction(agreement: Agreement, outline: _Outline) -> dict[str, Any]:
     purpose.append(
         f"This {_TYPE_LABELS[meta.type].lower()} is {_STRUCTURE_LABELS[meta.structure]}. "
         f"{agreement.parties.provider.organization} (“{agreement.parties.provider.name}”, the provider) provides "
-        f"the services below to {agreement.parties.customer.organization} "
-        f"(“{agreement.parties.customer.name}”, the customer)."
+        f"the services below to {_party_phrase(agreement.parties.customer, 'the customer')}."
     )
     if meta.underpinned_by:
         purpose.append(f"It depends on the underpinning agreements {say_list(meta.underpinned_by)}.")
@@ -433,9 +433,9 @@ def _introduction(agreement: Agreement, outline: _Outline) -> dict[str, Any]:
     parties: list[list[str]] = []
     contacts: list[list[str]] = []
     for label, party in (("Provider", agreement.parties.provider), ("Customer", agreement.parties.customer)):
-        parties.append([label, party.name, party.organization, party.address or "—"])
+        parties.append([label, party.name or "—", party.organization or "—", party.address or "—"])
         contacts.extend(
-            [c.name, party.name, c.role, c.email or "—", c.phone or "—"] for c in party.contacts
+            [c.name, party_label(party), c.role, c.email or "—", c.phone or "—"] for c in party.contacts
         )
     outline.sub(section, "parties", "Parties and points of contact")
     needs = None
@@ -461,6 +461,8 @@ def _scope(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str, 
     from slactl.wording import say_calendar, say_list, say_money, say_number
 
     outline.section("scope", "Scope of services")
+    lead = "The provider delivers the following services"
+    lead += ", at the service levels of the next section." if agreement.service_levels else "."
     currency = agreement.pricing.currency if agreement.pricing else None
     rows = []
     notes = []
@@ -485,16 +487,16 @@ def _scope(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str, 
             notes.append(f"{name} is a standard service{catalog}{priced}.")
         if service.sites:
             notes.append(f"{name} covers {say_list(service.sites)}.")
-    return {"rows": rows, "notes": notes}
+    return {"lead": lead, "rows": rows, "notes": notes}
 
 
-def _service_levels(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str, Any]:
+def _service_levels(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str, Any] | None:
     from slactl.model.types import Duration
     from slactl.wording import say_calendar, say_service_level, say_target, say_value, say_window
 
-    section = outline.section("service_levels", "Service levels")
     if not agreement.service_levels:
-        return {"summary": [], "commitments": [], "measurement": [], "maintenance": [], "calendars": []}
+        return None  # nothing measured: no section that would only say so
+    section = outline.section("service_levels", "Service levels")
     outline.sub(section, "summary", "Summary")
     outline.sub(section, "commitments", "Commitments")
     summary, commitments, measurement, maintenance = [], [], [], []
@@ -511,7 +513,8 @@ def _service_levels(agreement: Agreement, outline: _Outline, names: _Names) -> d
         if level.measurement is not None:
             m = level.measurement
             treatment = "—"
-            if level.metric == "availability" or level.exclusions:
+            # Said only when the file declares maintenance windows or how maintenance counts.
+            if level.exclusions or "planned_maintenance" in m.model_fields_set:
                 excluded = m.planned_maintenance == "excluded"
                 treatment = "excluded from the measured time" if excluded else "counted as available"
             measurement.append([label, " ".join(m.method.split()), m.source or "—", treatment])
@@ -547,7 +550,7 @@ def _responsibilities(agreement: Agreement, outline: _Outline) -> dict[str, Any]
     out = []
     for key, party, items in (("provider", parties.provider, r.provider), ("customer", parties.customer, r.customer)):
         if items:
-            outline.sub(section, key, f"The {key} ({party.name})")
+            outline.sub(section, key, f"The {key} ({party.name})" if party.name else f"The {key}")
             out.append({"key": key, "items": list(items)})
     return {"groups": out}
 
@@ -559,11 +562,16 @@ def _terms(agreement: Agreement, outline: _Outline) -> dict[str, Any]:
     term = agreement.term
     fiscal = f", fiscal year {term.fiscal_year}" if term.fiscal_year else ""
     outline.sub(section, "term", "Term")
-    term_text = (
-        f"This agreement is in force from {say_date(term.start)} to {say_date(term.end)}, both days included{fiscal}. "
-        "Services may begin once the agreement is signed and, where funding is required, the funds are transferred."
-    )
-    outline.sub(section, "renewal", "Renewal")
+    if term.end is None:
+        term_text = f"This agreement is in force from {say_date(term.start)}, with no end date."
+    else:
+        term_text = (
+            f"This agreement is in force from {say_date(term.start)} to {say_date(term.end)}, "
+            f"both days included{fiscal}."
+        )
+    renewal = say_renewal(term.renewal)
+    if renewal is not None:
+        outline.sub(section, "renewal", "Renewal")
     constraints = []
     c = agreement.constraints
     if c is not None:
@@ -574,13 +582,36 @@ def _terms(agreement: Agreement, outline: _Outline) -> dict[str, Any]:
         ]
     if constraints:
         outline.sub(section, "constraints", "Support constraints")
-    return {"term": term_text, "renewal": say_renewal(term.renewal), "constraints": constraints}
+    return {"term": term_text, "renewal": renewal, "constraints": constraints}
+
+
+def party_label(party: Party) -> str:
+    """How the text names a party: its short name, its organization, else “the Customer” (public terms)."""
+    return party.name or party.organization or "the Customer"
+
+
+def _party_phrase(party: Party, role: str | None = None) -> str:
+    """'Org (“Name”)', or with its role: 'Org (“Name”, the customer)'; an unnamed customer is “the Customer”."""
+    tail = f", {role}" if role else ""
+    if party.organization and party.name:
+        return f"{party.organization} (“{party.name}”{tail})"
+    if party.organization:
+        return f"{party.organization}{f' ({role})' if role else ''}"
+    return party_label(party)
+
+
+def _owner(key: str, party: Party) -> str:
+    return f"{_title(key)} ({party.name})" if party.name else _title(key)
+
+
+def _notice_key(notice: object) -> str:
+    return notice if isinstance(notice, str) else str(notice)
 
 
 def _contacts_by_name(agreement: Agreement) -> dict[str, tuple[str, Any]]:
     parties = agreement.parties
     return {
-        c.name: (party.name, c)
+        c.name: (party_label(party), c)
         for party in (parties.provider, parties.customer)
         for c in party.contacts
     }
@@ -710,7 +741,7 @@ def _credits(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str
 
 
 def _termination(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str, Any] | None:
-    from slactl.wording import say_duration, say_window
+    from slactl.wording import say_termination_right, say_window
 
     termination = agreement.termination
     if termination is None:
@@ -729,12 +760,20 @@ def _termination(agreement: Agreement, outline: _Outline, names: _Names) -> dict
                 f"consecutive {window}s)"
             )
         conditions.append(text + ".")
-    notice = (
-        "Either party may end this agreement early by giving the other party notice at least "
-        f"{say_duration(termination.notice)} in advance"
-    )
-    notice += " when one of the following conditions is met:" if conditions else "."
-    return {"notice": notice, "conditions": conditions}
+    # Conditions that share who may terminate, the notice and the cure period share one sentence.
+    groups: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for condition, text in zip(termination.conditions, conditions, strict=True):
+        by = condition.by or termination.by
+        notice = condition.notice if condition.notice is not None else termination.notice
+        cure = condition.cure if condition.cure is not None else termination.cure
+        key = (by, _notice_key(notice), str(cure))
+        if key not in groups:
+            groups[key] = {"intro": say_termination_right(by, notice, cure, conditions=True), "conditions": []}
+        groups[key]["conditions"].append(text)
+    if not groups:
+        intro = say_termination_right(termination.by, termination.notice, termination.cure, conditions=False)
+        groups[("", "", "")] = {"intro": intro, "conditions": []}
+    return {"groups": list(groups.values())}
 
 
 def _communication(agreement: Agreement, outline: _Outline) -> dict[str, Any] | None:
@@ -785,7 +824,7 @@ def _transition(agreement: Agreement, outline: _Outline) -> dict[str, Any] | Non
     outline.section("transition", "Start-up and transition")
     parties = agreement.parties
     rows = [
-        [t.task, f"{_title(t.owner)} ({getattr(parties, t.owner).name})", say_date(t.due) if t.due else "—"]
+        [t.task, _owner(t.owner, getattr(parties, t.owner)), say_date(t.due) if t.due else "—"]
         for t in agreement.transition.tasks
     ]
     return {"rows": rows}
@@ -820,10 +859,14 @@ def _approvals(agreement: Agreement, outline: _Outline, records: Sequence[Approv
     descriptions = [
         f"{_title(s.stage)}: {' '.join(s.description.split())}" for s in agreement.approvals.stages if s.description
     ]
-    return {"rows": rows, "descriptions": descriptions}
+    intro = "The agreement is approved in these stages, in this order"
+    intro += ", before it is signed." if agreement.signatories else "."
+    return {"intro": intro, "rows": rows, "descriptions": descriptions}
 
 
-def _signatures(agreement: Agreement, outline: _Outline) -> dict[str, Any]:
+def _signatures(agreement: Agreement, outline: _Outline) -> dict[str, Any] | None:
+    if not agreement.signatories:
+        return None  # terms accepted without signatures (click-through): no signature blocks
     outline.section("signatures", "Signatures")
     contacts = _contacts_by_name(agreement)
     blocks = []
@@ -833,12 +876,13 @@ def _signatures(agreement: Agreement, outline: _Outline) -> dict[str, Any]:
         contact = contacts.get(signatory.name, ("", None))[1]
         title = signatory.title or (contact.title or contact.role if contact else None) or ""
         blocks.append(
-            {"for": f"For the {signatory.party}", "party": party.organization, "name": signatory.name, "title": title}
+            {
+                "for": f"For the {signatory.party}",
+                "party": party.organization or party_label(party),
+                "name": signatory.name,
+                "title": title,
+            }
         )
-    for key in ("provider", "customer"):
-        if not any(s.party == key for s in signatories):
-            party = getattr(agreement.parties, key)
-            blocks.append({"for": f"For the {key}", "party": party.organization, "name": "", "title": ""})
     intro = (
         "By signing, each party agrees to this agreement as identified by the content digest on its first page."
     )
@@ -850,8 +894,14 @@ def _distribution(agreement: Agreement, outline: _Outline) -> dict[str, Any] | N
         return None
     outline.section("distribution", "Distribution")
     parties = agreement.parties
-    rows = [[d.department, getattr(parties, d.party).organization] for d in agreement.distribution]
-    return {"rows": rows}
+    rows = [
+        [d.department, getattr(parties, d.party).organization or party_label(getattr(parties, d.party))]
+        for d in agreement.distribution
+    ]
+    intro = "Copies of this agreement go to:"
+    if agreement.signatories:
+        intro = "Once signed, copies of this agreement go to:"
+    return {"intro": intro, "rows": rows}
 
 
 # --------------------------------------------------------------------------- rendering

@@ -106,6 +106,11 @@ def _plan_term(
     fiscal_year_start: tuple[int, int],
 ) -> tuple[Shift, date, date, str | None]:
     term = doc.term
+    if term.end is None:
+        raise SlactlError(
+            "the agreement has no term end: it runs until it is terminated, so it has no next term to draft",
+            hint="give `term.end` a date first, or start a new agreement with `slactl new`",
+        )
     old_fy = int(term.fiscal_year[2:]) if term.fiscal_year else fiscal_year_of(term.start, fiscal_year_start)
     if fiscal_year is not None and (start is not None or end is not None):
         raise SlactlError("give either --fiscal-year or --start/--end, not both")

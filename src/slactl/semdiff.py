@@ -125,6 +125,8 @@ class _Node:
     item: _Node | None = None  # item of a list or map
     key: tuple[str, ...] = ()  # fields naming an item of a keyed list
     leaf: str = "text"  # duration, percent, amount, number, date, target, hours, bool, int, literal, text
+    # Fields the canonical dump leaves out while at their default (``exclude_if``): alias -> default.
+    defaults: dict[str, Json] = field(default_factory=dict)
 
 
 # How the items of each list of models are matched: never by position, so a reorder is no change.
@@ -154,6 +156,7 @@ _KEYS: dict[type[BaseModel], tuple[str, ...]] = {
 
 _LEAVES: list[tuple[Any, str]] = [
     (tm.DurationT, "duration"),
+    (am.NoticeT, "notice"),
     (tm.PercentT, "percent"),
     (tm.Amount, "amount"),
     (tm.Number, "number"),
@@ -201,6 +204,8 @@ def _model_node(model: type[BaseModel]) -> _Node:
     node = _Node("model", model=model)
     for name, info in model.model_fields.items():
         node.fields[info.alias or name] = _node_for(hints[name])
+        if info.exclude_if is not None and isinstance(info.default, str | int | bool):
+            node.defaults[info.alias or name] = info.default
     return node
 
 
@@ -285,12 +290,21 @@ def _calendar(spec: str) -> am.Calendar:
 
 # --------------------------------------------------------------------------- saying values
 
+# Who holds a termination right, and how a term renews, in the words of the rendered agreement.
+_HOLDERS = {"either": "either party", "customer": "the customer only", "provider": "the provider only"}
+_RENEWAL_MODES = {
+    "auto": "renews automatically",
+    "renegotiate": "renegotiated for each term",
+    "none": "does not renew",
+}
 _LITERALS: dict[str, Callable[[str], str]] = {
     "window": wording.say_window,
     "cadence": wording.say_cadence,
     "frequency": wording.say_cadence,
     "metric": wording.say_metric,
     "delivery": wording.say_delivery,
+    "by": lambda by: _HOLDERS.get(by, by),
+    "mode": lambda mode: _RENEWAL_MODES.get(mode, mode),
 }
 
 
@@ -304,6 +318,17 @@ def _duration(value: str) -> tm.Duration:
     return tm.parse_duration(value)
 
 
+def _say_notice(value: Json) -> str:
+    return "immediately" if value == "immediate" else wording.say_duration(_duration(str(value)))
+
+
+def _say_hours(value: Json) -> str:
+    if isinstance(value, dict):
+        spans = {k: v if isinstance(v, str) else " and ".join(map(str, v or ())) for k, v in value.items()}
+        return ", ".join(f"{k} {v}" for k, v in spans.items())
+    return "24 hours a day, 7 days a week" if value == "24x7" else str(value)
+
+
 def _say(leaf: str, value: Json, ctx: _Ctx, name: str) -> str:
     """A leaf value as the rendered agreement says it."""
     if value is None:
@@ -311,6 +336,8 @@ def _say(leaf: str, value: Json, ctx: _Ctx, name: str) -> str:
     try:
         if leaf == "duration":
             return wording.say_duration(_duration(value), calendar=ctx.calendar)
+        if leaf == "notice":
+            return _say_notice(value)
         if leaf == "percent":
             return wording.say_percent(tm.parse_percent(value))
         if leaf == "amount":
@@ -326,9 +353,7 @@ def _say(leaf: str, value: Json, ctx: _Ctx, name: str) -> str:
                 return wording.say_duration(target, calendar=ctx.calendar)
             return wording.say_value(target)
         if leaf == "hours":
-            if isinstance(value, dict):
-                return ", ".join(f"{k} {v if isinstance(v, str) else ' and '.join(v)}" for k, v in value.items())
-            return "24 hours a day, 7 days a week" if value == "24x7" else str(value)
+            return _say_hours(value)
         if leaf == "bool":
             return "yes" if value else "no"
         if leaf == "literal":
@@ -450,7 +475,7 @@ def _keyed(node: _Node, items: list[Json] | None) -> dict[str, Json]:
 
 # --------------------------------------------------------------------------- favour
 
-Rule = Literal["higher", "lower", "target", "later", "counted_as_up", "true_provider"]
+Rule = Literal["higher", "lower", "target", "later", "counted_as_up", "true_provider", "holder"]
 # Paths with '*' for a list key or map key. "higher": a higher value favours the customer.
 _CHANGED: dict[tuple[str, ...], Rule] = {
     ("service_levels", "*", "target"): "target",
@@ -461,6 +486,9 @@ _CHANGED: dict[tuple[str, ...], Rule] = {
     ("credits", "monthly_cap"): "higher",
     ("credits", "claim_window"): "higher",
     ("termination", "notice"): "higher",
+    ("termination", "conditions", "*", "notice"): "higher",
+    ("termination", "by"): "holder",
+    ("termination", "conditions", "*", "by"): "holder",
     ("term", "renewal", "notice"): "higher",
     ("termination", "conditions", "*", "missed"): "lower",
     ("escalation", "levels", "*", "after"): "lower",
@@ -492,7 +520,9 @@ def _pattern(path: tuple[str, ...], shape: tuple[bool, ...]) -> tuple[str, ...]:
 def _comparable(leaf: str, value: Json) -> tuple[str, Decimal] | None:
     """A value as (family, number) so two values of one family can be ordered."""
     try:
-        if leaf in ("duration", "target"):
+        if leaf == "notice" and value == "immediate":
+            return "calendar", Decimal(0)
+        if leaf in ("duration", "target", "notice"):
             parsed: Any = _target(value) if leaf == "target" else _duration(value)
         elif leaf == "percent":
             parsed = tm.parse_percent(value)
@@ -531,6 +561,13 @@ def _favour_changed(rule: Rule, leaf: str, old: Json, new: Json, ctx_old: _Ctx, 
         return "provider" if new == "counted_as_up" else "customer"
     if rule == "true_provider":
         return "provider" if new is True else "customer"
+    if rule == "holder":
+        # A right to terminate taken from one party is in the other's favour.
+        if new == "customer" or old == "provider":
+            return "customer"
+        if new == "provider" or old == "customer":
+            return "provider"
+        return None
     a, b = _comparable(leaf, old), _comparable(leaf, new)
     if a is not None and b is not None and {a[0], b[0]} == {"time", "calendar"} and not _business(ctx_old, ctx_new):
         a, b = ("time", a[1]), ("time", b[1])  # hours on a 24x7 calendar (or none) are wall-clock hours
@@ -571,7 +608,7 @@ def _walk(
         return
     if node.kind == "model":
         for alias, child in node.fields.items():
-            a, b = old.get(alias), new.get(alias)
+            a, b = old.get(alias, node.defaults.get(alias)), new.get(alias, node.defaults.get(alias))
             if a != b:  # most fields are equal: decide before building paths and labels
                 _walk(child, a, b, (*path, alias), (*shape, False), ctx_old, ctx_new, out, (*labels, _human(alias)))
         return

@@ -69,6 +69,7 @@ __all__ = [
     "say_score",
     "say_service_level",
     "say_target",
+    "say_termination_right",
     "say_value",
     "say_window",
 ]
@@ -114,8 +115,10 @@ def say_date(day: date) -> str:
     return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
-def say_date_range(start: date, end: date) -> str:
-    """'October 1, 2026 to September 30, 2027' (both days included)."""
+def say_date_range(start: date, end: date | None) -> str:
+    """'October 1, 2026 to September 30, 2027' (both days included); 'from ..., no end date' when open."""
+    if end is None:
+        return f"from {say_date(start)}, no end date"
     return f"{say_date(start)} to {say_date(end)}"
 
 
@@ -327,20 +330,51 @@ def say_delivery(delivery: str) -> str:
     return _DELIVERY.get(delivery, delivery)
 
 
-def say_renewal(renewal: Renewal | None) -> str:
-    """What happens at the end of the term, in one sentence."""
+def say_renewal(renewal: Renewal | None) -> str | None:
+    """What happens at the end of the term, in one sentence; None when the file does not say."""
     if renewal is None:
-        return "The agreement ends with its term."
-    notice = say_duration(renewal.notice)
+        return None
+    if renewal.mode == "none":
+        return "The agreement does not renew."
+    notice = say_duration(renewal.notice) if renewal.notice is not None else None
     if renewal.mode == "auto":
+        if notice is None:
+            return "The agreement renews automatically for a further term at the end of each term."
         return (
             "The agreement renews automatically for a further term unless either party gives "
             f"notice at least {notice} before the end of the term."
         )
+    if notice is None:
+        return "The agreement is renegotiated for each term: a new agreement replaces it."
     return (
         "The agreement is renegotiated for each term; negotiation starts at least "
         f"{notice} before the end of the term."
     )
+
+
+_HOLDERS = {"either": "Either party", "customer": "The customer", "provider": "The provider"}
+
+
+def say_termination_right(
+    by: str, notice: Duration | str | None, cure: Duration | None, *, conditions: bool
+) -> str:
+    """Who may end the agreement early, with what notice and cure period: only what is stated.
+
+    No notice stated says nothing about notice; ``immediate`` (or a zero duration) says
+    "with immediate effect"; a cure period lets the other party put things right first.
+    """
+    from slactl.model.agreement import is_immediate
+
+    text = f"{_HOLDERS[by]} may end this agreement early"
+    if is_immediate(notice):
+        text += " with immediate effect"
+    elif isinstance(notice, Duration):
+        text += f" by giving the other party notice at least {say_duration(notice)} in advance"
+    if conditions:
+        text += " when one of the following conditions is met"
+    if cure is not None:
+        text += f", unless the other party remedies the cause within {say_duration(cure)} of the notice"
+    return text + (":" if conditions else ".")
 
 
 # --------------------------------------------------------------------------- availability
@@ -483,6 +517,8 @@ def monthly_fees(agreement: Agreement) -> dict[str, Decimal]:
     amount can be stated honestly.
     """
     pricing = agreement.pricing
+    if agreement.term.end is None:
+        return {}  # an open-ended term has no term total to divide
     months = _whole_months(agreement.term.start, agreement.term.end)
     if pricing is None or not months:
         return {}

@@ -175,7 +175,7 @@ def _agreement_dict(a: AgreementStatus) -> dict[str, Any]:
         "term": {
             "state": t.state,
             "start": t.start.isoformat(),
-            "end": t.end.isoformat(),
+            "end": t.end.isoformat() if t.end else None,
             "fiscal_year": t.fiscal_year,
             "renewal_notice_date": t.renewal_notice_date.isoformat() if t.renewal_notice_date else None,
             "days_left": t.days_left,
@@ -245,7 +245,8 @@ def _print_text(report: StatusReport) -> None:
         echo(f"  digest   {a.digest}" + (differs if a.uncommitted else ""))
         fy = f" ({t.fiscal_year})" if t.fiscal_year else ""
         notice = f"; renewal notice by {t.renewal_notice_date.isoformat()}" if t.renewal_notice_date else ""
-        echo(f"  term     {_TERM_WORDS[t.state]}: {t.start.isoformat()} to {t.end.isoformat()}{fy}{notice}")
+        end = t.end.isoformat() if t.end else "no end date"
+        echo(f"  term     {_TERM_WORDS[t.state]}: {t.start.isoformat()} to {end}{fy}{notice}")
         if a.base is not None:
             lines = list(a.counterparts)
             if a.new_in_branch:

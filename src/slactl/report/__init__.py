@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from slactl.errors import SlactlError
 from slactl.report.credits import Credits, RewardResult, TerminationResult
 from slactl.report.inputs import Problems
 from slactl.report.measure import Engine, InputSummary, LevelResult
@@ -89,6 +90,13 @@ def build_report(
     latest = terms.latest.agreement
     if period:
         chosen = parse_period(period, fy_start)
+    elif latest.term.end is None:
+        raise SlactlError(
+            f"the term has no end date (it runs from {latest.term.start.isoformat()} until terminated): "
+            "there is no whole term to report on",
+            path=str(agreement),
+            hint="give the period to measure, e.g. --period 2027-Q1",
+        )
     else:
         label = latest.term.fiscal_year or f"{latest.term.start.isoformat()} to {latest.term.end.isoformat()}"
         chosen = Period(latest.term.start, latest.term.end, f"the term ({label})")
@@ -120,10 +128,11 @@ def build_report(
     for note, labels in approximated.items():
         shown = ", ".join(labels) if len(labels) <= 3 else f"{labels[0]} to {labels[-1]}"
         notes.append(f"{shown}: {note}.")
-    if chosen.start < latest.term.start or chosen.end > latest.term.end:
+    if chosen.start < latest.term.start or (latest.term.end is not None and chosen.end > latest.term.end):
         notes.append(
             f"The period {chosen.label} reaches outside the term ({latest.term.start.isoformat()} to "
-            f"{latest.term.end.isoformat()}): only the days inside the term are measured."
+            f"{latest.term.end.isoformat() if latest.term.end else 'no end date'}): "
+            "only the days inside the term are measured."
         )
     return Report(
         agreement_id=latest.metadata.id,

@@ -117,8 +117,8 @@ def service_fees(agreement: Agreement) -> dict[str, Decimal]:
     prorate), so the amounts stay exact Decimals.
     """
     fees = monthly_fees(agreement)
-    if fees or agreement.pricing is None:
-        return fees
+    if fees or agreement.pricing is None or agreement.term.end is None:
+        return fees  # an open-ended term has no term total to divide into months
     months = _months(agreement.term.start, agreement.term.end)
     if months <= 0:
         return {}
@@ -154,7 +154,7 @@ def _add_months(day: date, months: int) -> date:
 
 def window_months(kind: str | None, agreement: Agreement) -> Decimal:
     """How many monthly fees one full window stands for."""
-    if kind == "term":
+    if kind == "term" and agreement.term.end is not None:
         return _months(agreement.term.start, agreement.term.end)
     if kind == "week":
         return Decimal(7) * 12 / Decimal("365.25")

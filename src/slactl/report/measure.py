@@ -306,7 +306,8 @@ class Engine:
                 ordered.setdefault(level.id, (level, version.agreement, version))
         latest_ids = [lvl.id for lvl in self.latest.service_levels]
         order = latest_ids + [i for i in ordered if i not in latest_ids]
-        term = (self.latest.term.start, self.latest.term.end)
+        # An open-ended term is measured up to the end of the period asked for.
+        term = (self.latest.term.start, self.latest.term.end or self.period.end)
         tracks: list[Track] = []
         for level_id in order:
             level, agreement, version = ordered[level_id]

@@ -201,7 +201,7 @@ def _levels(doc: Agreement) -> Iterator[tuple[int, ServiceLevel]]:
 def term_order(ctx: FileContext) -> None:
     """The term ends after it starts."""
     term = _doc(ctx).term
-    if term.end <= term.start:
+    if term.end is not None and term.end <= term.start:
         ctx.report(
             "SLA100",
             ("term", "end"),
@@ -213,7 +213,7 @@ def term_order(ctx: FileContext) -> None:
 def term_fiscal_year(ctx: FileContext) -> None:
     """A term labelled FYnnnn lies inside that fiscal year."""
     term = _doc(ctx).term
-    if term.fiscal_year is None or term.end <= term.start:
+    if term.fiscal_year is None or term.end is None or term.end <= term.start:
         return
     month, day = ctx.settings.fiscal_year_start_month, ctx.settings.fiscal_year_start_day
     first, last = fiscal_year_bounds(int(term.fiscal_year[2:]), (month, day))
@@ -256,14 +256,14 @@ def payments_sum(ctx: FileContext, pricing: Pricing) -> None:
 def payments_in_term(ctx: FileContext, pricing: Pricing) -> None:
     """Every payment falls due within the term."""
     term = _doc(ctx).term
-    if term.end <= term.start:
+    if term.end is not None and term.end <= term.start:
         return  # SLA100's finding; every payment would only repeat it
     for i, payment in enumerate(pricing.payment_schedule):
-        if not term.start <= payment.due <= term.end:
+        if payment.due < term.start or (term.end is not None and payment.due > term.end):
             ctx.report(
                 "SLA111",
                 ("pricing", "payment_schedule", i, "due"),
-                f"payment due {payment.due} is outside the term ({term.start} to {term.end})",
+                f"payment due {payment.due} is outside the term ({term.start} to {term.end or 'no end date'})",
             )
 
 
