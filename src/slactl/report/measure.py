@@ -252,7 +252,10 @@ class Engine:
         self.latest = latest
         if now.tzinfo is None:  # a naive --as-of is local time of the agreement
             now = now.replace(tzinfo=self._default_zone(latest))
-        self.as_of = min(now, self._local(period.stop, self._default_zone(latest)))
+        # Not cut to the period's end: a window's verdict depends on the window and the as-of
+        # time only, never on the period asked for (a ticket resolved after the period ended is
+        # resolved, whether the period was March or the quarter).
+        self.as_of = now
         self.tracks = self._build_tracks()
         self.outages: dict[str, list[_Outage]] = {}
         self._sorted: dict[str, tuple[list[_Outage], list[int], int]] = {}
@@ -465,6 +468,14 @@ class Engine:
                 ref = row[i_id]
                 if ref in want:
                     want[ref] = (from_us(resolved if resolved >= 0 else opened, UTC), service)
+            # Nothing after the as-of time is known at it: a ticket opened later is not counted,
+            # a response or resolution that came later has not happened yet.
+            if opened >= as_of:
+                continue
+            if responded > as_of:
+                responded = -1
+            if resolved > as_of:
+                resolved = -1
             counted = False
             for site, req, starts, stops, plans in tracks:
                 if site is not None and (i_site is None or row[i_site] != site):
@@ -612,11 +623,12 @@ class Engine:
                     table.name, table.line(index), _reason(what, exc, row[columns[what]] if what in columns else "")
                 )
                 continue
-            if when is None:
-                self.want_tickets[ticket] = None
+            if ticket and (when is None or not service):
+                self.want_tickets[ticket] = None  # its date, or its service, comes from the tickets file
             summary.used += 1
             line = table.line(index)
-            self.surveys.append((when, ticket, score, scale, service, line, ticket or f"survey at line {line}"))
+            raw = row[i_date] if when is not None and i_date is not None else ""
+            self.surveys.append((when, ticket, score, scale, service, line, ticket or f"survey at line {line}", raw))
 
     # -- results ---------------------------------------------------------------
 
@@ -641,20 +653,41 @@ class Engine:
         return out
 
     def _date_surveys(self) -> None:
+        """Date each answer and name its service: its own columns first, else its ticket's.
+
+        A survey that names a ticket is about that ticket's service, dated or not; one whose
+        ticket the tickets file does not have is a bad row (it would otherwise count for every
+        satisfaction level). Without a tickets file, a dated survey with no service counts for
+        every satisfaction level, as one that names no ticket does.
+        """
         dated: list[_Survey] = []
-        for when, ticket, score, scale, service, line, ref in self.surveys:
-            if when is None:
+        for when, ticket, score, scale, service, line, ref, raw in self.surveys:
+            if ticket and (when is None or not service):
                 found = self.want_tickets.get(ticket)
                 if found is None:
-                    why = (
-                        "no tickets file to date it by"
-                        if not self.have["tickets"]
-                        else f"ticket {ticket!r} is not in the tickets file"
-                    )
-                    self.problems.add(self.survey_file, line, f"survey has no date and {why}")
-                    continue
-                when, service = found[0], service or found[1]
-            dated.append((when, ticket, score, scale, service, line, ref))
+                    if when is None:
+                        why = (
+                            "no tickets file to date it by"
+                            if not self.have["tickets"]
+                            else f"ticket {ticket!r} is not in the tickets file"
+                        )
+                        self.problems.add(self.survey_file, line, f"survey has no date and {why}")
+                        continue
+                    if self.have["tickets"]:
+                        self.problems.add(
+                            self.survey_file,
+                            line,
+                            f"survey's ticket {ticket!r} is not in the tickets file, so its service is unknown "
+                            "(give the survey a service column)",
+                        )
+                        continue
+                elif when is None:
+                    when, service = found[0], service or found[1]
+                else:
+                    service = found[1]
+                    if raw:  # a naive date is wall time of its service's zone, now known
+                        when = io_.parse_instant(raw, self.service_zone(service))
+            dated.append((when, ticket, score, scale, service, line, ref, raw))
         self.surveys = list(dated)
 
     def _judge(self, track: Track, k: int) -> WindowResult:
@@ -841,10 +874,10 @@ class Engine:
     def _judge_satisfaction(self, track: Track, plan: Plan, result: WindowResult) -> None:
         level = plan.level
         target = level.target
-        ws, we = result.start_at, track.stops[track.windows.index(result.window)]
-        scores: list[tuple[Decimal, tuple[datetime | None, str, Decimal, Decimal | None, str, int, str]]] = []
+        ws, we = result.start_at, result.stop_at  # cut at the as-of time: later answers are unknown
+        scores: list[tuple[Decimal, _Survey]] = []
         for row in self.surveys:
-            when, _t, score, scale, service, _line, _ref = row
+            when, _t, score, scale, service, _line, _ref, _raw = row
             assert when is not None
             if service and service != level.service:
                 continue
@@ -908,8 +941,8 @@ _US = timedelta(microseconds=1)
 
 
 _Outage = tuple[int, int, bool, str, int, str]  # start, end (us), planned, ref, line, site
-# when, ticket, score, scale, service, line, ref
-_Survey = tuple[datetime | None, str, Decimal, Decimal | None, str, int, str]
+# when, ticket, score, scale, service, line, ref, the date as written (re-read in its ticket's service zone)
+_Survey = tuple[datetime | None, str, Decimal, Decimal | None, str, int, str, str]
 
 
 # (scope site, scope request type, window starts, window stops, plans) of one level
