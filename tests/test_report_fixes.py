@@ -262,3 +262,86 @@ def test_cli_as_of_after_the_period_is_kept(tmp_path: Path, capsys: pytest.Captu
     (level,) = (lv for lv in data["levels"] if lv["id"] == "p2-resolution")
     (jan,) = level["windows"]
     assert jan["status"] == "met"
+
+
+# --------------------------------------------------------------------------- 6. one business day
+
+# Mon-Thu 08:00-17:00 (9 h) and Fri 08:00-12:00 (4 h): (4 x 9 + 4) / 5 = 8 hours a business day,
+# where the longest open day would say 9 and a week of business days would outrun the week.
+SHORT_FRIDAY = 'hours: {mon-thu: "08:00-17:00", fri: "08:00-12:00"}'
+
+
+def _short_friday(text: str) -> str:
+    return text.replace('hours: {mon-fri: "08:00-17:00"}', SHORT_FRIDAY)
+
+
+@pytest.mark.parametrize(
+    ("weekly", "hours"),
+    [
+        ({d: [(480, 1020)] for d in range(5)} | {5: [], 6: []}, Decimal(9)),
+        ({d: [(480, 1020)] for d in range(4)} | {4: [(480, 720)], 5: [], 6: []}, Decimal(8)),
+        # Mon-Fri 08:00-12:00 and Sat 09:00-12:00 + 13:00-17:00: (5 x 4 + 7) / 6 = 4.5 hours.
+        ({d: [(480, 720)] for d in range(5)} | {5: [(540, 720), (780, 1020)], 6: []}, Decimal("4.5")),
+        ({d: [(0, 1440)] for d in range(7)}, Decimal(24)),
+        ({d: [] for d in range(7)}, Decimal(24)),
+    ],
+)
+def test_business_day_is_the_open_hours_of_a_week_over_its_open_days(
+    weekly: dict[int, list[tuple[int, int]]], hours: Decimal
+) -> None:
+    from slactl.clock import business_day
+
+    assert business_day(weekly) == timedelta(hours=float(hours))
+
+
+def test_rules_order_durations_with_the_same_business_day(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    def with_p2_response(target: str) -> Any:
+        level = (
+            f"  - {{id: p2-response, service: desk, metric: response_time, scope: {{priority: P2}}, target: {target}, "
+            "window: calendar_month}\n"
+        )
+        return lambda t: _short_friday(t).replace("  - {id: p3-wall,", level + "  - {id: p3-wall,")
+
+    def sla130(target: str) -> list[dict[str, Any]]:
+        path = agreement_file(tmp_path, with_p2_response(target))
+        _code, out, _err = run_cli(["validate", "--format", "json", str(path)], capsys)
+        return [f for f in json.loads(out)["findings"] if f["code"] == "SLA130"]
+
+    # p2-resolution is 2 business days = 2 x 8 h = 16 h on the short-Friday calendar: a 17 h
+    # response is longer (the longest open day, 9 h, made it 18 h and let it pass); 16 h is not.
+    (found,) = sla130("17h")
+    assert "17 hours is longer than the resolution target 2 business days" in found["message"]
+    assert sla130("16h") == []
+
+
+def test_report_measures_business_days_with_the_same_business_day(tmp_path: Path) -> None:
+    # 2 business days = 16 h. Mon 2027-02-01 08:00 to Tue 16:00 = 9 h + 8 h = 17 h: 1 h over.
+    # Thu 2027-02-04 08:00 to Mon 2027-02-08 11:00 = Thu 9 h + Fri 4 h + Mon 3 h = 16 h: met.
+    tickets = write(
+        tmp_path,
+        "tickets.csv",
+        "id,priority,service,opened,resolved\nA,P2,desk,2027-02-01 08:00,2027-02-02 16:00\n"
+        "B,P2,desk,2027-02-04 08:00,2027-02-08 11:00\n",
+    )
+    report = build_report(
+        agreement_file(tmp_path, _short_friday), tickets=tickets, period="2027-02", now=datetime(2027, 6, 1, tzinfo=NY)
+    )
+    feb = window(report, "p2-resolution", "Feb 2027")
+    assert (feb.detail["tickets"], feb.detail["met"]) == (2, 1)
+    (miss,) = feb.misses
+    assert miss.ref == "A" and miss.over == timedelta(hours=1)
+
+
+def test_wording_says_the_business_day_where_open_days_differ() -> None:
+    from slactl.model.agreement import Calendar
+    from slactl.model.types import parse_duration
+    from slactl.wording import say_duration
+
+    short = Calendar(timezone="UTC", hours={"mon-thu": "08:00-17:00", "fri": "08:00-12:00"})
+    even = Calendar(timezone="UTC", hours={"mon-fri": "08:00-17:00"})
+    assert say_duration(parse_duration("2 business days"), calendar=short) == "2 business days of 8 business hours each"
+    assert say_duration(parse_duration("2 business days"), calendar=even) == "2 business days"
+    half = Calendar(timezone="UTC", hours={"mon-fri": "08:00-12:00", "sat": ["09:00-12:00", "13:00-17:00"]})
+    assert say_duration(parse_duration("1 business day"), calendar=half) == "1 business day of 4 hours 30 minutes each"

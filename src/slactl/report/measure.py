@@ -6,8 +6,9 @@ number of tickets. Outages are kept (one small tuple each) because overlapping o
 must be merged before their minutes are counted.
 
 The clock (see docs/report.md): ``minutes``/``hours`` targets are business time on the
-service level's calendar; ``business_days`` are N x the calendar's mean open hours per
-open day; ``days``/``weeks`` are wall-clock time. On-hold intervals stop every clock.
+service level's calendar; ``business_days`` are N x the calendar's business day
+(``slactl.clock.business_day``: its open hours of a week over its open days) of business
+time; ``days``/``weeks`` are wall-clock time. On-hold intervals stop every clock.
 A ticket belongs to the window in which it was opened.
 """
 
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from slactl.clock import BusinessCalendar, open_us_counter
+from slactl.clock import BusinessCalendar, business_day, open_us_counter
 from slactl.model.agreement import Agreement, Calendar, ServiceLevel, day_indexes, span_minutes
 from slactl.model.types import Count, Duration, Percent, Score
 from slactl.report import inputs as io_
@@ -33,6 +34,7 @@ from slactl.report.terms import Terms, Version
 
 Status = Literal["met", "missed", "no data", "not in force"]
 _ZERO = timedelta(0)
+_DAY = timedelta(days=1)
 _HUNDRED = Decimal(100)
 TICKET_METRICS = ("response_time", "resolution_time")
 # A satisfaction percent target counts responses of at least 80% of the scale (4 or 5 of 5).
@@ -202,24 +204,6 @@ class Track:
         return i
 
 
-def open_day(calendar: BusinessCalendar) -> timedelta:
-    """Length of one business day: the mean open time of the calendar's open weekdays."""
-    hours = calendar.hours
-    total = timedelta(0)
-    days = 0
-    for weekday in range(7):
-        spans = hours[weekday]
-        if not spans:
-            continue
-        days += 1
-        for start, end in spans:
-            stop = (
-                timedelta(days=1) if end is None else timedelta(hours=end.hour, minutes=end.minute, seconds=end.second)
-            )
-            total += stop - timedelta(hours=start.hour, minutes=start.minute, seconds=start.second)
-    return total / days if days else timedelta(hours=24)
-
-
 def _kind(
     level: ServiceLevel,
 ) -> Literal["time", "count_tickets", "count_outages", "availability", "satisfaction", "custom"]:
@@ -361,7 +345,8 @@ class Engine:
                 )
                 limit = target.to_timedelta()
             else:
-                limit = target.to_timedelta(open_day(cal))
+                spec = version.agreement.calendar_for(level)
+                limit = target.to_timedelta(business_day(spec.weekly()) if spec is not None else _DAY)
             acc = TimeAcc(self.top)
         elif kind == "count_tickets":
             acc = CountAcc(self.top)
