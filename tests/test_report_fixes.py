@@ -345,3 +345,74 @@ def test_wording_says_the_business_day_where_open_days_differ() -> None:
     assert say_duration(parse_duration("2 business days"), calendar=even) == "2 business days"
     half = Calendar(timezone="UTC", hours={"mon-fri": "08:00-12:00", "sat": ["09:00-12:00", "13:00-17:00"]})
     assert say_duration(parse_duration("1 business day"), calendar=half) == "1 business day of 4 hours 30 minutes each"
+
+
+# --------------------------------------------------------------------------- 7. response semantics of real exports
+
+# As of Wed 2027-02-03 12:00 New York time; p1-response is 1 business hour, attainment 50%.
+BOT_TICKETS = """id,priority,service,opened,first_response,resolved,{by}
+BOT,P1,desk,2027-02-01 09:00,2027-02-01 09:01,2027-02-01 11:00,Automation
+HUMAN,P1,desk,2027-02-02 09:00,2027-02-02 09:30,2027-02-02 10:00,jsmith
+BOTOPEN,P1,desk,2027-02-03 09:00,2027-02-03 09:01,,system
+"""
+
+
+@pytest.mark.parametrize(
+    ("column", "columns"), [("Responder", {}), ("Answered By", {"Answered By": "first_response_by"})]
+)
+def test_an_automated_first_response_does_not_count(tmp_path: Path, column: str, columns: dict[str, str]) -> None:
+    report = build_report(
+        agreement_file(tmp_path),
+        tickets=write(tmp_path, "tickets.csv", BOT_TICKETS.format(by=column)),
+        period="2027-02",
+        columns=columns,
+        now=datetime(2027, 2, 3, 12, 0, tzinfo=NY),
+    )
+    feb = window(report, "p1-response", "Feb 2027")
+    # BOT: the automated reply does not count; the resolution at 11:00 is its first response: 2 h, 1 h over.
+    # HUMAN: 30 min, met. BOTOPEN: no response by a person yet, 3 h at as-of: 2 h over, still open.
+    assert (feb.detail["tickets"], feb.detail["met"], feb.detail["missed"]) == (3, 1, 2)
+    assert feb.status == "missed" and feb.measured == Decimal(100) / 3
+    assert [(m.ref, m.over, m.note) for m in feb.misses] == [
+        ("BOTOPEN", timedelta(hours=2), "still open"),
+        ("BOT", timedelta(hours=1), ""),
+    ]
+
+
+def _two_days_notice(text: str) -> str:
+    old = 'exclusions: [{name: Sunday patching, schedule: {sun: "02:00-06:00"}}]'
+    return text.replace(old, old[:-2] + ", notice: 2 days}]", 1)  # hosting's window only
+
+
+NOTICE_OUTAGES = """id,service,start,end,planned,notified
+EARLY,hosting,2027-02-07 02:00,2027-02-07 04:00,yes,2027-02-04 10:00
+LATE,hosting,2027-02-14 02:00,2027-02-14 03:00,yes,2027-02-13 09:00
+NONE,hosting,2027-02-21 02:00,2027-02-21 02:30,yes,
+EXACT,hosting,2027-02-28 02:00,2027-02-28 03:00,yes,2027-02-26 02:00
+"""
+
+
+def test_maintenance_notice_is_checked_against_the_notification_time(tmp_path: Path) -> None:
+    report = build_report(
+        agreement_file(tmp_path, _two_days_notice),
+        outages=write(tmp_path, "outages.csv", NOTICE_OUTAGES),
+        period="2027-02",
+        now=datetime(2027, 6, 1, tzinfo=NY),
+    )
+    feb = window(report, "hosting-availability", "Feb 2027")
+    # EARLY (notified 2 days 16 h before) and EXACT (exactly 2 days) are maintenance: 3 h left out of
+    # the 28 x 24 = 672 h; LATE (17 h notice) and NONE (no notice) are downtime: 1 h 30 min.
+    assert feb.detail["planned_time"] == timedelta(hours=3)
+    assert feb.detail["measured_time"] == timedelta(hours=669)
+    assert feb.detail["downtime"] == timedelta(minutes=90)
+    assert feb.measured == Decimal(669 * 60 - 90) * 100 / Decimal(669 * 60) and feb.status == "missed"
+    assert sorted(m.ref for m in feb.misses) == ["LATE", "NONE"]
+    assert any("2 outages flagged planned were notified later" in n for n in feb.notes)
+    # Storage's window asks no notice: its planned outage stays maintenance whatever the notice.
+    storage = build_report(
+        agreement_file(tmp_path, _two_days_notice),
+        outages=write(tmp_path, "outages.csv", NOTICE_OUTAGES.replace("LATE,hosting", "LATE,storage")),
+        period="2027-02",
+        now=datetime(2027, 6, 1, tzinfo=NY),
+    )
+    assert window(storage, "storage-availability", "Feb 2027").detail["downtime"] == timedelta(0)

@@ -25,7 +25,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from slactl.clock import BusinessCalendar, business_day, open_us_counter
-from slactl.model.agreement import Agreement, Calendar, ServiceLevel, day_indexes, span_minutes
+from slactl.model.agreement import Agreement, Calendar, MaintenanceWindow, ServiceLevel, day_indexes, span_minutes
 from slactl.model.types import Count, Duration, Percent, Score
 from slactl.report import inputs as io_
 from slactl.report.periods import Period, Window, windows
@@ -339,18 +339,35 @@ class Engine:
         if kind == "time":
             target = level.target
             assert isinstance(target, Duration)
-            if target.unit in ("days", "weeks"):
-                clock = self._calendars.setdefault(
-                    BusinessCalendar.always(cal.timezone), BusinessCalendar.always(cal.timezone)
-                )
-                limit = target.to_timedelta()
-            else:
-                spec = version.agreement.calendar_for(level)
-                limit = target.to_timedelta(business_day(spec.weekly()) if spec is not None else _DAY)
+            clock, limit = self._duration_clock(version, level, cal, target)
             acc = TimeAcc(self.top)
         elif kind == "count_tickets":
             acc = CountAcc(self.top)
         return Plan(level, version, cal, clock, limit, acc)
+
+    def _maintenance(
+        self, plan: Plan
+    ) -> list[tuple[dict[int, list[tuple[int, int]]], tuple[Callable[[int, int], int], int] | None]]:
+        """Each maintenance window of the level: its weekly spans and its notice (a clock and a length)."""
+        out: list[tuple[dict[int, list[tuple[int, int]]], tuple[Callable[[int, int], int], int] | None]] = []
+        for window in plan.level.exclusions:
+            limit = None
+            if window.notice is not None:
+                clock, length = self._duration_clock(plan.version, plan.level, plan.calendar, window.notice)
+                limit = (open_us_counter(clock), length // _US)
+            out.append((_weekly(window), limit))
+        return out
+
+    def _duration_clock(
+        self, version: Version, level: ServiceLevel, cal: BusinessCalendar, duration: Duration
+    ) -> tuple[BusinessCalendar, timedelta]:
+        """What a duration of the level runs on, and its length: days and weeks on the wall clock,
+        business days as N x the calendar's business day, minutes and hours on the calendar."""
+        if duration.unit in ("days", "weeks"):
+            wall = BusinessCalendar.always(cal.timezone)
+            return self._calendars.setdefault(wall, wall), duration.to_timedelta()
+        spec = version.agreement.calendar_for(level)
+        return cal, duration.to_timedelta(business_day(spec.weekly()) if spec is not None else _DAY)
 
     def service_zone(self, service: str) -> tzinfo:
         """Zone for naive timestamps of a service: its support-hours calendar, else the agreement's first."""
@@ -387,6 +404,8 @@ class Engine:
         i_resp = columns.get("first_response")
         i_res = columns.get("resolved")
         i_hold = columns.get("on_hold")
+        i_by = columns.get("first_response_by")
+        automated = io_.AUTOMATED
         width = max(columns.values()) + 1
         routes: dict[tuple[str, str], _Route] = {}
         want = self.want_tickets
@@ -453,6 +472,9 @@ class Engine:
                 ref = row[i_id]
                 if ref in want:
                     want[ref] = (from_us(resolved if resolved >= 0 else opened, UTC), service)
+            if i_by is not None and responded >= 0 and io_.normalize(row[i_by]) in automated:
+                # An automated reply is no response: the resolution (if any) is the first one.
+                responded = resolved
             # Nothing after the as-of time is known at it: a ticket opened later is not counted,
             # a response or resolution that came later has not happened yet.
             if opened >= as_of:
@@ -534,6 +556,7 @@ class Engine:
         self.outage_file = table.name
         i_svc, i_start, i_end = columns["service"], columns["start"], columns["end"]
         i_id, i_site, i_planned = columns.get("id"), columns.get("site"), columns.get("planned")
+        i_notified = columns.get("notified")
         width = max(columns.values()) + 1
         parsers: dict[str, Callable[[str], int]] = {}
         as_of = to_us(self.as_of)
@@ -558,6 +581,10 @@ class Engine:
                     raise ValueError("is before start")
                 what = "planned"
                 planned = io_.parse_flag(row[i_planned]) if i_planned is not None else False
+                what = "notified"
+                notified = _NOTICE_UNKNOWN  # the export says nothing of notice
+                if i_notified is not None:
+                    notified = parse(row[i_notified]) if row[i_notified] else _NOT_NOTIFIED
             except ValueError as exc:
                 self.problems.add(
                     table.name, table.line(index), _reason(what, exc, row[columns[what]] if what in columns else "")
@@ -566,7 +593,7 @@ class Engine:
             line = table.line(index)
             ref = row[i_id] if i_id is not None and row[i_id] else f"outage at line {line}"
             site = row[i_site] if i_site is not None else ""
-            self.outages.setdefault(service, []).append((start, end, planned, ref, line, site))
+            self.outages.setdefault(service, []).append((start, end, planned, ref, line, site, notified))
             summary.used += 1
 
     # -- surveys ---------------------------------------------------------------
@@ -774,31 +801,35 @@ class Engine:
         count = open_us_counter(plan.calendar)
         ws, we = to_us(result.start_at), to_us(result.stop_at)
         rows, starts, longest = self._service_outages(level.service)
-        maintenance = _maintenance(level)
+        windows_ = self._maintenance(plan)
         zone = track.zone
         unplanned: list[tuple[int, int]] = []
         planned_spans: list[tuple[int, int]] = []
         per_outage: list[tuple[int, _Outage, str]] = []
-        outside = 0
+        outside = late = 0
         incidents: list[_Outage] = []
         for row in rows[bisect_right(starts, ws - longest - 1) :]:
-            start, end, planned, _ref, _line, site = row
+            start, end, planned, _ref, _line, site, notified = row
             if start >= we:
                 break
             if end <= ws or (level.scope.site and site != level.scope.site):
                 continue
             s, e = max(start, ws), min(end, we)
+            noticed = [w for w, limit in windows_ if _noticed(limit, notified, start)] if planned else []
             if track.kind == "count_outages":
-                if start >= ws and not (planned and _inside(maintenance, start, end, zone)):
+                if start >= ws and not (planned and _inside(noticed, start, end, zone)):
                     incidents.append(row)
                 continue
             note = ""
             if planned:
-                inside = _spans_in(maintenance, s, e, zone)
+                inside = [span for w in noticed for span in _spans_in(w, s, e, zone)]
                 rest = _subtract([(s, e)], inside)
                 planned_spans.extend(inside)
                 unplanned.extend(rest)
-                if rest:
+                if rest and len(noticed) < len(windows_) and any(_spans_in(w, s, e, zone) for w, _ in windows_):
+                    late += 1
+                    note = "planned, notified later than the maintenance notice before its start: counted as unplanned"
+                elif rest:
                     outside += 1
                     note = (
                         "planned, outside the maintenance window: counted as unplanned"
@@ -844,6 +875,11 @@ class Engine:
             result.notes.append(
                 f"{outside} outage{'s' if outside != 1 else ''} flagged planned fell outside the declared maintenance "
                 "window and counted as unplanned downtime."
+            )
+        if late:
+            result.notes.append(
+                f"{late} outage{'s' if late != 1 else ''} flagged planned {'were' if late != 1 else 'was'} notified "
+                "later than the maintenance window's notice before its start and counted as unplanned downtime."
             )
         if measured_us <= 0:
             return
@@ -925,7 +961,10 @@ class Engine:
 _US = timedelta(microseconds=1)
 
 
-_Outage = tuple[int, int, bool, str, int, str]  # start, end (us), planned, ref, line, site
+# start, end (us), planned, ref, line, site, notified (us; _NOT_NOTIFIED, _NOTICE_UNKNOWN)
+_Outage = tuple[int, int, bool, str, int, str, int]
+_NOT_NOTIFIED = -(1 << 62)  # the export has a notified column, empty for this outage: no notice given
+_NOTICE_UNKNOWN = -(1 << 61)  # the export has no notified column
 # when, ticket, score, scale, service, line, ref, the date as written (re-read in its ticket's service zone)
 _Survey = tuple[datetime | None, str, Decimal, Decimal | None, str, int, str, str]
 
@@ -1027,13 +1066,22 @@ def _business_calendar(spec: Calendar) -> BusinessCalendar:
     return BusinessCalendar.from_minutes(spec.timezone, spec.weekly(), spec.holidays, spec.federal_holidays)
 
 
-def _maintenance(level: ServiceLevel) -> dict[int, list[tuple[int, int]]]:
+def _weekly(window: MaintenanceWindow) -> dict[int, list[tuple[int, int]]]:
     out: dict[int, list[tuple[int, int]]] = {}
-    for window in level.exclusions:
-        for spec, span in window.schedule.items():
-            for day in day_indexes(spec):
-                out.setdefault(day, []).append(span_minutes(span))
+    for spec, span in window.schedule.items():
+        for day in day_indexes(spec):
+            out.setdefault(day, []).append(span_minutes(span))
     return out
+
+
+def _noticed(limit: tuple[Callable[[int, int], int], int] | None, notified: int, start: int) -> bool:
+    """Whether an outage notified at ``notified`` had the window's notice before its ``start``."""
+    if limit is None or notified == _NOTICE_UNKNOWN:
+        return True  # no notice required, or the export cannot tell: as flagged
+    if notified == _NOT_NOTIFIED or notified > start:
+        return False
+    count, need = limit
+    return elapsed_us(count, notified, start) >= need
 
 
 def _spans_in(weekly: dict[int, list[tuple[int, int]]], s: int, e: int, zone: tzinfo) -> list[tuple[int, int]]:
@@ -1058,8 +1106,8 @@ def _spans_in(weekly: dict[int, list[tuple[int, int]]], s: int, e: int, zone: tz
     return out
 
 
-def _inside(weekly: dict[int, list[tuple[int, int]]], s: int, e: int, zone: tzinfo) -> bool:
-    spans = _spans_in(weekly, s, e, zone)
+def _inside(weeklies: list[dict[int, list[tuple[int, int]]]], s: int, e: int, zone: tzinfo) -> bool:
+    spans = [span for weekly in weeklies for span in _spans_in(weekly, s, e, zone)]
     return bool(spans) and not _subtract([(s, e)], spans)
 
 
