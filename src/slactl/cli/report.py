@@ -50,7 +50,7 @@ def report(
     ] = None,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Judge as at this date or time (default: now, or the period's end if earlier)."),
+        typer.Option("--as-of", help="Judge as at this date or time (default: now); nothing after it is known."),
     ] = None,
     jobs: Annotated[
         int,
