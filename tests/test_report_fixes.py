@@ -416,3 +416,22 @@ def test_maintenance_notice_is_checked_against_the_notification_time(tmp_path: P
         now=datetime(2027, 6, 1, tzinfo=NY),
     )
     assert window(storage, "storage-availability", "Feb 2027").detail["downtime"] == timedelta(0)
+
+
+def test_two_processes_read_responders_and_as_of_alike(tmp_path: Path) -> None:
+    from slactl.report.render import to_json
+
+    lines = (BOT_TICKETS.format(by="responder") + AS_OF_TICKETS.split("\n", 1)[1].replace("\n", ",\n")).splitlines()
+    body = [lines[0]]
+    for k in range(200):
+        body.extend(line.replace(",P", f"-{k},P", 1) for line in lines[1:] if line)
+    tickets = write(tmp_path, "many.csv", "\n".join(body) + "\n")
+    path = agreement_file(tmp_path)
+    one = build_report(path, tickets=tickets, period="2027-Q1", now=datetime(2027, 2, 3, 12, 0, tzinfo=NY), jobs=1)
+    two = build_report(path, tickets=tickets, period="2027-Q1", now=datetime(2027, 2, 3, 12, 0, tzinfo=NY), jobs=2)
+    assert to_json(one) == to_json(two)
+    # Per copy, as in the one-copy test: 3 P1 tickets judged, 1 met; the P2 tickets of the 10th and
+    # later were all opened after this as-of (Feb 3 12:00), so none counts.
+    feb = window(two, "p1-response", "Feb 2027")
+    assert (feb.detail["tickets"], feb.detail["met"]) == (600, 200)
+    assert window(two, "p2-resolution", "Feb 2027").detail["tickets"] == 0
