@@ -78,7 +78,7 @@ def test_types_in_words() -> None:
 def test_duration_semantics_are_documented() -> None:
     text = generate()
     assert "## Durations" in text
-    assert "business days** count whole open days" in text
+    assert "business days** count business days of that calendar, each as long as its open hours of a" in text
     assert "calendar (wall-clock) days" in text
 
 

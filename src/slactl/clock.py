@@ -574,3 +574,27 @@ def is_business_time(cal: BusinessCalendar, when: datetime) -> bool:
     """Whether the clock runs at instant ``when`` (open spans are half-open [start, end))."""
     us = _to_us(when, "when")
     return bool(bisect_right(cal._year_for(us).bounds, us) & 1)
+
+
+def business_day(weekly: Mapping[int, Iterable[tuple[int, int]]]) -> timedelta:
+    """The length of one business day of a calendar: its open time in a week over its open days.
+
+    ``weekly`` is weekday (0 = Monday) -> open spans in minutes after midnight, 1440 = 24:00
+    (``slactl.model.agreement.Calendar.weekly``). This is slactl's one definition of a business
+    day, used by the rules (ordering durations), the wording and the report (measuring
+    ``N business days`` as N x this length of business time): Mon-Fri 08:00-17:00 gives 9 hours,
+    Mon-Thu 08:00-17:00 with Fri 08:00-12:00 gives (4 x 9 + 4) / 5 = 8 hours, 24x7 (and no
+    calendar at all) 24 hours. On a calendar whose open days are all as long, N business days
+    from an open instant end at the same time of day N open days later; the mean keeps, on any
+    calendar, a week's worth of business days equal to the open hours of a week.
+    """
+    total = 0
+    days = 0
+    for spans in weekly.values():
+        minutes = sum(end - start for start, end in spans)
+        if minutes > 0:
+            total += minutes
+            days += 1
+    if not days:
+        return _ONE_DAY
+    return timedelta(minutes=total) / days

@@ -128,7 +128,18 @@ unit and on the calendar the service level runs on (its `calendar`, else its ser
 - **minutes** and **hours** count time on that calendar: business time on a business-hours
   calendar (a 4-hour response to a ticket opened at 16:00 on a `mon-fri 08:00-17:00` calendar is
   due at 11:00 the next business day), wall time on a `24x7` one;
-- **business days** count whole open days of that calendar (holidays and closed days skipped);
+- **business days** count business days of that calendar, each as long as its open hours of a
+  week divided by its open days of a week (`slactl.clock.business_day`): 9 hours on `mon-fri
+  08:00-17:00`, 8 hours on Mon-Thu 08:00-17:00 with Fri 08:00-12:00, 24 hours on `24x7`; `2
+  business days` is twice that of business time on the calendar (holidays and closed days
+  skipped). This one length is what `validate` compares durations with, what the rendered
+  document states (where open days differ in length: "2 business days of 8 business hours
+  each") and what `report` measures. Why this length: where every open day is as long (the
+  usual case), N business days from an open instant end at the same time of day N open days
+  later, as people count them; where days differ, no single length does that, and the mean
+  keeps a week of business days equal to the open hours of a week (5 business days on the
+  calendar above are 40 hours, one week of open time, wherever they start), while the longest
+  open day would make 5 business days outrun the week and the shortest fall short of it;
 - **days** and **weeks** are calendar (wall-clock) days, open or not.
 
 Units may be written `m`, `min`, `minute(s)`; `h`, `hr`, `hour(s)`, `business hour(s)`; `d`,

@@ -17,7 +17,8 @@ Stable API (pure functions, no I/O, no jinja2):
 
 Duration semantics (as in the format): ``minutes``/``hours`` are time on the service level's
 calendar (business time on a business-hours calendar, so "1 business hour"; wall time on a
-24x7 one); ``business_days`` are whole open days of that calendar; ``days``/``weeks`` are
+24x7 one); ``business_days`` are business days of that calendar (``slactl.clock.business_day``:
+its open hours of a week over its open days); ``days``/``weeks`` are
 calendar (wall-clock) days, so on a business-hours calendar they are said as "calendar days".
 """
 
@@ -170,7 +171,7 @@ def say_duration(value: Duration, *, calendar: Calendar | None = None) -> str:
     value = value.normalized()  # one wording per length and clock, as the digest counts them ('7 days' is '1 week')
     amount = value.value
     if value.unit == "business_days":
-        return _plural(amount, "business day")
+        return _plural(amount, "business day") + _business_day_length(calendar)
     if value.unit in ("days", "weeks"):
         word = "week" if value.unit == "weeks" else "day"
         if amount == amount.to_integral_value():
@@ -194,6 +195,26 @@ def say_duration(value: Duration, *, calendar: Calendar | None = None) -> str:
 
 
 _WALL_UNITS = ((604800, "week"), (86400, "day"), (3600, "hour"), (60, "minute"), (1, "second"))
+
+
+def _business_day_length(calendar: Calendar | None) -> str:
+    """' of 8 business hours each' when the calendar's open days differ in length, else ''.
+
+    A business day is ``slactl.clock.business_day`` (the open hours of a week over its open
+    days); where every open day is as long, '2 business days' needs no more words.
+    """
+    if not _is_business(calendar):
+        return ""
+    from slactl.clock import business_day
+
+    assert calendar is not None
+    weekly = calendar.weekly()
+    if len({sum(e - s for s, e in spans) for spans in weekly.values() if spans}) < 2:
+        return ""
+    seconds = Decimal(business_day(weekly) // timedelta(microseconds=1)) / 1_000_000
+    parts = _split(seconds, ((3600, "hour"), (60, "minute"), (1, "second")))
+    length = f"{parts[0].split(' ', 1)[0]} business {parts[0].split(' ', 1)[1]}" if len(parts) == 1 else " ".join(parts)
+    return f" of {length} each"
 
 
 def say_elapsed(span: timedelta) -> str:

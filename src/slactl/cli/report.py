@@ -50,7 +50,7 @@ def report(
     ] = None,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Judge as at this date or time (default: now, or the period's end if earlier)."),
+        typer.Option("--as-of", help="Judge as at this date or time (default: now); nothing after it is known."),
     ] = None,
     jobs: Annotated[
         int,
@@ -162,7 +162,8 @@ def credits(
         str | None, typer.Option("--attainment", help="Percent of tickets meeting a time target, e.g. 92.5.")
     ] = None,
     fee: Annotated[
-        str | None, typer.Option("--fee", help="Monthly fee to apply the credit to (default: from the pricing).")
+        str | None,
+        typer.Option("--fee", help="Monthly fee to apply the credit to (default: from the pricing; needed without)."),
     ] = None,
 ) -> None:
     """What-if: the credit a measured value would earn under the agreement's credit bands."""
@@ -195,7 +196,13 @@ def credits(
     if measured > 100:
         raise SlactlError(f"a percentage cannot be above 100 (got {given[0]})")
     doc = load_valid(agreement).document
-    _line, sentence = whatif(doc, service_level, measured, number(fee, "--fee") if fee is not None else None)  # type: ignore[arg-type]
+    _line, sentence = whatif(
+        doc,  # type: ignore[arg-type]
+        service_level,
+        measured,
+        number(fee, "--fee") if fee is not None else None,
+        given="availability" if availability is not None else "attainment",
+    )
     from slactl.textsafe import for_terminal  # the sentence names the document's service level
 
     typer.echo(for_terminal(sentence))

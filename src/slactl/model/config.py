@@ -22,8 +22,8 @@ class ReportSettings(Model):
     """Settings of `slactl report`."""
 
     columns: dict[str, str] = F(
-        "Export column -> slactl field (id, priority, service, site, type, opened, first_response, resolved, "
-        "on_hold, start, end, planned, ticket, date, score, scale).",
+        "Export column -> slactl field (id, priority, service, site, type, opened, first_response, "
+        "first_response_by, resolved, on_hold, start, end, planned, notified, ticket, date, score, scale).",
         default_factory=dict,
     )
 

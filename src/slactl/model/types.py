@@ -122,7 +122,8 @@ class Duration:
 
     ``minutes``/``hours``/``days``/``weeks`` count time on the calendar the service level
     names (business time on a business-hours calendar, wall time on a 24x7 one);
-    ``business_days`` counts whole open days of that calendar.
+    ``business_days`` counts business days of that calendar, each as long as
+    ``slactl.clock.business_day`` says (its open hours of a week over its open days).
     """
 
     value: Decimal

@@ -179,23 +179,30 @@ def credit_for(
     if band is None:
         return None
     head = f"{level_id} at {pct(measured)}{noun} falls in the {_band_text(band)} band: {say_number(band.credit.value)}%"
-    if fee is None or currency is None:
+    if fee is None:
         sentence = f"{head} of the {service} monthly fee (no fee is priced for {service})"
         return CreditLine(
             level_id, service, label, measured, band, band.credit.value, None, None, None, None, currency, sentence
         )
     base = fee * months
-    of = f"the {service} monthly fee {say_money(fee, currency)}"
+    of = f"the {service} monthly fee {_money(fee, currency)}"
     if months != 1:
         of = f"{say_number(months.quantize(Decimal('0.0001')).normalize())} x {of}"
     if window is not None and window.partial:
         base = base * window.fraction
         of += f" x {window.days}/{window.full_days} days"
     amount = (base * band.credit.value / _HUNDRED).quantize(_CENT, rounding=ROUND_HALF_UP)
-    sentence = f"{head} of {of} = {say_money(amount, currency)}"
+    sentence = f"{head} of {of} = {_money(amount, currency)}"
     return CreditLine(
         level_id, service, label, measured, band, band.credit.value, fee, base, amount, amount, currency, sentence
     )
+
+
+def _money(amount: Decimal, currency: str | None) -> str:
+    """An amount in the agreement's currency; a fee given with no pricing has none (``credits --fee``)."""
+    if currency is not None:
+        return say_money(amount, currency)
+    return f"{amount.quantize(_CENT, rounding=ROUND_HALF_UP):,}"
 
 
 def compute_credits(levels: list[LevelResult]) -> Credits:
@@ -387,16 +394,42 @@ def _group(wins: list[WindowResult], size: int) -> list[tuple[str, list[WindowRe
     ]
 
 
+# The `slactl credits` option that gives each metric's measured value (the value credit bands take).
+WHATIF_OPTIONS = {
+    "availability": "availability",
+    "response_time": "attainment",
+    "resolution_time": "attainment",
+}
+
+
 def whatif(
-    agreement: Agreement, level_id: str, measured: Decimal, fee: Decimal | None
+    agreement: Agreement, level_id: str, measured: Decimal, fee: Decimal | None, *, given: str | None = None
 ) -> tuple[CreditLine | None, str]:
-    """`slactl credits`: the credit one measured value would earn, as a worked line."""
+    """`slactl credits`: the credit one measured value would earn, as a worked line.
+
+    ``given`` names what ``measured`` is (``availability`` or ``attainment``); it must fit the
+    level's metric (``WHATIF_OPTIONS``), since an availability read as a share of tickets on time
+    (or the reverse) would give a credit the report never would.
+    """
     from slactl.errors import SlactlError
 
     level = next((lv for lv in agreement.service_levels if lv.id == level_id), None)
     if level is None:
         ids = ", ".join(lv.id for lv in agreement.service_levels) or "none"
         raise SlactlError(f"no service level {level_id!r} in the agreement", hint=f"service levels: {ids}")
+    right = WHATIF_OPTIONS.get(level.metric)
+    if given is not None and given != right:
+        if right is None:
+            raise SlactlError(
+                f"--{given} does not fit {level_id}: it is a {level.metric} level, and `slactl credits` takes "
+                "the measured value of an availability level (--availability) or of a response_time or "
+                "resolution_time level (--attainment)",
+            )
+        what = "measured availability" if right == "availability" else "percent of tickets meeting its time target"
+        raise SlactlError(
+            f"--{given} does not fit {level_id}: it is a {level.metric} level; give its {what} with --{right}",
+            hint=f"slactl credits ... --service-level {level_id} --{right} 99.5",
+        )
     schedule = next(
         (s for s in (agreement.credits.schedules if agreement.credits else []) if s.service_level == level_id), None
     )
@@ -414,9 +447,9 @@ def whatif(
         )
     cap = agreement.credits.monthly_cap.value if agreement.credits and agreement.credits.monthly_cap else None
     sentence = line.sentence
-    if cap is not None and line.amount is not None and line.base is not None and currency is not None:
+    if cap is not None and line.amount is not None and line.base is not None:
         limit = (line.base * cap / _HUNDRED).quantize(_CENT, rounding=ROUND_HALF_UP)
         if line.amount > limit:
             line.owed = limit
-            sentence += f", capped at the monthly cap of {say_number(cap)}%: {say_money(limit, currency)}"
+            sentence += f", capped at the monthly cap of {say_number(cap)}%: {_money(limit, currency)}"
     return line, sentence + "."

@@ -33,8 +33,19 @@ from typing import Any
 from slactl.errors import SlactlError
 
 FIELDS: dict[str, tuple[str, ...]] = {
-    "tickets": ("id", "priority", "service", "site", "type", "opened", "first_response", "resolved", "on_hold"),
-    "outages": ("id", "service", "site", "start", "end", "planned"),
+    "tickets": (
+        "id",
+        "priority",
+        "service",
+        "site",
+        "type",
+        "opened",
+        "first_response",
+        "resolved",
+        "on_hold",
+        "first_response_by",
+    ),
+    "outages": ("id", "service", "site", "start", "end", "planned", "notified"),
     "surveys": ("ticket", "date", "score", "scale", "service"),
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -62,7 +73,15 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "score": ("rating", "csat", "satisfaction"),
     "scale": ("out_of", "max_score"),
     "ticket": ("ticket_id", "ticket_number", "incident"),
+    "first_response_by": ("responder", "first_responder", "responded_by", "first_reply_by", "first_response_author"),
+    "notified": ("notified_at", "notice", "notice_sent", "notice_sent_at", "announced", "announced_at"),
 }
+
+# Who made a first response (`first_response_by`), compared normalized: an automated reply is
+# not a response by the provider (docs/report.md, "Response semantics").
+AUTOMATED = frozenset(
+    ("automation", "automated", "auto", "system", "bot", "autoresponder", "auto_responder", "auto_reply", "autoreply")
+)
 
 
 def normalize(name: str) -> str:

@@ -6,8 +6,9 @@ number of tickets. Outages are kept (one small tuple each) because overlapping o
 must be merged before their minutes are counted.
 
 The clock (see docs/report.md): ``minutes``/``hours`` targets are business time on the
-service level's calendar; ``business_days`` are N x the calendar's mean open hours per
-open day; ``days``/``weeks`` are wall-clock time. On-hold intervals stop every clock.
+service level's calendar; ``business_days`` are N x the calendar's business day
+(``slactl.clock.business_day``: its open hours of a week over its open days) of business
+time; ``days``/``weeks`` are wall-clock time. On-hold intervals stop every clock.
 A ticket belongs to the window in which it was opened.
 """
 
@@ -23,8 +24,8 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from slactl.clock import BusinessCalendar, open_us_counter
-from slactl.model.agreement import Agreement, Calendar, ServiceLevel, day_indexes, span_minutes
+from slactl.clock import BusinessCalendar, business_day, open_us_counter
+from slactl.model.agreement import Agreement, Calendar, MaintenanceWindow, ServiceLevel, day_indexes, span_minutes
 from slactl.model.types import Count, Duration, Percent, Score
 from slactl.report import inputs as io_
 from slactl.report.periods import Period, Window, windows
@@ -33,6 +34,7 @@ from slactl.report.terms import Terms, Version
 
 Status = Literal["met", "missed", "no data", "not in force"]
 _ZERO = timedelta(0)
+_DAY = timedelta(days=1)
 _HUNDRED = Decimal(100)
 TICKET_METRICS = ("response_time", "resolution_time")
 # A satisfaction percent target counts responses of at least 80% of the scale (4 or 5 of 5).
@@ -202,24 +204,6 @@ class Track:
         return i
 
 
-def open_day(calendar: BusinessCalendar) -> timedelta:
-    """Length of one business day: the mean open time of the calendar's open weekdays."""
-    hours = calendar.hours
-    total = timedelta(0)
-    days = 0
-    for weekday in range(7):
-        spans = hours[weekday]
-        if not spans:
-            continue
-        days += 1
-        for start, end in spans:
-            stop = (
-                timedelta(days=1) if end is None else timedelta(hours=end.hour, minutes=end.minute, seconds=end.second)
-            )
-            total += stop - timedelta(hours=start.hour, minutes=start.minute, seconds=start.second)
-    return total / days if days else timedelta(hours=24)
-
-
 def _kind(
     level: ServiceLevel,
 ) -> Literal["time", "count_tickets", "count_outages", "availability", "satisfaction", "custom"]:
@@ -252,7 +236,10 @@ class Engine:
         self.latest = latest
         if now.tzinfo is None:  # a naive --as-of is local time of the agreement
             now = now.replace(tzinfo=self._default_zone(latest))
-        self.as_of = min(now, self._local(period.stop, self._default_zone(latest)))
+        # Not cut to the period's end: a window's verdict depends on the window and the as-of
+        # time only, never on the period asked for (a ticket resolved after the period ended is
+        # resolved, whether the period was March or the quarter).
+        self.as_of = now
         self.tracks = self._build_tracks()
         self.outages: dict[str, list[_Outage]] = {}
         self._sorted: dict[str, tuple[list[_Outage], list[int], int]] = {}
@@ -353,17 +340,35 @@ class Engine:
         if kind == "time":
             target = level.target
             assert isinstance(target, Duration)
-            if target.unit in ("days", "weeks"):
-                clock = self._calendars.setdefault(
-                    BusinessCalendar.always(cal.timezone), BusinessCalendar.always(cal.timezone)
-                )
-                limit = target.to_timedelta()
-            else:
-                limit = target.to_timedelta(open_day(cal))
+            clock, limit = self._duration_clock(version, level, cal, target)
             acc = TimeAcc(self.top)
         elif kind == "count_tickets":
             acc = CountAcc(self.top)
         return Plan(level, version, cal, clock, limit, acc)
+
+    def _maintenance(
+        self, plan: Plan
+    ) -> list[tuple[dict[int, list[tuple[int, int]]], tuple[Callable[[int, int], int], int] | None]]:
+        """Each maintenance window of the level: its weekly spans and its notice (a clock and a length)."""
+        out: list[tuple[dict[int, list[tuple[int, int]]], tuple[Callable[[int, int], int], int] | None]] = []
+        for window in plan.level.exclusions:
+            limit = None
+            if window.notice is not None:
+                clock, length = self._duration_clock(plan.version, plan.level, plan.calendar, window.notice)
+                limit = (open_us_counter(clock), length // _US)
+            out.append((_weekly(window), limit))
+        return out
+
+    def _duration_clock(
+        self, version: Version, level: ServiceLevel, cal: BusinessCalendar, duration: Duration
+    ) -> tuple[BusinessCalendar, timedelta]:
+        """What a duration of the level runs on, and its length: days and weeks on the wall clock,
+        business days as N x the calendar's business day, minutes and hours on the calendar."""
+        if duration.unit in ("days", "weeks"):
+            wall = BusinessCalendar.always(cal.timezone)
+            return self._calendars.setdefault(wall, wall), duration.to_timedelta()
+        spec = version.agreement.calendar_for(level)
+        return cal, duration.to_timedelta(business_day(spec.weekly()) if spec is not None else _DAY)
 
     def service_zone(self, service: str) -> tzinfo:
         """Zone for naive timestamps of a service: its support-hours calendar, else the agreement's first."""
@@ -400,6 +405,8 @@ class Engine:
         i_resp = columns.get("first_response")
         i_res = columns.get("resolved")
         i_hold = columns.get("on_hold")
+        i_by = columns.get("first_response_by")
+        automated = io_.AUTOMATED
         width = max(columns.values()) + 1
         routes: dict[tuple[str, str], _Route] = {}
         want = self.want_tickets
@@ -466,6 +473,17 @@ class Engine:
                 ref = row[i_id]
                 if ref in want:
                     want[ref] = (from_us(resolved if resolved >= 0 else opened, UTC), service)
+            if i_by is not None and responded >= 0 and io_.normalize(row[i_by]) in automated:
+                # An automated reply is no response: the resolution (if any) is the first one.
+                responded = resolved
+            # Nothing after the as-of time is known at it: a ticket opened later is not counted,
+            # a response or resolution that came later has not happened yet.
+            if opened >= as_of:
+                continue
+            if responded > as_of:
+                responded = -1
+            if resolved > as_of:
+                resolved = -1
             counted = False
             for site, req, starts, stops, plans in tracks:
                 if site is not None and (i_site is None or row[i_site] != site):
@@ -539,6 +557,7 @@ class Engine:
         self.outage_file = table.name
         i_svc, i_start, i_end = columns["service"], columns["start"], columns["end"]
         i_id, i_site, i_planned = columns.get("id"), columns.get("site"), columns.get("planned")
+        i_notified = columns.get("notified")
         width = max(columns.values()) + 1
         parsers: dict[str, Callable[[str], int]] = {}
         as_of = to_us(self.as_of)
@@ -563,6 +582,10 @@ class Engine:
                     raise ValueError("is before start")
                 what = "planned"
                 planned = io_.parse_flag(row[i_planned]) if i_planned is not None else False
+                what = "notified"
+                notified = _NOTICE_UNKNOWN  # the export says nothing of notice
+                if i_notified is not None:
+                    notified = parse(row[i_notified]) if row[i_notified] else _NOT_NOTIFIED
             except ValueError as exc:
                 self.problems.add(
                     table.name, table.line(index), _reason(what, exc, row[columns[what]] if what in columns else "")
@@ -571,7 +594,7 @@ class Engine:
             line = table.line(index)
             ref = row[i_id] if i_id is not None and row[i_id] else f"outage at line {line}"
             site = row[i_site] if i_site is not None else ""
-            self.outages.setdefault(service, []).append((start, end, planned, ref, line, site))
+            self.outages.setdefault(service, []).append((start, end, planned, ref, line, site, notified))
             summary.used += 1
 
     # -- surveys ---------------------------------------------------------------
@@ -613,11 +636,12 @@ class Engine:
                     table.name, table.line(index), _reason(what, exc, row[columns[what]] if what in columns else "")
                 )
                 continue
-            if when is None:
-                self.want_tickets[ticket] = None
+            if ticket and (when is None or not service):
+                self.want_tickets[ticket] = None  # its date, or its service, comes from the tickets file
             summary.used += 1
             line = table.line(index)
-            self.surveys.append((when, ticket, score, scale, service, line, ticket or f"survey at line {line}"))
+            raw = row[i_date] if when is not None and i_date is not None else ""
+            self.surveys.append((when, ticket, score, scale, service, line, ticket or f"survey at line {line}", raw))
 
     # -- results ---------------------------------------------------------------
 
@@ -642,20 +666,41 @@ class Engine:
         return out
 
     def _date_surveys(self) -> None:
+        """Date each answer and name its service: its own columns first, else its ticket's.
+
+        A survey that names a ticket is about that ticket's service, dated or not; one whose
+        ticket the tickets file does not have is a bad row (it would otherwise count for every
+        satisfaction level). Without a tickets file, a dated survey with no service counts for
+        every satisfaction level, as one that names no ticket does.
+        """
         dated: list[_Survey] = []
-        for when, ticket, score, scale, service, line, ref in self.surveys:
-            if when is None:
+        for when, ticket, score, scale, service, line, ref, raw in self.surveys:
+            if ticket and (when is None or not service):
                 found = self.want_tickets.get(ticket)
                 if found is None:
-                    why = (
-                        "no tickets file to date it by"
-                        if not self.have["tickets"]
-                        else f"ticket {ticket!r} is not in the tickets file"
-                    )
-                    self.problems.add(self.survey_file, line, f"survey has no date and {why}")
-                    continue
-                when, service = found[0], service or found[1]
-            dated.append((when, ticket, score, scale, service, line, ref))
+                    if when is None:
+                        why = (
+                            "no tickets file to date it by"
+                            if not self.have["tickets"]
+                            else f"ticket {ticket!r} is not in the tickets file"
+                        )
+                        self.problems.add(self.survey_file, line, f"survey has no date and {why}")
+                        continue
+                    if self.have["tickets"]:
+                        self.problems.add(
+                            self.survey_file,
+                            line,
+                            f"survey's ticket {ticket!r} is not in the tickets file, so its service is unknown "
+                            "(give the survey a service column)",
+                        )
+                        continue
+                elif when is None:
+                    when, service = found[0], service or found[1]
+                else:
+                    service = found[1]
+                    if raw:  # a naive date is wall time of its service's zone, now known
+                        when = io_.parse_instant(raw, self.service_zone(service))
+            dated.append((when, ticket, score, scale, service, line, ref, raw))
         self.surveys = list(dated)
 
     def _judge(self, track: Track, k: int) -> WindowResult:
@@ -757,31 +802,35 @@ class Engine:
         count = open_us_counter(plan.calendar)
         ws, we = to_us(result.start_at), to_us(result.stop_at)
         rows, starts, longest = self._service_outages(level.service)
-        maintenance = _maintenance(level)
+        windows_ = self._maintenance(plan)
         zone = track.zone
         unplanned: list[tuple[int, int]] = []
         planned_spans: list[tuple[int, int]] = []
         per_outage: list[tuple[int, _Outage, str]] = []
-        outside = 0
+        outside = late = 0
         incidents: list[_Outage] = []
         for row in rows[bisect_right(starts, ws - longest - 1) :]:
-            start, end, planned, _ref, _line, site = row
+            start, end, planned, _ref, _line, site, notified = row
             if start >= we:
                 break
             if end <= ws or (level.scope.site and site != level.scope.site):
                 continue
             s, e = max(start, ws), min(end, we)
+            noticed = [w for w, limit in windows_ if _noticed(limit, notified, start)] if planned else []
             if track.kind == "count_outages":
-                if start >= ws and not (planned and _inside(maintenance, start, end, zone)):
+                if start >= ws and not (planned and _inside(noticed, start, end, zone)):
                     incidents.append(row)
                 continue
             note = ""
             if planned:
-                inside = _spans_in(maintenance, s, e, zone)
+                inside = [span for w in noticed for span in _spans_in(w, s, e, zone)]
                 rest = _subtract([(s, e)], inside)
                 planned_spans.extend(inside)
                 unplanned.extend(rest)
-                if rest:
+                if rest and len(noticed) < len(windows_) and any(_spans_in(w, s, e, zone) for w, _ in windows_):
+                    late += 1
+                    note = "planned, notified later than the maintenance notice before its start: counted as unplanned"
+                elif rest:
                     outside += 1
                     note = (
                         "planned, outside the maintenance window: counted as unplanned"
@@ -828,6 +877,11 @@ class Engine:
                 f"{outside} outage{'s' if outside != 1 else ''} flagged planned fell outside the declared maintenance "
                 "window and counted as unplanned downtime."
             )
+        if late:
+            result.notes.append(
+                f"{late} outage{'s' if late != 1 else ''} flagged planned {'were' if late != 1 else 'was'} notified "
+                "later than the maintenance window's notice before its start and counted as unplanned downtime."
+            )
         if measured_us <= 0:
             return
         measured = Decimal(measured_us - down) * _HUNDRED / Decimal(measured_us)
@@ -842,10 +896,10 @@ class Engine:
     def _judge_satisfaction(self, track: Track, plan: Plan, result: WindowResult) -> None:
         level = plan.level
         target = level.target
-        ws, we = result.start_at, track.stops[track.windows.index(result.window)]
-        scores: list[tuple[Decimal, tuple[datetime | None, str, Decimal, Decimal | None, str, int, str]]] = []
+        ws, we = result.start_at, result.stop_at  # cut at the as-of time: later answers are unknown
+        scores: list[tuple[Decimal, _Survey]] = []
         for row in self.surveys:
-            when, _t, score, scale, service, _line, _ref = row
+            when, _t, score, scale, service, _line, _ref, _raw = row
             assert when is not None
             if service and service != level.service:
                 continue
@@ -908,9 +962,12 @@ class Engine:
 _US = timedelta(microseconds=1)
 
 
-_Outage = tuple[int, int, bool, str, int, str]  # start, end (us), planned, ref, line, site
-# when, ticket, score, scale, service, line, ref
-_Survey = tuple[datetime | None, str, Decimal, Decimal | None, str, int, str]
+# start, end (us), planned, ref, line, site, notified (us; _NOT_NOTIFIED, _NOTICE_UNKNOWN)
+_Outage = tuple[int, int, bool, str, int, str, int]
+_NOT_NOTIFIED = -(1 << 62)  # the export has a notified column, empty for this outage: no notice given
+_NOTICE_UNKNOWN = -(1 << 61)  # the export has no notified column
+# when, ticket, score, scale, service, line, ref, the date as written (re-read in its ticket's service zone)
+_Survey = tuple[datetime | None, str, Decimal, Decimal | None, str, int, str, str]
 
 
 # (scope site, scope request type, window starts, window stops, plans) of one level
@@ -1010,13 +1067,22 @@ def _business_calendar(spec: Calendar) -> BusinessCalendar:
     return BusinessCalendar.from_minutes(spec.timezone, spec.weekly(), spec.holidays, spec.federal_holidays)
 
 
-def _maintenance(level: ServiceLevel) -> dict[int, list[tuple[int, int]]]:
+def _weekly(window: MaintenanceWindow) -> dict[int, list[tuple[int, int]]]:
     out: dict[int, list[tuple[int, int]]] = {}
-    for window in level.exclusions:
-        for spec, span in window.schedule.items():
-            for day in day_indexes(spec):
-                out.setdefault(day, []).append(span_minutes(span))
+    for spec, span in window.schedule.items():
+        for day in day_indexes(spec):
+            out.setdefault(day, []).append(span_minutes(span))
     return out
+
+
+def _noticed(limit: tuple[Callable[[int, int], int], int] | None, notified: int, start: int) -> bool:
+    """Whether an outage notified at ``notified`` had the window's notice before its ``start``."""
+    if limit is None or notified == _NOTICE_UNKNOWN:
+        return True  # no notice required, or the export cannot tell: as flagged
+    if notified == _NOT_NOTIFIED or notified > start:
+        return False
+    count, need = limit
+    return elapsed_us(count, notified, start) >= need
 
 
 def _spans_in(weekly: dict[int, list[tuple[int, int]]], s: int, e: int, zone: tzinfo) -> list[tuple[int, int]]:
@@ -1041,8 +1107,8 @@ def _spans_in(weekly: dict[int, list[tuple[int, int]]], s: int, e: int, zone: tz
     return out
 
 
-def _inside(weekly: dict[int, list[tuple[int, int]]], s: int, e: int, zone: tzinfo) -> bool:
-    spans = _spans_in(weekly, s, e, zone)
+def _inside(weeklies: list[dict[int, list[tuple[int, int]]]], s: int, e: int, zone: tzinfo) -> bool:
+    spans = [span for weekly in weeklies for span in _spans_in(weekly, s, e, zone)]
     return bool(spans) and not _subtract([(s, e)], spans)
 
 

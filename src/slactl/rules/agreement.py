@@ -72,12 +72,14 @@ define("SLA306", W, "A service has no service level.")
 
 DURATIONS = """\
 Durations are compared in minutes on the clock they run on (`length_minutes`): minutes,
-hours, days and weeks by their length; a business day as the longest open day of the
-calendar in force, that is the service level's own calendar or its service's support hours
-(`mon-fri: 08:00-17:00` makes a business day 9 hours), or 24 hours without a calendar or on
-a 24x7 one. Escalation names no calendar, so its business day is the longest open day of
-any of the agreement's calendars. So `4h` comes before `1 business day`, and `2 business days`
-before `3 days`; on an agreement with a 24x7 calendar `1 business day` equals `1 day`.
+hours, days and weeks by their length; a business day as the business day of the calendar in
+force, that is the service level's own calendar or its service's support hours: its open hours
+of a week over its open days (`mon-fri: 08:00-17:00` makes a business day 9 hours; Mon-Thu
+08:00-17:00 with Fri 08:00-12:00 makes it 8), or 24 hours without a calendar or on a 24x7 one,
+the same length `slactl report` measures (see [Durations](format.md#durations)). Escalation
+names no calendar, so its business day is the longest business day of the agreement's
+calendars. So `4h` comes before `1 business day`, and `2 business days` before `3 days`; on an
+agreement with a 24x7 calendar `1 business day` equals `1 day`.
 """
 SectionRule = Callable[[FileContext, Any], None]
 HUNDRED = Decimal(100)
@@ -152,12 +154,14 @@ def check_percent(ctx: FileContext, path: Path_, value: Percent, what: str, *, z
 
 
 def business_day_minutes(calendars: Iterable[Calendar]) -> Decimal:
-    """The longest open day of the calendars (minutes); a whole day when there is none."""
-    longest = 0
-    for calendar in calendars:
-        for spans in calendar.weekly().values():
-            longest = max(longest, sum(end - start for start, end in spans))
-    return Decimal(longest or 1440)
+    """The longest business day of the calendars (``slactl.clock.business_day``), in minutes; 1440 without one."""
+    from datetime import timedelta
+
+    from slactl.clock import business_day
+
+    lengths = [business_day(calendar.weekly()) for calendar in calendars]
+    longest = max(lengths, default=timedelta(days=1))
+    return Decimal(longest // timedelta(microseconds=1)) / 60_000_000
 
 
 def length_minutes(duration: Duration, business_day: Decimal) -> Decimal:
