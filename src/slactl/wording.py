@@ -239,6 +239,7 @@ def say_calendar(calendar: Calendar) -> str:
         ]
         head = "; ".join(pieces) + f" {calendar.timezone}"
     closed = ["federal holidays"] if calendar.federal_holidays else []
+    closed += [f"{h.holiday_set().describe()} holidays" for h in calendar.public_holidays]
     closed += [say_date(d) for d in sorted(calendar.holidays)]
     if not closed:
         return head

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import Field, PlainValidator, WithJsonSchema, field_validator, model_validator
+from pydantic import Field, PlainValidator, ValidationInfo, WithJsonSchema, field_validator, model_validator
 
 from slactl.model.types import (
     MAX_TERM_DAYS,
@@ -31,6 +31,9 @@ from slactl.model.types import (
     Text,
     TimeZone,
 )
+
+if TYPE_CHECKING:
+    from slactl.holidays import HolidaySet
 
 API_VERSION = "slactl/v1"
 PartyName = Literal["provider", "customer"]
@@ -250,12 +253,79 @@ Hours = Annotated[
 ]
 
 
+class PublicHolidays(Model):
+    """The public holidays of a country or one of its subdivisions, from the `holidays` package."""
+
+    country: Text = F("ISO 3166-1 alpha-2 country code as the `holidays` package knows it, e.g. `US`, `ES`, `GB`.")
+    subdivision: str | None = F(
+        "State, region or province code (or name) of that country, e.g. `TX` (Texas), `AN` (Andalusia); "
+        "without it, the holidays of the whole country.",
+        default=None,
+    )
+    categories: list[Text] = F(
+        "Holiday categories of that country, e.g. `public`, `bank`, `government`, `optional`.",
+        default_factory=lambda: ["public"],
+        min_length=1,
+    )
+    observed: Bool = F(
+        "true: a holiday the country moves (e.g. from a Saturday to the Friday before) is closed on the "
+        "day it is observed instead of its own date; false: on its own date only.",
+        default=True,
+    )
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        _holiday_problem("country", value)
+        return value
+
+    @field_validator("subdivision")
+    @classmethod
+    def _subdivision(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and "country" in info.data:
+            _holiday_problem("subdivision", info.data["country"], value)
+        return value
+
+    @field_validator("categories")
+    @classmethod
+    def _categories(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        if "country" in info.data:
+            _holiday_problem("categories", info.data["country"], None, tuple(value))
+        return value
+
+    def holiday_set(self) -> HolidaySet:
+        """The set as the clock takes it."""
+        from slactl.holidays import HolidaySet
+
+        return HolidaySet(self.country, self.subdivision, tuple(self.categories), self.observed)
+
+
+def _holiday_problem(
+    field: str, country: str, subdivision: str | None = None, categories: tuple[str, ...] = ()
+) -> None:
+    # The package's own lists (imported only here, when a calendar names a country): pure, no I/O.
+    from slactl.holidays import holiday_set_problem
+
+    problem = holiday_set_problem(country, subdivision, categories)
+    if problem is not None and problem[0] == field:
+        raise ValueError(problem[1])
+
+
 class Calendar(Model):
     """Business hours in a time zone, with holidays; service levels are measured on one."""
 
     timezone: TimeZone = F("IANA time zone the hours are in, e.g. America/New_York.")
     hours: Hours = F("`24x7`, or days to time spans: `{mon-fri: '08:00-17:00', sat: ['09:00-12:00', '13:00-15:00']}`.")
-    federal_holidays: Bool = F("Exclude the US federal holidays (observed days) built into slactl.", default=False)
+    federal_holidays: Bool = F(
+        "Exclude the US federal holidays with their observed days (the same as "
+        "`public_holidays: [{country: US}]`).",
+        default=False,
+    )
+    public_holidays: list[PublicHolidays] = F(
+        "Public holidays of countries or subdivisions to exclude, from the `holidays` package: "
+        "`[{country: US, subdivision: TX}, {country: ES, subdivision: AN}]`.",
+        default_factory=list,
+    )
     holidays: list[IsoDate] = F("Further closed dates.", default_factory=list)
 
     def weekly(self) -> dict[int, list[tuple[int, int]]]:

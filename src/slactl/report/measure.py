@@ -1006,7 +1006,13 @@ def _decide(result: WindowResult, measured: Decimal, required: Decimal, directio
 
 
 def _business_calendar(spec: Calendar) -> BusinessCalendar:
-    return BusinessCalendar.from_minutes(spec.timezone, spec.weekly(), spec.holidays, spec.federal_holidays)
+    return BusinessCalendar.from_minutes(
+        spec.timezone,
+        spec.weekly(),
+        spec.holidays,
+        spec.federal_holidays,
+        [h.holiday_set() for h in spec.public_holidays],
+    )
 
 
 def _maintenance(level: ServiceLevel) -> dict[int, list[tuple[int, int]]]:
