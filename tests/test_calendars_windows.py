@@ -7,11 +7,13 @@ window arithmetic redone day by day with zoneinfo.
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 import holidays as holidays_pkg
 import pytest
@@ -207,3 +209,231 @@ def test_holidays_package_is_imported_only_for_holiday_calendars(tmp_path: Path)
     assert "holidays" not in _imports(["validate", str(EXAMPLES / "northwind-colocation-fy2027.yaml")], tmp_path)
     with_sets = _with_calendar(tmp_path, "    public_holidays:\n      - {country: US, subdivision: TX}\n")
     assert "holidays" in _imports(["validate", str(with_sets)], tmp_path)
+
+
+# --------------------------------------------------------------------------- anchored monthly windows
+
+from calendar import monthrange  # noqa: E402
+
+from slactl.report.periods import Period, windows  # noqa: E402
+
+
+def _expected_start(day: date, anchor: int) -> date:
+    """The latest month-anchor day (clamped to the month's end) on or before ``day``, by brute force."""
+    probe = day
+    while True:
+        if probe.day == min(anchor, monthrange(probe.year, probe.month)[1]):
+            return probe
+        probe -= timedelta(days=1)
+
+
+days_in = st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    anchor=st.integers(min_value=1, max_value=31),
+    first=days_in,
+    length=st.integers(min_value=0, max_value=800),
+    term_cut=st.integers(min_value=0, max_value=60),
+)
+def test_anchored_windows_tile_the_period_and_start_on_the_anchor(
+    anchor: int, first: date, length: int, term_cut: int
+) -> None:
+    period = Period(first, first + timedelta(days=length), "p")
+    term = (first + timedelta(days=term_cut), first + timedelta(days=length + 30))
+    got = windows("calendar_month", period, term, anchor=anchor)
+    lo, hi = max(period.start, term[0]), min(period.end, term[1])
+    if hi < lo:
+        assert got == []
+        return
+    # No gap, no overlap, exactly the measured days.
+    assert got[0].start == lo and got[-1].stop == hi + timedelta(days=1)
+    for a, b in itertools.pairwise(got):
+        assert a.stop == b.start
+    for w in got:
+        # Each full window runs from one clamped anchor day to the next one.
+        assert w.full_start == _expected_start(w.full_start, anchor)
+        assert w.full_start.day == min(anchor, monthrange(w.full_start.year, w.full_start.month)[1])
+        assert w.full_stop == _expected_start(w.full_stop, anchor) and w.full_stop > w.full_start
+        assert _expected_start(w.full_stop - timedelta(days=1), anchor) == w.full_start
+        assert w.full_start <= w.start < w.stop <= w.full_stop
+        # Every day is in the window its brute-force anchor says.
+        assert _expected_start(w.start, anchor) == w.full_start
+        assert _expected_start(w.last, anchor) == w.full_start
+
+
+def test_anchor_16_runs_from_the_16th_to_the_15th() -> None:
+    got = windows(
+        "calendar_month",
+        Period(date(2027, 1, 1), date(2027, 3, 31), "q"),
+        (date(2027, 1, 1), date(2027, 12, 31)),
+        anchor=16,
+    )
+    assert [(w.start, w.last) for w in got] == [
+        (date(2027, 1, 1), date(2027, 1, 15)),
+        (date(2027, 1, 16), date(2027, 2, 15)),
+        (date(2027, 2, 16), date(2027, 3, 15)),
+        (date(2027, 3, 16), date(2027, 3, 31)),
+    ]
+    assert got[0].partial and got[0].full_start == date(2026, 12, 16)
+    assert got[1].label == "2027-01-16 to 2027-02-15"
+
+
+def test_anchor_31_clamps_to_month_ends() -> None:
+    got = windows(
+        "calendar_month",
+        Period(date(2027, 1, 31), date(2027, 5, 30), "p"),
+        (date(2027, 1, 1), date(2027, 12, 31)),
+        anchor=31,
+    )
+    assert [(w.start, w.last) for w in got] == [
+        (date(2027, 1, 31), date(2027, 2, 27)),
+        (date(2027, 2, 28), date(2027, 3, 30)),
+        (date(2027, 3, 31), date(2027, 4, 29)),
+        (date(2027, 4, 30), date(2027, 5, 30)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("window_anchor: 0", "greater than or equal to 1"),
+        ("window_anchor: 32", "less than or equal to 31"),
+        ("window: calendar_quarter\n    window_anchor: 16", "`window_anchor` is for monthly windows"),
+        ("per: region", "is not one of `site`"),
+        ("per: site\n    scope: {site: north}", "not both"),
+    ],
+)
+def test_wrong_window_fields_are_findings_at_their_line(
+    field: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = FIXTURE.read_text(encoding="utf-8").replace(
+        "    target: 99.9%\n    window: calendar_month\n    exclusions",
+        f"    target: 99.9%\n    {field}\n    exclusions",
+        1,
+    )
+    path = tmp_path / "agreement.yaml"
+    path.write_text(text, encoding="utf-8")
+    run = run_main(["validate", str(path)], capsys)
+    assert run.code == 1, run.out
+    assert message in run.out
+
+
+# --------------------------------------------------------------------------- measured: anchored and per site
+
+from decimal import Decimal  # noqa: E402
+from zoneinfo import ZoneInfo  # noqa: E402
+
+from slactl.report import build_report  # noqa: E402
+
+FIXTURE = Path(__file__).parent / "fixtures" / "report" / "agreement.yaml"
+NOW = datetime(2028, 2, 1, tzinfo=ZoneInfo("UTC"))
+SITES = ("north", "south", "east")
+NY = ZoneInfo("America/New_York")
+
+
+def _agreement(tmp_path: Path, name: str, level_extra: str) -> Path:
+    text = FIXTURE.read_text(encoding="utf-8")
+    text = text.replace(
+        "  - {id: hosting, name: Hosting, support_hours: always}",
+        f"  - {{id: hosting, name: Hosting, support_hours: always, sites: [{', '.join(SITES)}]}}",
+        1,
+    )
+    text = text.replace(
+        "    target: 99.9%\n    window: calendar_month\n    exclusions",
+        f"    target: 99.9%\n    window: calendar_month\n{level_extra}    exclusions",
+        1,
+    )
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+outage_rows = st.lists(
+    st.tuples(
+        st.sampled_from((*SITES, "")),
+        st.integers(min_value=0, max_value=360 * 24 * 60),  # minutes after the term starts
+        st.integers(min_value=1, max_value=3000),  # minutes down
+        st.booleans(),
+    ),
+    max_size=25,
+)
+
+
+def _outages(tmp_path: Path, rows: list[tuple[str, int, int, bool]]) -> Path:
+    start = datetime(2027, 1, 15, tzinfo=NY)
+    lines = ["id,service,site,start,end,planned"]
+    for i, (site, at, minutes, planned) in enumerate(rows):
+        a = start + timedelta(minutes=at)
+        b = a + timedelta(minutes=minutes)
+        lines.append(f"O{i},hosting,{site},{a.isoformat()},{b.isoformat()},{'yes' if planned else 'no'}")
+    path = tmp_path / "outages.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _level(report: Any, level_id: str) -> list[Any]:
+    windows_: list[Any] = next(lr for lr in report.levels if lr.id == level_id).windows
+    return windows_
+
+
+@settings(max_examples=12, deadline=None)
+@given(rows=outage_rows, anchor=st.integers(min_value=1, max_value=31))
+def test_per_site_verdicts_are_each_sites_own(
+    rows: list[tuple[str, int, int, bool]], anchor: int, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    tmp_path = tmp_path_factory.mktemp("per")
+    outages = _outages(tmp_path, rows)
+    per = build_report(
+        _agreement(tmp_path, "per", f"    window_anchor: {anchor}\n    per: site\n"), outages=outages, now=NOW
+    )
+    windows_per = _level(per, "hosting-availability")
+    for site in SITES:
+        alone = build_report(
+            _agreement(tmp_path, site, f"    window_anchor: {anchor}\n    scope: {{site: {site}}}\n"),
+            outages=outages,
+            now=NOW,
+        )
+        mine = [w for w in windows_per if w.window.label.startswith(f"{site}: ")]
+        theirs = _level(alone, "hosting-availability")
+        assert len(mine) == len(theirs) > 0
+        for a, b in zip(mine, theirs, strict=True):
+            assert a.window.label == f"{site}: {b.window.label}"
+            assert (a.status, a.measured, a.window.start, a.window.stop) == (
+                b.status,
+                b.measured,
+                b.window.start,
+                b.window.stop,
+            )
+    assert len(windows_per) == len(SITES) * len(theirs)
+
+
+@settings(max_examples=12, deadline=None)
+@given(rows=outage_rows, anchor=st.integers(min_value=2, max_value=31))
+def test_anchored_availability_against_zoneinfo(
+    rows: list[tuple[str, int, int, bool]], anchor: int, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Unplanned downtime per anchored window, recomputed minute-exactly with zoneinfo."""
+    tmp_path = tmp_path_factory.mktemp("anch")
+    rows = [(site, at, minutes, False) for site, at, minutes, _ in rows]  # unplanned only: no maintenance
+    report = build_report(
+        _agreement(tmp_path, "anch", f"    window_anchor: {anchor}\n"), outages=_outages(tmp_path, rows), now=NOW
+    )
+    start0 = datetime(2027, 1, 15, tzinfo=NY)
+    spans = sorted((start0 + timedelta(minutes=at), start0 + timedelta(minutes=at + m)) for _, at, m, _ in rows)
+    for wr in _level(report, "hosting-availability"):
+        w = wr.window
+        assert w.full_start.day == min(anchor, monthrange(w.full_start.year, w.full_start.month)[1])
+        ws = datetime.combine(w.start, time(0), NY)
+        we = datetime.combine(w.stop, time(0), NY)
+        total = (we.astimezone(ZoneInfo("UTC")) - ws.astimezone(ZoneInfo("UTC"))).total_seconds()
+        down, cursor = 0.0, ws
+        for a, b in spans:  # merge overlapping outages while clipping to the window
+            a, b = max(a, ws, cursor), min(b, we)
+            if b > a:
+                down += (b - a).total_seconds()
+                cursor = b
+        expected = Decimal(str(total - down)) / Decimal(str(total)) * 100
+        assert wr.measured is not None
+        assert abs(wr.measured - expected) < Decimal("0.0001")

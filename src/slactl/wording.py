@@ -454,7 +454,7 @@ def say_service_level(level: ServiceLevel, *, calendar: Calendar | None = None, 
         body = say_availability(target, level.window, calendar=calendar)
         if calendar is not None and _is_business(calendar):
             body += f", measured during {say_calendar(calendar)}"
-        return f"{subject}: {body}."
+        return f"{subject}: {body}{say_window_shape(level)}."
     body = say_target(level, calendar=calendar)
     if isinstance(target, Duration) and calendar is not None and target.unit not in ("days", "weeks"):
         body += f" ({say_calendar(calendar)})"
@@ -464,7 +464,29 @@ def say_service_level(level: ServiceLevel, *, calendar: Calendar | None = None, 
         body += f", for every {one}" if share == 100 else f", for at least {say_number(share)}% of {many}"
     if level.window:
         body += f" {say_window(level.window)}"
-    return f"{subject}: {body}."
+    return f"{subject}: {body}{say_window_shape(level)}."
+
+
+def say_window_shape(level: ServiceLevel) -> str:
+    """', each month running from the 16th to the 15th of the next month; judged for each site on its own'."""
+    parts: list[str] = []
+    anchor = level.window_anchor
+    if anchor is not None and anchor != 1:
+        if anchor <= 28:
+            parts.append(f"each month running from the {_ordinal(anchor)} to the {_ordinal(anchor - 1)} of the next")
+        else:
+            parts.append(
+                f"each month running from the {_ordinal(anchor)} (or the last day of a shorter month) "
+                "to the day before that day of the next month"
+            )
+    if level.per == "site":
+        parts.append("judged for each site on its own")
+    return "".join(f", {p}" for p in parts)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 # --------------------------------------------------------------------------- credits

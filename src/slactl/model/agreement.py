@@ -402,12 +402,35 @@ class ServiceLevel(Model):
         "For time targets: the share of tickets that must meet the target (default 100%).", default=None
     )
     window: Window | None = F("The period each measurement covers.", default=None)
+    window_anchor: Int | None = F(
+        "For monthly windows (`calendar_month`, the default): the day of the month each window starts on, "
+        "1..31, e.g. `16` for billing cycles from the 16th to the 15th of the next month. A day past the "
+        "end of a shorter month is that month's last day (31 -> Feb 28, Apr 30).",
+        default=None,
+        ge=1,
+        le=31,
+    )
+    per: Literal["site"] | None = F(
+        "`site`: judge each site (node, region: the `site` column of the data) as its own set of "
+        "windows, each with its own verdict and credit; the sites are the service's `sites`.",
+        default=None,
+    )
     calendar: Slug | None = F(
         "Calendar (in `calendars`) the clock runs on; defaults to the service's support hours.", default=None
     )
     exclusions: list[MaintenanceWindow] = F("Planned maintenance windows.", default_factory=list)
     measurement: Measurement | None = F("Measurement method.", default=None)
     description: str | None = F("Anything a reader needs to know about it.", default=None)
+
+    @model_validator(mode="after")
+    def _window_shape(self) -> ServiceLevel:
+        if self.window_anchor is not None and self.window not in (None, "calendar_month"):
+            raise ValueError(f"`window_anchor` is for monthly windows (`calendar_month`), not `{self.window}`")
+        if self.per is not None and self.scope.site is not None:
+            raise ValueError("give `per: site` (every site on its own) or `scope.site` (one site), not both")
+        if self.per is not None and self.metric in ("satisfaction", "custom"):
+            raise ValueError(f"`per: site` needs data with a site column: tickets or outages, not {self.metric}")
+        return self
 
     @model_validator(mode="after")
     def _typed(self) -> ServiceLevel:

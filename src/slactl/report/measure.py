@@ -16,7 +16,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from pathlib import Path
@@ -193,6 +193,7 @@ class Track:
     versions: list[Version | None]
     version_notes: list[str | None]
     kind: Literal["time", "count_tickets", "count_outages", "availability", "satisfaction", "custom"]
+    site: str | None = None  # `per: site`: the site this track judges (its plans are scoped to it)
 
     def window_of(self, instant: datetime) -> int:
         """Index of the window holding ``instant``, or -1."""
@@ -310,38 +311,59 @@ class Engine:
         tracks: list[Track] = []
         for level_id in order:
             level, agreement, version = ordered[level_id]
-            cal = self.calendar(version, level)
-            zone = cal.tz
-            wins = windows(level.window, self.period, term, self.fy_start)
-            starts = [self._local(w.start, zone) for w in wins]
-            stops = [self._local(w.stop, zone) for w in wins]
-            plans: list[Plan | None] = []
-            versions: list[Version | None] = []
-            notes: list[str | None] = []
-            for start in starts:
-                in_force, note = self.terms.at(start)
-                versions.append(in_force)
-                notes.append(note)
-                defn = next((lv for lv in in_force.agreement.service_levels if lv.id == level_id), None)
-                plans.append(None if defn is None else self._plan(in_force, defn))
-            tracks.append(
-                Track(
-                    level_id,
-                    level,
-                    agreement,
-                    zone,
-                    wins,
-                    starts,
-                    stops,
-                    [to_us(x) for x in starts],
-                    [to_us(x) for x in stops],
-                    plans,
-                    versions,
-                    notes,
-                    _kind(level),
-                )
-            )
+            tracks += [self._track(level_id, level, agreement, version, term, site) for site in self._sites(level)]
         return tracks
+
+    def _sites(self, level: ServiceLevel) -> list[str | None]:
+        """`per: site`: one track per site of the level's service (in the latest terms); else one track."""
+        if level.per != "site":
+            return [None]
+        service = next((s for s in self.latest.services if s.id == level.service), None)
+        return list(dict.fromkeys(service.sites)) if service and service.sites else [None]
+
+    def _track(
+        self,
+        level_id: str,
+        level: ServiceLevel,
+        agreement: Agreement,
+        version: Version,
+        term: tuple[date, date],
+        site: str | None,
+    ) -> Track:
+        cal = self.calendar(version, level)
+        zone = cal.tz
+        wins = windows(level.window, self.period, term, self.fy_start, level.window_anchor)
+        if site is not None:
+            wins = [replace(w, label=f"{site}: {w.label}") for w in wins]
+        starts = [self._local(w.start, zone) for w in wins]
+        stops = [self._local(w.stop, zone) for w in wins]
+        plans: list[Plan | None] = []
+        versions: list[Version | None] = []
+        notes: list[str | None] = []
+        for start in starts:
+            in_force, note = self.terms.at(start)
+            versions.append(in_force)
+            notes.append(note)
+            defn = next((lv for lv in in_force.agreement.service_levels if lv.id == level_id), None)
+            if defn is not None and site is not None:
+                defn = defn.model_copy(update={"scope": defn.scope.model_copy(update={"site": site})})
+            plans.append(None if defn is None else self._plan(in_force, defn))
+        return Track(
+            level_id,
+            level,
+            agreement,
+            zone,
+            wins,
+            starts,
+            stops,
+            [to_us(x) for x in starts],
+            [to_us(x) for x in stops],
+            plans,
+            versions,
+            notes,
+            _kind(level),
+            site,
+        )
 
     def _plan(self, version: Version, level: ServiceLevel) -> Plan:
         cal = self.calendar(version, level)
@@ -527,7 +549,7 @@ class Engine:
                 fast = self._fast[id(track)] = [None if p is None else _Fast(p) for p in track.plans]
             scope = track.level.scope
             req = io_.normalize(scope.request_type) if scope.request_type else None
-            entries.append((scope.site, req, track.starts_us, track.stops_us, fast))
+            entries.append((track.site or scope.site, req, track.starts_us, track.stops_us, fast))
         return entries, parsers.parse, parsers.ordered
 
     # -- outages ---------------------------------------------------------------
@@ -626,6 +648,9 @@ class Engine:
         out: list[LevelResult] = []
         for track in self.tracks:
             results = [self._judge(track, k) for k in range(len(track.windows))]
+            if track.site is not None and out and out[-1].id == track.id:
+                out[-1].windows += results  # `per: site`: one level, each site's windows in turn
+                continue
             agreement = track.agreement
             svc = next((s for s in agreement.services if s.id == track.level.service), None)
             name = (svc.name if svc and svc.name else None) or track.level.service
