@@ -124,11 +124,16 @@ def test_a_regional_holiday_closes_the_clock() -> None:
     assert "ES-AN holidays" in andalusia.describe()
 
 
-def test_years_the_package_does_not_know_are_refused_not_opened() -> None:
+def test_years_before_the_package_knows_a_country_are_refused_not_opened() -> None:
     from slactl.errors import SlactlError
 
-    with pytest.raises(SlactlError, match="to 2100 only, not in 2101"):
-        holiday_dates(HolidaySet("US"), 2101)
+    with pytest.raises(SlactlError, match="from 2008 on, not in 2000"):
+        holiday_dates(HolidaySet("ES", "AN"), 2000)
+
+
+@pytest.mark.parametrize("year", [2101, 2150, 2399, 5000, 9997])
+def test_after_2100_the_rules_are_carried_forward_as_the_old_table_did(year: int) -> None:
+    assert holiday_dates(HolidaySet("US"), year) == old_federal_table(year)
 
 
 # --------------------------------------------------------------------------- validation
@@ -342,7 +347,7 @@ def _agreement(tmp_path: Path, name: str, level_extra: str) -> Path:
     )
     text = text.replace(
         "    target: 99.9%\n    window: calendar_month\n    exclusions",
-        f"    target: 99.9%\n    window: calendar_month\n{level_extra}    exclusions",
+        f"    target: 99.9%\n{level_extra}    exclusions",
         1,
     )
     path = tmp_path / f"{name}.yaml"
@@ -378,20 +383,24 @@ def _level(report: Any, level_id: str) -> list[Any]:
     return windows_
 
 
+shapes = st.one_of(
+    st.integers(min_value=1, max_value=31).map(lambda a: f"    window: calendar_month\n    window_anchor: {a}\n"),
+    st.integers(min_value=1, max_value=40).map(lambda n: f"    window: rolling\n    rolling_days: {n}\n"),
+)
+
+
 @settings(max_examples=12, deadline=None)
-@given(rows=outage_rows, anchor=st.integers(min_value=1, max_value=31))
+@given(rows=outage_rows, shape=shapes)
 def test_per_site_verdicts_are_each_sites_own(
-    rows: list[tuple[str, int, int, bool]], anchor: int, tmp_path_factory: pytest.TempPathFactory
+    rows: list[tuple[str, int, int, bool]], shape: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     tmp_path = tmp_path_factory.mktemp("per")
     outages = _outages(tmp_path, rows)
-    per = build_report(
-        _agreement(tmp_path, "per", f"    window_anchor: {anchor}\n    per: site\n"), outages=outages, now=NOW
-    )
+    per = build_report(_agreement(tmp_path, "per", f"{shape}    per: site\n"), outages=outages, now=NOW)
     windows_per = _level(per, "hosting-availability")
     for site in SITES:
         alone = build_report(
-            _agreement(tmp_path, site, f"    window_anchor: {anchor}\n    scope: {{site: {site}}}\n"),
+            _agreement(tmp_path, site, f"{shape}    scope: {{site: {site}}}\n"),
             outages=outages,
             now=NOW,
         )
@@ -409,22 +418,40 @@ def test_per_site_verdicts_are_each_sites_own(
     assert len(windows_per) == len(SITES) * len(theirs)
 
 
-@settings(max_examples=12, deadline=None)
-@given(rows=outage_rows, anchor=st.integers(min_value=2, max_value=31))
-def test_anchored_availability_against_zoneinfo(
-    rows: list[tuple[str, int, int, bool]], anchor: int, tmp_path_factory: pytest.TempPathFactory
+@settings(max_examples=15, deadline=None)
+@given(
+    rows=outage_rows,
+    shape=st.one_of(
+        st.integers(min_value=2, max_value=31).map(lambda a: ("calendar_month", a)),
+        st.integers(min_value=1, max_value=40).map(lambda n: ("rolling", n)),
+    ),
+)
+def test_windowed_availability_against_zoneinfo(
+    rows: list[tuple[str, int, int, bool]], shape: tuple[str, int], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """Unplanned downtime per anchored window, recomputed minute-exactly with zoneinfo."""
-    tmp_path = tmp_path_factory.mktemp("anch")
-    rows = [(site, at, minutes, False) for site, at, minutes, _ in rows]  # unplanned only: no maintenance
-    report = build_report(
-        _agreement(tmp_path, "anch", f"    window_anchor: {anchor}\n"), outages=_outages(tmp_path, rows), now=NOW
+    """Unplanned downtime per anchored or rolling window, recomputed exactly with zoneinfo."""
+    tmp_path = tmp_path_factory.mktemp("win")
+    kind, n = shape
+    extra = f"    window: {kind}\n    " + (
+        f"window_anchor: {n}\n" if kind == "calendar_month" else f"rolling_days: {n}\n"
     )
+    rows = [(site, at, minutes, False) for site, at, minutes, _ in rows]  # unplanned only: no maintenance
+    report = build_report(_agreement(tmp_path, "win", extra), outages=_outages(tmp_path, rows), now=NOW)
     start0 = datetime(2027, 1, 15, tzinfo=NY)
+    term = (date(2027, 1, 15), date(2028, 1, 14))
     spans = sorted((start0 + timedelta(minutes=at), start0 + timedelta(minutes=at + m)) for _, at, m, _ in rows)
-    for wr in _level(report, "hosting-availability"):
+    results = _level(report, "hosting-availability")
+    if kind == "rolling":
+        # One window per day of the term, ending on it, n days long unless the term cuts it.
+        assert [wr.window.last for wr in results] == [
+            term[0] + timedelta(days=k) for k in range((term[1] - term[0]).days + 1)
+        ]
+    for wr in results:
         w = wr.window
-        assert w.full_start.day == min(anchor, monthrange(w.full_start.year, w.full_start.month)[1])
+        if kind == "calendar_month":
+            assert w.full_start.day == min(n, monthrange(w.full_start.year, w.full_start.month)[1])
+        else:
+            assert w.full_days == n and w.start == max(w.full_start, term[0])
         ws = datetime.combine(w.start, time(0), NY)
         we = datetime.combine(w.stop, time(0), NY)
         total = (we.astimezone(ZoneInfo("UTC")) - ws.astimezone(ZoneInfo("UTC"))).total_seconds()
@@ -437,3 +464,25 @@ def test_anchored_availability_against_zoneinfo(
         expected = Decimal(str(total - down)) / Decimal(str(total)) * 100
         assert wr.measured is not None
         assert abs(wr.measured - expected) < Decimal("0.0001")
+        assert wr.status == ("met" if wr.measured >= Decimal("99.9") else "missed")
+    if kind == "rolling":
+        assert not [line for line in report.credits.lines if line.level_id == "hosting-availability"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    n=st.integers(min_value=1, max_value=400),
+    first=days_in,
+    length=st.integers(min_value=0, max_value=400),
+    term_cut=st.integers(min_value=-30, max_value=60),
+)
+def test_rolling_windows_end_on_each_day(n: int, first: date, length: int, term_cut: int) -> None:
+    period = Period(first, first + timedelta(days=length), "p")
+    term = (first + timedelta(days=term_cut), first + timedelta(days=length + 30))
+    got = windows("rolling", period, term, rolling_days=n)
+    lo, hi = max(period.start, term[0]), min(period.end, term[1])
+    days = [lo + timedelta(days=k) for k in range(max(0, (hi - lo).days + 1))]
+    assert [w.last for w in got] == days
+    for w in got:
+        assert w.full_stop == w.stop and w.full_days == n
+        assert w.start == max(w.stop - timedelta(days=n), term[0])

@@ -12,6 +12,10 @@ US federal holidays (5 U.S.C. 6103, what ``federal_holidays: true`` means) are
 by executive order and Inauguration Day are not in it; add them to a calendar's explicit
 holidays.
 
+The package knows each country from a first year (US: 1777; a year before it is an error,
+not an empty set) to 2100; later years follow its rules as they stand today, except for
+dates it only has as tables (lunar calendars), which end in 2100.
+
 The package is imported on first use only, so a command that meets no holiday calendar
 never loads it.
 """
@@ -110,11 +114,18 @@ def holiday_set_problem(
     return None
 
 
+@functools.cache
+def _carried_forward(country: str) -> Any:
+    # The package stops at its end year (2100); its rules are today's law, so carry them
+    # forward as the hand-written federal table did (tables of lunar dates still end there).
+    entity = _entity(country)
+    return type(entity.__name__, (entity,), {"end_year": 9999})
+
+
 def _raw(spec: HolidaySet, years: range, *, observed: bool) -> dict[date, str]:
-    table = _package().country_holidays(
-        spec.country,
-        subdiv=spec.subdivision,
+    table = _carried_forward(spec.country)(
         years=years,
+        subdiv=spec.subdivision,
         categories=spec.categories,
         observed=observed,
     )
@@ -124,19 +135,18 @@ def _raw(spec: HolidaySet, years: range, *, observed: bool) -> dict[date, str]:
 @functools.lru_cache(maxsize=1024)
 def _year_table(spec: HolidaySet, year: int) -> MappingProxyType[date, str]:
     entity = _entity(spec.country)
-    if not entity.start_year <= year <= entity.end_year:
+    if year < entity.start_year:
         from slactl.errors import SlactlError
 
-        # Outside it the package returns nothing: an empty set would silently open every holiday.
+        # Before it the package returns nothing: an empty set would silently open every holiday.
         raise SlactlError(
-            f"the holidays package knows the holidays of {spec.describe()} from {entity.start_year} "
-            f"to {entity.end_year} only, not in {year}",
+            f"the holidays package knows the holidays of {spec.describe()} from {entity.start_year} on, not in {year}",
             hint=(
-                "measure within those years, or give that year's closed dates as explicit "
+                "measure from that year on, or give that year's closed dates as explicit "
                 "`holidays` of a calendar without `public_holidays`"
             ),
         )
-    years = range(year - 1, year + 2)
+    years = range(max(1, year - 1), min(9999, year + 1) + 1)
     seen = _raw(spec, years, observed=spec.observed)
     if spec.observed:
         own = _raw(spec, years, observed=False)

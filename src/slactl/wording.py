@@ -259,6 +259,7 @@ _WINDOWS = {
     "fiscal_year": "per fiscal year",
     "term": "over the term of the agreement",
     "week": "per week",
+    "rolling": "per rolling window",
 }
 # The length a window's allowed downtime is stated for: exact for a month/quarter/year of that length.
 _WINDOW_DAYS = {
@@ -479,6 +480,9 @@ def say_window_shape(level: ServiceLevel) -> str:
                 f"each month running from the {_ordinal(anchor)} (or the last day of a shorter month) "
                 "to the day before that day of the next month"
             )
+    if level.window == "rolling" and level.rolling_days:
+        days = "day" if level.rolling_days == 1 else f"{level.rolling_days} days"
+        parts.append(f"each window being the {days} up to and including the day it is judged, once a day")
     if level.per == "site":
         parts.append("judged for each site on its own")
     return "".join(f", {p}" for p in parts)

@@ -343,7 +343,7 @@ class Calendar(Model):
 
 Metric = Literal["availability", "response_time", "resolution_time", "satisfaction", "incident_count", "custom"]
 Priority = Literal["P1", "P2", "P3", "P4"]
-Window = Literal["calendar_month", "calendar_quarter", "fiscal_quarter", "fiscal_year", "term", "week"]
+Window = Literal["calendar_month", "calendar_quarter", "fiscal_quarter", "fiscal_year", "term", "week", "rolling"]
 
 
 class Scope(Model):
@@ -410,6 +410,13 @@ class ServiceLevel(Model):
         ge=1,
         le=31,
     )
+    rolling_days: Int | None = F(
+        "For `window: rolling`: each window is this many days (1..366) up to and including the day it "
+        "ends on, and one window ends on each day of the report (one verdict per day; no credits).",
+        default=None,
+        ge=1,
+        le=366,
+    )
     per: Literal["site"] | None = F(
         "`site`: judge each site (node, region: the `site` column of the data) as its own set of "
         "windows, each with its own verdict and credit; the sites are the service's `sites`.",
@@ -426,6 +433,10 @@ class ServiceLevel(Model):
     def _window_shape(self) -> ServiceLevel:
         if self.window_anchor is not None and self.window not in (None, "calendar_month"):
             raise ValueError(f"`window_anchor` is for monthly windows (`calendar_month`), not `{self.window}`")
+        if (self.window == "rolling") != (self.rolling_days is not None):
+            raise ValueError(
+                "`window: rolling` needs `rolling_days` (e.g. 28), and `rolling_days` needs `window: rolling`"
+            )
         if self.per is not None and self.scope.site is not None:
             raise ValueError("give `per: site` (every site on its own) or `scope.site` (one site), not both")
         if self.per is not None and self.metric in ("satisfaction", "custom"):

@@ -311,7 +311,16 @@ class Engine:
         tracks: list[Track] = []
         for level_id in order:
             level, agreement, version = ordered[level_id]
-            tracks += [self._track(level_id, level, agreement, version, term, site) for site in self._sites(level)]
+            wins = windows(level.window, self.period, term, self.fy_start, level.window_anchor, level.rolling_days)
+            # Rolling windows overlap; every n-th of them do not, and they tile: one track each,
+            # so a ticket still falls in one window per track (the reading loop stays as it is).
+            n = level.rolling_days if level.window == "rolling" and level.rolling_days else 1
+            groups = [wins[g::n] for g in range(min(n, len(wins)))] or [wins]
+            tracks += [
+                self._track(level_id, level, agreement, version, group, site)
+                for site in self._sites(level)
+                for group in groups
+            ]
         return tracks
 
     def _sites(self, level: ServiceLevel) -> list[str | None]:
@@ -327,12 +336,11 @@ class Engine:
         level: ServiceLevel,
         agreement: Agreement,
         version: Version,
-        term: tuple[date, date],
+        wins: list[Window],
         site: str | None,
     ) -> Track:
         cal = self.calendar(version, level)
         zone = cal.tz
-        wins = windows(level.window, self.period, term, self.fy_start, level.window_anchor)
         if site is not None:
             wins = [replace(w, label=f"{site}: {w.label}") for w in wins]
         starts = [self._local(w.start, zone) for w in wins]
@@ -646,11 +654,14 @@ class Engine:
         """Judge every window of every level from what was read."""
         self._date_surveys()
         out: list[LevelResult] = []
+        ranked: dict[str, list[tuple[int, date, WindowResult]]] = {}
         for track in self.tracks:
             results = [self._judge(track, k) for k in range(len(track.windows))]
-            if track.site is not None and out and out[-1].id == track.id:
-                out[-1].windows += results  # `per: site`: one level, each site's windows in turn
-                continue
+            rank = self._sites(track.level).index(track.site)
+            placed = ranked.setdefault(track.id, [])
+            placed += [(rank, wr.window.stop, wr) for wr in results]
+            if len(placed) > len(results):
+                continue  # `per: site` and rolling windows: several tracks, one level
             agreement = track.agreement
             svc = next((s for s in agreement.services if s.id == track.level.service), None)
             name = (svc.name if svc and svc.name else None) or track.level.service
@@ -663,6 +674,8 @@ class Engine:
             elif isinstance(track.level.target, Score):
                 unit = "score"
             out.append(LevelResult(track.id, track.level, sentence, name, unit, results))
+        for lr in out:  # each site's windows in turn, by their end (rolling windows interleave)
+            lr.windows = [wr for _, _, wr in sorted(ranked[lr.id], key=lambda e: (e[0], e[1]))]
         return out
 
     def _date_surveys(self) -> None:

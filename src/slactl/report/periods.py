@@ -206,16 +206,29 @@ def windows(
     term: tuple[date, date],
     fy_start: tuple[int, int] = (10, 1),
     anchor: int | None = None,
+    rolling_days: int | None = None,
 ) -> list[Window]:
     """The windows of ``kind`` (default calendar months) inside the period and the term, cut at both.
 
     ``anchor``: monthly windows start on that day of the month (clamped to the month's last day).
+    ``rolling``: one window of ``rolling_days`` days ends on each day of the period (inside the
+    term); it reaches back before the period, but not before the term (a cut window is partial).
     """
     first = max(period.start, term[0])
     last = min(period.end, term[1])
     if last < first:
         return []
     out: list[Window] = []
+    if kind == "rolling":
+        if rolling_days is None or rolling_days < 1:
+            raise ValueError("a rolling window needs rolling_days >= 1")
+        span = timedelta(days=rolling_days)
+        for n in range((last - first).days + 1):
+            stop = first + timedelta(days=n + 1)
+            full_start = stop - span
+            label = f"{rolling_days} days to {(stop - _ONE).isoformat()}"
+            out.append(Window(label, max(full_start, term[0]), stop, full_start, stop))
+        return out
     for full in _full_windows(kind or "calendar_month", first, last, term, fy_start, anchor):
         start = max(full.start, first)
         stop = min(full.stop, last + _ONE)
