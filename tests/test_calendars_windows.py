@@ -486,3 +486,14 @@ def test_rolling_windows_end_on_each_day(n: int, first: date, length: int, term_
     for w in got:
         assert w.full_stop == w.stop and w.full_days == n
         assert w.start == max(w.stop - timedelta(days=n), term[0])
+
+
+def test_adding_a_holiday_set_is_a_change_in_the_providers_favour() -> None:
+    from test_semdiff import ITHR, changed
+
+    def edit(d: dict[str, Any]) -> None:
+        d["calendars"]["city-hours"]["public_holidays"] = [{"country": "US", "subdivision": "TX"}]
+
+    (change,) = changed(ITHR, edit)
+    assert change.kind == "added" and change.favour == "provider"
+    assert "Public holidays" in change.label

@@ -133,6 +133,7 @@ _KEYS: dict[type[BaseModel], tuple[str, ...]] = {
     am.Service: ("id",),
     am.ServiceLevel: ("id",),
     am.MaintenanceWindow: ("name",),
+    am.PublicHolidays: ("country", "subdivision"),
     am.PriceItem: ("service",),
     am.Payment: ("due",),
     am.Meeting: ("name",),
@@ -472,6 +473,7 @@ _ADDED: dict[tuple[str, ...], Favour] = {
     ("credits", "monthly_cap"): "provider",
     ("service_levels", "*", "exclusions", "*"): "provider",
     ("calendars", "*", "holidays"): "provider",
+    ("calendars", "*", "public_holidays", "*"): "provider",
 }
 _OTHER: dict[Favour, Favour] = {"customer": "provider", "provider": "customer"}
 
