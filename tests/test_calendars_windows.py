@@ -497,3 +497,53 @@ def test_adding_a_holiday_set_is_a_change_in_the_providers_favour() -> None:
     (change,) = changed(ITHR, edit)
     assert change.kind == "added" and change.favour == "provider"
     assert "Public holidays" in change.label
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        (
+            {"window": "calendar_month", "window_anchor": 16},
+            "99.9% availability per month (at most 43 min 12 s of downtime in a 30-day month), "
+            "each month running from the 16th to the 15th of the next.",
+        ),
+        (
+            {"window_anchor": 31, "per": "site"},
+            "from the 31st (or the last day of a shorter month) to the day before that day of the next month, "
+            "judged for each site on its own.",
+        ),
+        (
+            {"window": "rolling", "rolling_days": 28},
+            "per rolling window, each window being the 28 days up to and including the day it is judged, once a day.",
+        ),
+        ({"window": "calendar_month"}, "per calendar month (at most 43 min 12 s of downtime in a 30-day month)."),
+    ],
+)
+def test_windows_are_said_in_plain_words(extra: dict[str, Any], said: str) -> None:
+    from slactl.model.agreement import ServiceLevel
+    from slactl.wording import say_service_level
+
+    level = ServiceLevel.model_validate(
+        {"id": "a", "service": "s", "metric": "availability", "target": "99.9%", **extra}
+    )
+    assert say_service_level(level, service_name="Hosting").endswith(said)
+
+
+def test_public_holidays_are_said_with_the_calendar() -> None:
+    from slactl.model.agreement import Calendar, ServiceLevel
+    from slactl.wording import say_service_level
+
+    cal = Calendar.model_validate(
+        {
+            "timezone": "Europe/Madrid",
+            "hours": {"mon-fri": "08:00-17:00"},
+            "public_holidays": [{"country": "ES", "subdivision": "AN"}],
+            "holidays": ["2027-12-24"],
+        }
+    )
+    level = ServiceLevel.model_validate(
+        {"id": "b", "service": "s", "metric": "response_time", "target": "4h", "window": "calendar_month"}
+    )
+    assert "(Mon-Fri 08:00-17:00 Europe/Madrid, ES-AN holidays and December 24, 2027 excluded)" in (
+        say_service_level(level, calendar=cal, service_name="Desk")
+    )

@@ -455,7 +455,7 @@ def say_service_level(level: ServiceLevel, *, calendar: Calendar | None = None, 
         body = say_availability(target, level.window, calendar=calendar)
         if calendar is not None and _is_business(calendar):
             body += f", measured during {say_calendar(calendar)}"
-        return f"{subject}: {body}{say_window_shape(level)}."
+        return f"{subject}: {_anchored(level, body)}{say_window_shape(level)}."
     body = say_target(level, calendar=calendar)
     if isinstance(target, Duration) and calendar is not None and target.unit not in ("days", "weeks"):
         body += f" ({say_calendar(calendar)})"
@@ -465,7 +465,14 @@ def say_service_level(level: ServiceLevel, *, calendar: Calendar | None = None, 
         body += f", for every {one}" if share == 100 else f", for at least {say_number(share)}% of {many}"
     if level.window:
         body += f" {say_window(level.window)}"
-    return f"{subject}: {body}{say_window_shape(level)}."
+    return f"{subject}: {_anchored(level, body)}{say_window_shape(level)}."
+
+
+def _anchored(level: ServiceLevel, body: str) -> str:
+    # A month from the 16th is not a calendar month: say "per month", the shape follows.
+    if level.window_anchor is not None and level.window_anchor != 1:
+        return body.replace(say_window("calendar_month"), "per month", 1)
+    return body
 
 
 def say_window_shape(level: ServiceLevel) -> str:
