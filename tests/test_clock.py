@@ -41,7 +41,7 @@ def test_federal_holidays_2026() -> None:
     # Jan 1 2026 is a Thursday; Jul 4 is a Saturday -> observed Fri Jul 3.
     assert us_federal_holidays(2026) == {
         date(2026, 1, 1): "New Year's Day",  # Thu
-        date(2026, 1, 19): "Birthday of Martin Luther King, Jr.",  # Mondays 5, 12, 19
+        date(2026, 1, 19): "Martin Luther King Jr. Day",  # Mondays 5, 12, 19
         date(2026, 2, 16): "Washington's Birthday",  # Feb 1 Sun; Mondays 2, 9, 16
         date(2026, 5, 25): "Memorial Day",  # May 31 is Sun -> last Mon 25
         date(2026, 6, 19): "Juneteenth National Independence Day",  # Fri
@@ -57,7 +57,7 @@ def test_federal_holidays_2026() -> None:
 def test_federal_holidays_2027() -> None:
     assert us_federal_holidays(2027) == {
         date(2027, 1, 1): "New Year's Day",  # Fri
-        date(2027, 1, 18): "Birthday of Martin Luther King, Jr.",  # Mondays 4, 11, 18
+        date(2027, 1, 18): "Martin Luther King Jr. Day",  # Mondays 4, 11, 18
         date(2027, 2, 15): "Washington's Birthday",  # Feb 1 Mon; Mondays 1, 8, 15
         date(2027, 5, 31): "Memorial Day",  # May 31 is itself a Monday
         date(2027, 6, 18): "Juneteenth National Independence Day (observed)",  # 19 Sat -> Fri

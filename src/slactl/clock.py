@@ -28,14 +28,17 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slactl.holidays import (
-    federal_holiday_dates,
+    US_FEDERAL,
+    HolidaySet,
     federal_holidays_between,
+    holiday_dates,
     us_federal_holidays,
 )
 
 __all__ = [
     "BusinessCalendar",
     "DayHours",
+    "HolidaySet",
     "Interval",
     "business_deadline",
     "business_elapsed",
@@ -200,13 +203,15 @@ class BusinessCalendar:
 
     ``hours`` maps weekday (0=Mon..6=Sun) to (start, end) wall-clock intervals in
     ``timezone``; missing or empty = closed; end ``None`` = 24:00. ``holidays`` are
-    extra closed dates; ``federal_holidays`` also closes observed US federal holidays.
+    extra closed dates; ``federal_holidays`` also closes observed US federal holidays;
+    ``public`` closes the holidays of each :class:`HolidaySet` (the `holidays` package).
     """
 
     timezone: str
     hours: Mapping[int, DayHours]
     holidays: frozenset[date] = frozenset()
     federal_holidays: bool = False
+    public: tuple[HolidaySet, ...] = ()
     _tz: ZoneInfo = field(init=False, repr=False, compare=False)
     _years: dict[int, _Year] = field(init=False, repr=False, compare=False, default_factory=dict)
     _buckets: dict[int, _Year] = field(init=False, repr=False, compare=False, default_factory=dict)
@@ -223,6 +228,10 @@ class BusinessCalendar:
         if not all(type(d) is date for d in holidays):
             raise ValueError("holidays must be datetime.date values (not datetimes)")
         object.__setattr__(self, "holidays", holidays)
+        public = tuple(self.public)
+        if not all(isinstance(h, HolidaySet) for h in public):
+            raise ValueError("public must be HolidaySet values")
+        object.__setattr__(self, "public", public)
 
     @classmethod
     def always(cls, timezone: str = "UTC") -> BusinessCalendar:
@@ -239,9 +248,10 @@ class BusinessCalendar:
         *,
         holidays: frozenset[date] = frozenset(),
         federal_holidays: bool = True,
+        public: Iterable[HolidaySet] = (),
     ) -> BusinessCalendar:
         """Same hours on each of ``days``; default Mon-Fri 08:00-17:00, federal holidays closed."""
-        return cls(timezone, {d: ((start, end),) for d in days}, holidays, federal_holidays)
+        return cls(timezone, {d: ((start, end),) for d in days}, holidays, federal_holidays, tuple(public))
 
     @classmethod
     def from_minutes(
@@ -250,6 +260,7 @@ class BusinessCalendar:
         weekly: Mapping[int, Iterable[tuple[int, int]]],
         holidays: Iterable[date] = (),
         federal_holidays: bool = False,
+        public: Iterable[HolidaySet] = (),
     ) -> BusinessCalendar:
         """Build from minutes after midnight per weekday, 1440 = 24:00 (as the YAML model has)."""
 
@@ -268,7 +279,7 @@ class BusinessCalendar:
                 assert start is not None  # only an end can be 24:00
                 day.append((start, wall(e, is_end=True)))
             hours[weekday] = tuple(day)
-        return cls(timezone, hours, frozenset(holidays), federal_holidays)
+        return cls(timezone, hours, frozenset(holidays), federal_holidays, tuple(public))
 
     @property
     def tz(self) -> ZoneInfo:
@@ -289,7 +300,7 @@ class BusinessCalendar:
         """Human wording, e.g. "Mon-Fri 08:00-17:00 America/New_York, federal holidays excluded"."""
         days = self._days()
         if self.is_24x7:
-            if not self.federal_holidays and not self.holidays:
+            if not self.federal_holidays and not self.holidays and not self.public:
                 return "24x7"
             head = f"24x7 {self.timezone}"
         elif not any(days):
@@ -306,6 +317,10 @@ class BusinessCalendar:
             head = "; ".join(parts) + f" {self.timezone}"
         n = len(self.holidays)
         other = f"{n} other date{'s' if n != 1 else ''}"
+        if self.public:
+            sets = ", ".join(h.describe() for h in self.public)
+            named = f"{sets} {'and federal ' if self.federal_holidays else ''}holidays"
+            return f"{head}, {named} and {other} excluded" if n else f"{head}, {named} excluded"
         if self.federal_holidays and n:
             return f"{head}, federal holidays and {other} excluded"
         if self.federal_holidays:
@@ -317,7 +332,10 @@ class BusinessCalendar:
     def closed_dates(self, year: int) -> frozenset[date]:
         """Dates in ``year`` that are closed all day because they are holidays."""
         own = frozenset(d for d in self.holidays if d.year == year)
-        return own | federal_holiday_dates(year) if self.federal_holidays else own
+        sets = (US_FEDERAL, *self.public) if self.federal_holidays else self.public
+        for spec in dict.fromkeys(sets):  # federal and an explicit US set: one lookup
+            own |= holiday_dates(spec, year)
+        return own
 
     def _year(self, year: int) -> _Year:
         chunk = self._years.get(year)
@@ -468,7 +486,7 @@ def open_us_counter(cal: BusinessCalendar) -> Callable[[int, int], int]:
     """
     counter = cal._counter
     if counter is None:
-        if cal.is_24x7 and not cal.holidays and not cal.federal_holidays:
+        if cal.is_24x7 and not cal.holidays and not cal.federal_holidays and not cal.public:
 
             def counter(a: int, b: int) -> int:
                 if _SAFE_LO <= a and b < _SAFE_HI:

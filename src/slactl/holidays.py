@@ -1,86 +1,185 @@
-"""US federal holidays (5 U.S.C. 6103) with their observed days.
+"""Public holidays from the `holidays` package (Open World Holidays Framework).
 
-Rules are the ones in force since the Uniform Monday Holiday Act (1971): Birthday of
-Martin Luther King, Jr. from 1986, Juneteenth from 2021, and Veterans Day on the
-fourth Monday of October in 1971-1977. Earlier years get the 1971 rules, which is not
-historically exact. One-off closures by executive order (e.g. Christmas Eve in some
-years) and Inauguration Day (Washington D.C. area only) are not statutory holidays
-here; add them to a calendar's explicit holidays.
+A :class:`HolidaySet` names a country (ISO 3166 code), optionally a subdivision (state,
+region, province) and holiday categories (``public`` by default; ``bank``, ``government``,
+``optional``... as the country offers them). ``observed=True`` closes a holiday on the day
+it is observed *instead of* its own date when the country moves it (US: Saturday -> Friday
+before, Sunday -> Monday after; New Year's Day on a Saturday is observed on Dec 31 of the
+year before); ``observed=False`` closes only the holidays' own dates.
+
+US federal holidays (5 U.S.C. 6103, what ``federal_holidays: true`` means) are
+``HolidaySet("US")``: the package's US public holidays with observed days. One-off closures
+by executive order and Inauguration Day are not in it; add them to a calendar's explicit
+holidays.
+
+The package knows each country from a first year (US: 1777; a year before it is an error,
+not an empty set) to 2100; later years follow its rules as they stand today, except for
+dates it only has as tables (lunar calendars), which end in 2100.
+
+The package is imported on first use only, so a command that meets no holiday calendar
+never loads it.
 """
 
 from __future__ import annotations
 
+import difflib
 import functools
-from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from types import MappingProxyType
+from typing import Any
 
-__all__ = ["federal_holiday_dates", "federal_holidays_between", "us_federal_holidays"]
+__all__ = [
+    "US_FEDERAL",
+    "HolidaySet",
+    "federal_holiday_dates",
+    "federal_holidays_between",
+    "holiday_dates",
+    "holiday_names",
+    "holiday_set_problem",
+    "us_federal_holidays",
+]
 
-_MON, _THU, _SAT, _SUN = 0, 3, 5, 6
-
-
-def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
-    first = date(year, month, 1)
-    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
-
-
-def _last_weekday(year: int, month: int, weekday: int) -> date:
-    last = (date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)) - timedelta(days=1)
-    return last - timedelta(days=(last.weekday() - weekday) % 7)
-
-
-def _observed(day: date) -> date:
-    # 5 U.S.C. 6103(b): Saturday -> Friday before, Sunday -> Monday after.
-    wd = day.weekday()
-    if wd == _SAT:
-        return day - timedelta(days=1)
-    if wd == _SUN:
-        return day + timedelta(days=1)
-    return day
+# How far a moved holiday may land from its own date (US: one day; others up to a week).
+_MOVE = timedelta(days=7)
 
 
-@functools.lru_cache(maxsize=512)
-def _year_table(year: int) -> Mapping[date, str]:
-    if not 1 <= year <= 9998:
-        raise ValueError(f"year {year} is outside the supported range 1..9998")
-    out: dict[date, str] = {}
+@dataclass(frozen=True, slots=True)
+class HolidaySet:
+    """One country's (or subdivision's) holidays of some categories; hashable, so tables are cached."""
 
-    def fixed(month: int, day: int, name: str) -> None:
-        actual = date(year, month, day)
-        seen = _observed(actual)
-        # Jan 1 on a Saturday is observed in the previous year; that year's table has it.
-        if seen.year == year:
-            out[seen] = name if seen == actual else f"{name} (observed)"
+    country: str
+    subdivision: str | None = None
+    categories: tuple[str, ...] = ("public",)
+    observed: bool = True
 
-    fixed(1, 1, "New Year's Day")
-    if year >= 1986:
-        out[_nth_weekday(year, 1, _MON, 3)] = "Birthday of Martin Luther King, Jr."
-    out[_nth_weekday(year, 2, _MON, 3)] = "Washington's Birthday"
-    out[_last_weekday(year, 5, _MON)] = "Memorial Day"
-    if year >= 2021:
-        fixed(6, 19, "Juneteenth National Independence Day")
-    fixed(7, 4, "Independence Day")
-    out[_nth_weekday(year, 9, _MON, 1)] = "Labor Day"
-    out[_nth_weekday(year, 10, _MON, 2)] = "Columbus Day"
-    if 1971 <= year <= 1977:
-        out[_nth_weekday(year, 10, _MON, 4)] = "Veterans Day"
-    else:
-        fixed(11, 11, "Veterans Day")
-    out[_nth_weekday(year, 11, _THU, 4)] = "Thanksgiving Day"
-    fixed(12, 25, "Christmas Day")
-    if date(year + 1, 1, 1).weekday() == _SAT:
-        out[date(year, 12, 31)] = "New Year's Day (observed)"
-    return MappingProxyType(dict(sorted(out.items())))
+    def describe(self) -> str:
+        """'US', 'US-TX', 'ES-AN public and optional' (categories named unless only public)."""
+        where = self.country if self.subdivision is None else f"{self.country}-{self.subdivision}"
+        if self.categories != ("public",):
+            where += " " + " and ".join(self.categories)
+        return where if self.observed else f"{where} (own dates, not observed days)"
+
+
+US_FEDERAL = HolidaySet("US")
+
+
+def _package() -> Any:
+    import holidays  # lazy: only calendars with holidays pay for it
+
+    return holidays
+
+
+def _entity(country: str) -> Any:
+    return _package().country_holidays(country).__class__
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=3, cutoff=0.5)
+    if not close:
+        close = [c for c in choices if c.lower() == word.lower()]
+    return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
+def holiday_set_problem(
+    country: str, subdivision: str | None = None, categories: tuple[str, ...] = ()
+) -> tuple[str, str] | None:
+    """What is wrong with a holiday set: (field, message with a did-you-mean), or None.
+
+    ``field`` is ``country``, ``subdivision`` or ``categories``. Country codes are the
+    package's (ISO 3166-1 alpha-2, plus its aliases such as UK); subdivisions are its codes
+    or their names; categories are those the country has.
+    """
+    countries = _package().list_supported_countries(include_aliases=True)
+    if country not in countries:
+        return "country", f"the holidays package has no country {country!r}{_suggest(country, sorted(countries))}"
+    entity = _entity(country)
+    if subdivision is not None:
+        aliases = dict(getattr(entity, "subdivisions_aliases", {}) or {})
+        known = list(getattr(entity, "subdivisions", ()) or ())
+        if subdivision not in known and subdivision not in aliases:
+            if not known:
+                return "subdivision", f"{country} has no subdivisions in the holidays package"
+            hint = _suggest(subdivision, known + sorted(aliases))
+            listed = f" (it has {', '.join(known)})" if len(known) <= 20 else f" ({len(known)} are known)"
+            return "subdivision", f"{country} has no subdivision {subdivision!r}{listed}{hint}"
+    supported = list(getattr(entity, "supported_categories", ("public",)))
+    for category in categories:
+        if category not in supported:
+            return (
+                "categories",
+                f"{country} has no holiday category {category!r} (it has {', '.join(supported)})"
+                f"{_suggest(category, supported)}",
+            )
+    return None
+
+
+@functools.cache
+def _carried_forward(country: str) -> Any:
+    # The package stops at its end year (2100); its rules are today's law, so carry them
+    # forward as the hand-written federal table did (tables of lunar dates still end there).
+    entity = _entity(country)
+    return type(entity.__name__, (entity,), {"end_year": 9999})
+
+
+def _raw(spec: HolidaySet, years: range, *, observed: bool) -> dict[date, str]:
+    table = _carried_forward(spec.country)(
+        years=years,
+        subdiv=spec.subdivision,
+        categories=spec.categories,
+        observed=observed,
+    )
+    return dict(table.items())
+
+
+@functools.lru_cache(maxsize=1024)
+def _year_table(spec: HolidaySet, year: int) -> MappingProxyType[date, str]:
+    entity = _entity(spec.country)
+    if year < entity.start_year:
+        from slactl.errors import SlactlError
+
+        # Before it the package returns nothing: an empty set would silently open every holiday.
+        raise SlactlError(
+            f"the holidays package knows the holidays of {spec.describe()} from {entity.start_year} on, not in {year}",
+            hint=(
+                "measure from that year on, or give that year's closed dates as explicit "
+                "`holidays` of a calendar without `public_holidays`"
+            ),
+        )
+    years = range(max(1, year - 1), min(9999, year + 1) + 1)
+    seen = _raw(spec, years, observed=spec.observed)
+    if spec.observed:
+        own = _raw(spec, years, observed=False)
+        # A day that is a holiday only because one was moved there replaces the holiday's
+        # own date (found by name: the moved day's name contains it, in any language).
+        for moved in [d for d in seen if d not in own]:
+            label = seen[moved]
+            for day, names in own.items():
+                if day in seen and abs(day - moved) <= _MOVE and day != moved:
+                    parts = [n for n in names.split("; ") if n in label]
+                    if parts and len(parts) == len(names.split("; ")):
+                        del seen[day]
+    return MappingProxyType({d: n for d, n in sorted(seen.items()) if d.year == year})
+
+
+def holiday_names(spec: HolidaySet, year: int) -> dict[date, str]:
+    """The closed dates of ``spec`` falling in ``year``: date -> name (a copy)."""
+    return dict(_year_table(spec, year))
+
+
+@functools.lru_cache(maxsize=1024)
+def holiday_dates(spec: HolidaySet, year: int) -> frozenset[date]:
+    """The closed dates of ``spec`` in ``year`` as a set (cached)."""
+    return frozenset(_year_table(spec, year))
 
 
 def us_federal_holidays(year: int) -> dict[date, str]:
-    """Observed federal holidays falling in ``year``: observed date -> name.
+    """Observed US federal holidays falling in ``year``: observed date -> name.
 
     Names of shifted holidays end in "(observed)". Dec 31 is included when the next
     New Year's Day is a Saturday.
     """
-    return dict(_year_table(year))
+    return holiday_names(US_FEDERAL, year)
 
 
 def federal_holidays_between(first: date, last: date) -> dict[date, str]:
@@ -88,16 +187,11 @@ def federal_holidays_between(first: date, last: date) -> dict[date, str]:
     return {
         day: name
         for year in range(first.year, last.year + 1)
-        for day, name in _year_table(year).items()
+        for day, name in _year_table(US_FEDERAL, year).items()
         if first <= day <= last
     }
 
 
 def federal_holiday_dates(year: int) -> frozenset[date]:
     """The observed federal holiday dates in ``year`` as a set (cached)."""
-    return _date_set(year)
-
-
-@functools.lru_cache(maxsize=512)
-def _date_set(year: int) -> frozenset[date]:
-    return frozenset(_year_table(year))
+    return holiday_dates(US_FEDERAL, year)

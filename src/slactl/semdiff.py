@@ -135,6 +135,7 @@ _KEYS: dict[type[BaseModel], tuple[str, ...]] = {
     am.Service: ("id",),
     am.ServiceLevel: ("id",),
     am.MaintenanceWindow: ("name",),
+    am.PublicHolidays: ("country", "subdivision"),
     am.PriceItem: ("service",),
     am.Payment: ("due",),
     am.Meeting: ("name",),
@@ -509,6 +510,7 @@ _ADDED: dict[tuple[str, ...], Favour] = {
     ("credits", "monthly_cap"): "provider",
     ("service_levels", "*", "exclusions", "*"): "provider",
     ("calendars", "*", "holidays"): "provider",
+    ("calendars", "*", "public_holidays", "*"): "provider",
 }
 _OTHER: dict[Favour, Favour] = {"customer": "provider", "provider": "customer"}
 

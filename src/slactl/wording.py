@@ -263,6 +263,7 @@ def say_calendar(calendar: Calendar) -> str:
         ]
         head = "; ".join(pieces) + f" {calendar.timezone}"
     closed = ["federal holidays"] if calendar.federal_holidays else []
+    closed += [f"{h.holiday_set().describe()} holidays" for h in calendar.public_holidays]
     closed += [say_date(d) for d in sorted(calendar.holidays)]
     if not closed:
         return head
@@ -282,6 +283,7 @@ _WINDOWS = {
     "fiscal_year": "per fiscal year",
     "term": "over the term of the agreement",
     "week": "per week",
+    "rolling": "per rolling window",
 }
 # The length a window's allowed downtime is stated for: exact for a month/quarter/year of that length.
 _WINDOW_DAYS = {
@@ -508,7 +510,7 @@ def say_service_level(level: ServiceLevel, *, calendar: Calendar | None = None, 
         body = say_availability(target, level.window, calendar=calendar)
         if calendar is not None and _is_business(calendar):
             body += f", measured during {say_calendar(calendar)}"
-        return f"{subject}: {body}."
+        return f"{subject}: {_anchored(level, body)}{say_window_shape(level)}."
     body = say_target(level, calendar=calendar)
     if isinstance(target, Duration) and calendar is not None and target.unit not in ("days", "weeks"):
         body += f" ({say_calendar(calendar)})"
@@ -518,7 +520,39 @@ def say_service_level(level: ServiceLevel, *, calendar: Calendar | None = None, 
         body += f", for every {one}" if share == 100 else f", for at least {say_number(share)}% of {many}"
     if level.window:
         body += f" {say_window(level.window)}"
-    return f"{subject}: {body}."
+    return f"{subject}: {_anchored(level, body)}{say_window_shape(level)}."
+
+
+def _anchored(level: ServiceLevel, body: str) -> str:
+    # A month from the 16th is not a calendar month: say "per month", the shape follows.
+    if level.window_anchor is not None and level.window_anchor != 1:
+        return body.replace(say_window("calendar_month"), "per month", 1)
+    return body
+
+
+def say_window_shape(level: ServiceLevel) -> str:
+    """', each month running from the 16th to the 15th of the next month; judged for each site on its own'."""
+    parts: list[str] = []
+    anchor = level.window_anchor
+    if anchor is not None and anchor != 1:
+        if anchor <= 28:
+            parts.append(f"each month running from the {_ordinal(anchor)} to the {_ordinal(anchor - 1)} of the next")
+        else:
+            parts.append(
+                f"each month running from the {_ordinal(anchor)} (or the last day of a shorter month) "
+                "to the day before that day of the next month"
+            )
+    if level.window == "rolling" and level.rolling_days:
+        days = "day" if level.rolling_days == 1 else f"{level.rolling_days} days"
+        parts.append(f"each window being the {days} up to and including the day it is judged, once a day")
+    if level.per == "site":
+        parts.append("judged for each site on its own")
+    return "".join(f", {p}" for p in parts)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 # --------------------------------------------------------------------------- credits

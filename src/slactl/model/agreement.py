@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     Field,
@@ -41,6 +41,9 @@ from slactl.model.types import (
     TimeZone,
     parse_duration,
 )
+
+if TYPE_CHECKING:
+    from slactl.holidays import HolidaySet
 
 API_VERSION = "slactl/v1"
 PartyName = Literal["provider", "customer"]
@@ -337,12 +340,80 @@ Hours = Annotated[
 ]
 
 
+class PublicHolidays(Model):
+    """The public holidays of a country or one of its subdivisions, from the `holidays` package."""
+
+    country: Text = F("ISO 3166-1 alpha-2 country code as the `holidays` package knows it, e.g. `US`, `ES`, `GB`.")
+    subdivision: str | None = F(
+        "State, region or province code (or name) of that country, e.g. `TX` (Texas), `AN` (Andalusia); "
+        "without it, the holidays of the whole country.",
+        default=None,
+    )
+    categories: list[Text] = F(
+        "Holiday categories of that country, e.g. `public`, `bank`, `government`, `optional`.",
+        default_factory=lambda: ["public"],
+        min_length=1,
+    )
+    observed: Bool = F(
+        "true: a holiday the country moves (e.g. from a Saturday to the Friday before) is closed on the "
+        "day it is observed instead of its own date; false: on its own date only.",
+        default=True,
+    )
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        _holiday_problem("country", value)
+        return value
+
+    @field_validator("subdivision")
+    @classmethod
+    def _subdivision(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and "country" in info.data:
+            _holiday_problem("subdivision", info.data["country"], value)
+        return value
+
+    @field_validator("categories")
+    @classmethod
+    def _categories(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        if "country" in info.data:
+            _holiday_problem("categories", info.data["country"], None, tuple(value))
+        return value
+
+    def holiday_set(self) -> HolidaySet:
+        """The set as the clock takes it."""
+        from slactl.holidays import HolidaySet
+
+        return HolidaySet(self.country, self.subdivision, tuple(self.categories), self.observed)
+
+
+def _holiday_problem(
+    field: str, country: str, subdivision: str | None = None, categories: tuple[str, ...] = ()
+) -> None:
+    # The package's own lists (imported only here, when a calendar names a country): pure, no I/O.
+    from slactl.holidays import holiday_set_problem
+
+    problem = holiday_set_problem(country, subdivision, categories)
+    if problem is not None and problem[0] == field:
+        raise ValueError(problem[1])
+
+
 class Calendar(Model):
     """Business hours in a time zone, with holidays; service levels are measured on one."""
 
     timezone: TimeZone = F("IANA time zone the hours are in, e.g. America/New_York.")
     hours: Hours = F("`24x7`, or days to time spans: `{mon-fri: '08:00-17:00', sat: ['09:00-12:00', '13:00-15:00']}`.")
-    federal_holidays: Bool = F("Exclude the US federal holidays (observed days) built into slactl.", default=False)
+    federal_holidays: Bool = F(
+        "Exclude the US federal holidays with their observed days (the same as "
+        "`public_holidays: [{country: US}]`).",
+        default=False,
+    )
+    public_holidays: list[PublicHolidays] = F(
+        "Public holidays of countries or subdivisions to exclude, from the `holidays` package: "
+        "`[{country: US, subdivision: TX}, {country: ES, subdivision: AN}]`.",
+        default_factory=list,
+        exclude_if=lambda value: not value,  # unused fields stay out of the digest: older approvals hold
+    )
     holidays: list[IsoDate] = F("Further closed dates.", default_factory=list)
 
     def weekly(self) -> dict[int, list[tuple[int, int]]]:
@@ -360,7 +431,7 @@ class Calendar(Model):
 
 Metric = Literal["availability", "response_time", "resolution_time", "satisfaction", "incident_count", "custom"]
 Priority = Literal["P1", "P2", "P3", "P4"]
-Window = Literal["calendar_month", "calendar_quarter", "fiscal_quarter", "fiscal_year", "term", "week"]
+Window = Literal["calendar_month", "calendar_quarter", "fiscal_quarter", "fiscal_year", "term", "week", "rolling"]
 
 
 class Scope(Model):
@@ -419,12 +490,49 @@ class ServiceLevel(Model):
         "For time targets: the share of tickets that must meet the target (default 100%).", default=None
     )
     window: Window | None = F("The period each measurement covers.", default=None)
+    window_anchor: Int | None = F(
+        "For monthly windows (`calendar_month`, the default): the day of the month each window starts on, "
+        "1..31, e.g. `16` for billing cycles from the 16th to the 15th of the next month. A day past the "
+        "end of a shorter month is that month's last day (31 -> Feb 28, Apr 30).",
+        default=None,
+        ge=1,
+        le=31,
+        exclude_if=lambda value: value is None,
+    )
+    rolling_days: Int | None = F(
+        "For `window: rolling`: each window is this many days (1..366) up to and including the day it "
+        "ends on, and one window ends on each day of the report (one verdict per day; no credits).",
+        default=None,
+        ge=1,
+        le=366,
+        exclude_if=lambda value: value is None,
+    )
+    per: Literal["site"] | None = F(
+        "`site`: judge each site (node, region: the `site` column of the data) as its own set of "
+        "windows, each with its own verdict and credit; the sites are the service's `sites`.",
+        default=None,
+        exclude_if=lambda value: value is None,
+    )
     calendar: Slug | None = F(
         "Calendar (in `calendars`) the clock runs on; defaults to the service's support hours.", default=None
     )
     exclusions: list[MaintenanceWindow] = F("Planned maintenance windows.", default_factory=list)
     measurement: Measurement | None = F("Measurement method.", default=None)
     description: str | None = F("Anything a reader needs to know about it.", default=None)
+
+    @model_validator(mode="after")
+    def _window_shape(self) -> ServiceLevel:
+        if self.window_anchor is not None and self.window not in (None, "calendar_month"):
+            raise ValueError(f"`window_anchor` is for monthly windows (`calendar_month`), not `{self.window}`")
+        if (self.window == "rolling") != (self.rolling_days is not None):
+            raise ValueError(
+                "`window: rolling` needs `rolling_days` (e.g. 28), and `rolling_days` needs `window: rolling`"
+            )
+        if self.per is not None and self.scope.site is not None:
+            raise ValueError("give `per: site` (every site on its own) or `scope.site` (one site), not both")
+        if self.per is not None and self.metric in ("satisfaction", "custom"):
+            raise ValueError(f"`per: site` needs data with a site column: tickets or outages, not {self.metric}")
+        return self
 
     @model_validator(mode="after")
     def _typed(self) -> ServiceLevel:

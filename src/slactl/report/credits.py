@@ -257,6 +257,8 @@ def compute_credits(levels: list[LevelResult]) -> Credits:
 def _window_credit(lr: LevelResult, wr: WindowResult) -> CreditLine | None:
     if wr.measured is None or wr.level is None or wr.version is None or lr.unit != "%":
         return None
+    if wr.level.window == "rolling":
+        return None  # a trailing window ends every day: a view of the service, not a billing period
     agreement: Agreement = wr.version.agreement
     if agreement.credits is None:
         return None

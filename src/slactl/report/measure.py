@@ -17,7 +17,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from pathlib import Path
@@ -195,6 +195,7 @@ class Track:
     versions: list[Version | None]
     version_notes: list[str | None]
     kind: Literal["time", "count_tickets", "count_outages", "availability", "satisfaction", "custom"]
+    site: str | None = None  # `per: site`: the site this track judges (its plans are scoped to it)
 
     def window_of(self, instant: datetime) -> int:
         """Index of the window holding ``instant``, or -1."""
@@ -298,38 +299,67 @@ class Engine:
         tracks: list[Track] = []
         for level_id in order:
             level, agreement, version = ordered[level_id]
-            cal = self.calendar(version, level)
-            zone = cal.tz
-            wins = windows(level.window, self.period, term, self.fy_start)
-            starts = [self._local(w.start, zone) for w in wins]
-            stops = [self._local(w.stop, zone) for w in wins]
-            plans: list[Plan | None] = []
-            versions: list[Version | None] = []
-            notes: list[str | None] = []
-            for start in starts:
-                in_force, note = self.terms.at(start)
-                versions.append(in_force)
-                notes.append(note)
-                defn = next((lv for lv in in_force.agreement.service_levels if lv.id == level_id), None)
-                plans.append(None if defn is None else self._plan(in_force, defn))
-            tracks.append(
-                Track(
-                    level_id,
-                    level,
-                    agreement,
-                    zone,
-                    wins,
-                    starts,
-                    stops,
-                    [to_us(x) for x in starts],
-                    [to_us(x) for x in stops],
-                    plans,
-                    versions,
-                    notes,
-                    _kind(level),
-                )
-            )
+            wins = windows(level.window, self.period, term, self.fy_start, level.window_anchor, level.rolling_days)
+            # Rolling windows overlap; every n-th of them do not, and they tile: one track each,
+            # so a ticket still falls in one window per track (the reading loop stays as it is).
+            n = level.rolling_days if level.window == "rolling" and level.rolling_days else 1
+            groups = [wins[g::n] for g in range(min(n, len(wins)))] or [wins]
+            tracks += [
+                self._track(level_id, level, agreement, version, group, site)
+                for site in self._sites(level)
+                for group in groups
+            ]
         return tracks
+
+    def _sites(self, level: ServiceLevel) -> list[str | None]:
+        """`per: site`: one track per site of the level's service (in the latest terms); else one track."""
+        if level.per != "site":
+            return [None]
+        service = next((s for s in self.latest.services if s.id == level.service), None)
+        return list(dict.fromkeys(service.sites)) if service and service.sites else [None]
+
+    def _track(
+        self,
+        level_id: str,
+        level: ServiceLevel,
+        agreement: Agreement,
+        version: Version,
+        wins: list[Window],
+        site: str | None,
+    ) -> Track:
+        cal = self.calendar(version, level)
+        zone = cal.tz
+        if site is not None:
+            wins = [replace(w, label=f"{site}: {w.label}") for w in wins]
+        starts = [self._local(w.start, zone) for w in wins]
+        stops = [self._local(w.stop, zone) for w in wins]
+        plans: list[Plan | None] = []
+        versions: list[Version | None] = []
+        notes: list[str | None] = []
+        for start in starts:
+            in_force, note = self.terms.at(start)
+            versions.append(in_force)
+            notes.append(note)
+            defn = next((lv for lv in in_force.agreement.service_levels if lv.id == level_id), None)
+            if defn is not None and site is not None:
+                defn = defn.model_copy(update={"scope": defn.scope.model_copy(update={"site": site})})
+            plans.append(None if defn is None else self._plan(in_force, defn))
+        return Track(
+            level_id,
+            level,
+            agreement,
+            zone,
+            wins,
+            starts,
+            stops,
+            [to_us(x) for x in starts],
+            [to_us(x) for x in stops],
+            plans,
+            versions,
+            notes,
+            _kind(level),
+            site,
+        )
 
     def _plan(self, version: Version, level: ServiceLevel) -> Plan:
         cal = self.calendar(version, level)
@@ -546,7 +576,7 @@ class Engine:
                 fast = self._fast[id(track)] = [None if p is None else _Fast(p) for p in track.plans]
             scope = track.level.scope
             req = io_.normalize(scope.request_type) if scope.request_type else None
-            entries.append((scope.site, req, track.starts_us, track.stops_us, fast))
+            entries.append((track.site or scope.site, req, track.starts_us, track.stops_us, fast))
         return entries, parsers.parse, parsers.ordered
 
     # -- outages ---------------------------------------------------------------
@@ -649,8 +679,14 @@ class Engine:
         """Judge every window of every level from what was read."""
         self._date_surveys()
         out: list[LevelResult] = []
+        ranked: dict[str, list[tuple[int, date, WindowResult]]] = {}
         for track in self.tracks:
             results = [self._judge(track, k) for k in range(len(track.windows))]
+            rank = self._sites(track.level).index(track.site)
+            placed = ranked.setdefault(track.id, [])
+            placed += [(rank, wr.window.stop, wr) for wr in results]
+            if len(placed) > len(results):
+                continue  # `per: site` and rolling windows: several tracks, one level
             agreement = track.agreement
             svc = next((s for s in agreement.services if s.id == track.level.service), None)
             name = (svc.name if svc and svc.name else None) or track.level.service
@@ -663,6 +699,8 @@ class Engine:
             elif isinstance(track.level.target, Score):
                 unit = "score"
             out.append(LevelResult(track.id, track.level, sentence, name, unit, results))
+        for lr in out:  # each site's windows in turn, by their end (rolling windows interleave)
+            lr.windows = [wr for _, _, wr in sorted(ranked[lr.id], key=lambda e: (e[0], e[1]))]
         return out
 
     def _date_surveys(self) -> None:
@@ -1064,7 +1102,13 @@ def _decide(result: WindowResult, measured: Decimal, required: Decimal, directio
 
 
 def _business_calendar(spec: Calendar) -> BusinessCalendar:
-    return BusinessCalendar.from_minutes(spec.timezone, spec.weekly(), spec.holidays, spec.federal_holidays)
+    return BusinessCalendar.from_minutes(
+        spec.timezone,
+        spec.weekly(),
+        spec.holidays,
+        spec.federal_holidays,
+        [h.holiday_set() for h in spec.public_holidays],
+    )
 
 
 def _weekly(window: MaintenanceWindow) -> dict[int, list[tuple[int, int]]]:

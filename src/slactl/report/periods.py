@@ -126,11 +126,35 @@ def _parse_period(value: str, fy_start: tuple[int, int]) -> Period:
     )
 
 
+def anchored_day(year: int, month: int, anchor: int) -> date:
+    """Day ``anchor`` of the month, or the month's last day when it is shorter (31 -> Feb 28)."""
+    last = (_month_start(date(year, month, 1), 1) - _ONE).day
+    return date(year, month, min(anchor, last))
+
+
+def _anchored_months(first: date, last: date, anchor: int) -> list[Window]:
+    """Monthly windows starting on day ``anchor`` (clamped to month ends) that overlap ``first..last``."""
+    index = first.year * 12 + first.month - 1
+    if anchored_day(index // 12, index % 12 + 1, anchor) > first:
+        index -= 1
+    out: list[Window] = []
+    start = anchored_day(index // 12, index % 12 + 1, anchor)
+    while start <= last:
+        index += 1
+        stop = anchored_day(index // 12, index % 12 + 1, anchor)
+        label = f"{start.isoformat()} to {(stop - _ONE).isoformat()}"
+        out.append(Window(label, start, stop, start, stop))
+        start = stop
+    return out
+
+
 def _full_windows(
-    kind: str, first: date, last: date, term: tuple[date, date], fy_start: tuple[int, int]
+    kind: str, first: date, last: date, term: tuple[date, date], fy_start: tuple[int, int], anchor: int | None = None
 ) -> list[Window]:
     """Uncut windows of ``kind`` that overlap ``first..last`` (inclusive)."""
     out: list[Window] = []
+    if kind == "calendar_month" and anchor is not None and anchor != 1:
+        return _anchored_months(first, last, anchor)
     if kind == "term":
         return [Window("Term", term[0], term[1] + _ONE, term[0], term[1] + _ONE)]
     if kind == "week":
@@ -181,14 +205,31 @@ def windows(
     period: Period,
     term: tuple[date, date],
     fy_start: tuple[int, int] = (10, 1),
+    anchor: int | None = None,
+    rolling_days: int | None = None,
 ) -> list[Window]:
-    """The windows of ``kind`` (default calendar months) inside the period and the term, cut at both."""
+    """The windows of ``kind`` (default calendar months) inside the period and the term, cut at both.
+
+    ``anchor``: monthly windows start on that day of the month (clamped to the month's last day).
+    ``rolling``: one window of ``rolling_days`` days ends on each day of the period (inside the
+    term); it reaches back before the period, but not before the term (a cut window is partial).
+    """
     first = max(period.start, term[0])
     last = min(period.end, term[1])
     if last < first:
         return []
     out: list[Window] = []
-    for full in _full_windows(kind or "calendar_month", first, last, term, fy_start):
+    if kind == "rolling":
+        if rolling_days is None or rolling_days < 1:
+            raise ValueError("a rolling window needs rolling_days >= 1")
+        span = timedelta(days=rolling_days)
+        for n in range((last - first).days + 1):
+            stop = first + timedelta(days=n + 1)
+            full_start = stop - span
+            label = f"{rolling_days} days to {(stop - _ONE).isoformat()}"
+            out.append(Window(label, max(full_start, term[0]), stop, full_start, stop))
+        return out
+    for full in _full_windows(kind or "calendar_month", first, last, term, fy_start, anchor):
         start = max(full.start, first)
         stop = min(full.stop, last + _ONE)
         if stop > start:
