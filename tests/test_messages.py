@@ -68,3 +68,17 @@ def test_a_wrong_choice_names_the_value_given_and_a_did_you_mean(given: str, gue
         assert "did you mean" not in message
     else:
         assert message.endswith(f"; did you mean `{guess}`?")
+
+
+@pytest.mark.parametrize(
+    ("written", "exact"), [("12.50", "12.50"), ("0.1", "0.1"), ("2.5e1", "25"), ("1999.99", "1999.99")]
+)
+def test_money_written_as_a_plain_number_is_read_exactly(written: str, exact: str) -> None:
+    from decimal import Decimal
+
+    from slactl.model.types import parse_amount
+
+    value = load_text(f"fee: {written}\n").data["fee"]
+    assert not isinstance(value, float)
+    assert parse_amount(value) == Decimal(exact)
+    assert str(parse_amount(value)) == str(Decimal(written))

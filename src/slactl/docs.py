@@ -71,8 +71,9 @@ FORMATS = (
     (
         'amount',
         "Money: an integer or an exact decimal, as a number or as text with thousands separators. "
-        "Never a binary float: write cents as text. Digits as for a number.",
-        '`12000`, `"12,000.00"`',
+        "Read exactly from the digits written: slactl's YAML loader never makes a binary float, so `12.50` is "
+        "12.50 (and `2.5e1` is 25). Digits as for a number.",
+        '`12000`, `12000.50`, `"12,000.00"`',
     ),
     (
         'number',
