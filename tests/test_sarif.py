@@ -232,3 +232,18 @@ def test_sarif_in_a_real_process_from_a_subfolder(repo: Path) -> None:
         ("SLA305", "agreements/public/terms.yaml", True),
     }
     assert re.fullmatch(r"\d+\.\d+\.\d+.*", doc["runs"][0]["tool"]["driver"]["version"])
+
+
+def test_the_github_actions_example_uploads_sarif_to_code_scanning() -> None:
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / "docs" / "ci" / "github-actions.yml").read_text(encoding="utf-8"))
+    assert workflow["permissions"]["security-events"] == "write"
+    steps = workflow["jobs"]["agreements"]["steps"]
+    [make] = [s for s in steps if "--format sarif" in s.get("run", "")]
+    [upload] = [s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif@")]
+    assert "> slactl.sarif" in make["run"]
+    assert upload["with"]["sarif_file"] == "slactl.sarif"
+    # Uploaded when validation found something, too.
+    assert make["if"] == upload["if"] == "always()"
+    assert steps.index(make) < steps.index(upload)
