@@ -32,7 +32,7 @@ def render_markdown() -> str:
 
     # The anchor is what `--format sarif` links each rule to (helpUri).
     rows = "".join(
-        f'| <a id="{r.code.lower()}"></a>{r.code} | {r.severity.value} | {_cell(r.summary)} |\n' for r in iter_rules()
+        f'| {r.code} | {r.severity.value} | <a id="{r.code.lower()}"></a>{_cell(r.summary)} |\n' for r in iter_rules()
     )
     return (
         f"{HEADER}{rows}\n## Accepting a finding\n\n{accept.ACCEPTING}"
