@@ -459,7 +459,8 @@ def test_windowed_availability_against_zoneinfo(
         for a, b in spans:  # merge overlapping outages while clipping to the window
             a, b = max(a, ws, cursor), min(b, we)
             if b > a:
-                down += (b - a).total_seconds()
+                # Same tzinfo: `b - a` would be wall-clock time, an hour off across a DST change.
+                down += (b.astimezone(ZoneInfo("UTC")) - a.astimezone(ZoneInfo("UTC"))).total_seconds()
                 cursor = b
         expected = Decimal(str(total - down)) / Decimal(str(total)) * 100
         assert wr.measured is not None

@@ -290,7 +290,11 @@ def _insert_renews(doc: _Text, loaded: Loaded, old_id: str, edits: list[_Edit]) 
     newline = doc.newline
     ends_line = after > 0 and _BREAK.fullmatch(doc.text[after - 1 : after]) is not None
     prefix = "" if ends_line or after == 0 else newline  # file ends without newline
-    edits.append(_Edit(after, after, f"{prefix}{indent}renews: {old_id}{newline}"))
+    # An id such as `0` or `yes` must stay text: quote it when plain YAML would read something else.
+    from slactl.loading import load_text
+
+    value = old_id if load_text(f"v: {old_id}\n").data == {"v": old_id} else f"'{old_id}'"
+    edits.append(_Edit(after, after, f"{prefix}{indent}renews: {value}{newline}"))
 
 
 def _dated(doc: Agreement) -> list[tuple[Path_, date]]:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
+from urllib.parse import quote
 
 from slactl.findings import Finding
 from slactl.textsafe import for_terminal
@@ -89,4 +92,93 @@ def github(result: Result, out: TextIO) -> None:
     out.write(f"{result.files} files checked: {result.errors} errors, {result.warnings} warnings{_accepted(result)}\n")
 
 
-REPORTERS: dict[str, Callable[[Result, TextIO], None]] = {"text": text, "json": as_json, "github": github}
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+RULES_DOC_URL = "https://github.com/slactl/slactl/blob/main/docs/rules.md"
+"""Where code scanning links each rule (``#sla123``); the anchors are in the generated docs/rules.md."""
+
+
+def sarif(result: Result, out: TextIO, *, root: Path | None = None) -> None:
+    """SARIF 2.1.0 for code scanning: one run, every rule, a result per finding.
+
+    File URIs are relative to ``root`` (the repository's work tree; default: the current
+    folder) under ``%SRCROOT%``; a file outside it gets an absolute ``file:`` URI. Accepted
+    findings are results with an ``inSource`` suppression carrying their reason.
+    """
+    from slactl import __version__
+    from slactl.rules import iter_rules
+
+    base = Path(os.path.abspath(root or Path.cwd()))  # noqa: PTH100 - no symlink resolution, like the file names
+    rules = list(iter_rules())
+    index = {r.code: i for i, r in enumerate(rules)}
+
+    def location(file: str, line: int, column: int) -> dict[str, object]:
+        physical: dict[str, object] = {"artifactLocation": _artifact(file, base)}
+        if line >= 1:
+            physical["region"] = {"startLine": line, **({"startColumn": column} if column >= 1 else {})}
+        return {"physicalLocation": physical}
+
+    def one(f: Finding) -> dict[str, object]:
+        res: dict[str, object] = {"ruleId": f.code}
+        if f.code in index:
+            res["ruleIndex"] = index[f.code]
+        res["level"] = "error" if f.severity.value == "error" else "warning"
+        res["message"] = {"text": f.message}
+        res["locations"] = [location(f.file, f.line, f.column)]
+        if f.path:
+            res["properties"] = {"path": f.path}
+        return res
+
+    results = [one(f) for f in result.findings]
+    for a in result.accepted:
+        res = one(a.finding)
+        res["suppressions"] = [
+            {"kind": "inSource", "justification": a.reason, "location": location(a.finding.file, a.line, a.column)}
+        ]
+        results.append(res)
+    doc = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "slactl",
+                        "version": __version__,
+                        "informationUri": RULES_DOC_URL,
+                        "rules": [
+                            {
+                                "id": r.code,
+                                "shortDescription": {"text": r.summary},
+                                "helpUri": f"{RULES_DOC_URL}#{r.code.lower()}",
+                                "defaultConfiguration": {"level": r.severity.value},
+                            }
+                            for r in rules
+                        ],
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": base.as_uri().rstrip("/") + "/"}},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    # ASCII only: the document quotes file contents, and no control or bidi character reaches a terminal.
+    json.dump(doc, out, indent=2, ensure_ascii=True)
+    out.write("\n")
+
+
+def _artifact(file: str, base: Path) -> dict[str, str]:
+    path = Path(os.path.abspath(file))  # noqa: PTH100 - as given, symlinks kept
+    try:
+        relative = path.relative_to(base)
+    except ValueError:
+        return {"uri": path.as_uri()}
+    return {"uri": quote(relative.as_posix(), safe="/"), "uriBaseId": "%SRCROOT%"}
+
+
+REPORTERS: dict[str, Callable[[Result, TextIO], None]] = {
+    "text": text,
+    "json": as_json,
+    "github": github,
+    "sarif": sarif,
+}

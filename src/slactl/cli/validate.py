@@ -17,6 +17,7 @@ class Format(StrEnum):
     text = "text"
     json = "json"
     github = "github"
+    sarif = "sarif"
 
 
 @app.command()
@@ -31,7 +32,10 @@ def validate(
     fmt: Annotated[
         Format | None,
         typer.Option(
-            "--format", "-f", help="Output: text, json, or github annotations (default when GITHUB_ACTIONS=true)."
+            "--format",
+            "-f",
+            help="Output: text, json, github annotations (default when GITHUB_ACTIONS=true), or sarif "
+            "(SARIF 2.1.0 for code scanning, file paths relative to the repository root).",
         ),
     ] = None,
     strict: Annotated[
@@ -85,7 +89,13 @@ def validate(
 
     with progress_bar("Validating") as bar:
         result = validate_paths(targets, cfg, jobs=jobs, sniff_files=only_slactl, progress=bar)
-    REPORTERS[chosen](result, sys.stdout)
+    if chosen == "sarif":
+        from slactl.discovery import repo_root_of
+        from slactl.reporters import sarif
+
+        sarif(result, sys.stdout, root=repo_root_of(targets[0]) or Path.cwd())
+    else:
+        REPORTERS[chosen](result, sys.stdout)
     failed = result.errors > 0 or (strict and result.warnings > 0)
     # A hook is handed only the changed files: none of them being an agreement is normal.
     files_only = only_slactl and not any(p.is_dir() for p in targets)
