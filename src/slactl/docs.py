@@ -167,12 +167,13 @@ SECTIONS = (
 def _aliases() -> list[tuple[Any, str]]:
     """Annotated types of the format and their names in words (linked to the value formats)."""
     from slactl.model import types as t
-    from slactl.model.agreement import Hours, NoticeT
+    from slactl.model.agreement import CreditT, Hours, NoticeT
 
     named = [
         (t.DurationT, "[duration](#durations)"),
         (NoticeT, "`immediate` or [duration](#durations)"),
         (t.PercentT, "percentage"),
+        (CreditT, "[percentage](#value-formats) or `none`"),
         (t.Amount, "amount"),
         (t.Number, "number"),
         (t.IsoDate, "date"),

@@ -678,6 +678,7 @@ def _costs(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str, 
 
 
 def _credits(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str, Any] | None:
+    from slactl.model.types import Percent
     from slactl.wording import credit_example, monthly_fees, say_duration, say_percent, say_service_level
 
     credits = agreement.credits
@@ -694,12 +695,15 @@ def _credits(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str
         label = level_label(level, service) if level else schedule.service_level
         outline.sub(section, f"schedule-{schedule.service_level}", f"Credits: {label}")
         bands = []
-        for band in sorted(schedule.bands, key=lambda b: b.to.value, reverse=True):
-            if band.from_.value == 0:
+        for band in sorted(schedule.bands, key=lambda b: (b.high is None, b.high or b.low), reverse=True):
+            if band.to is None:
+                measured = f"{say_percent(Percent(band.low))} or more"
+            elif band.low == 0:
                 measured = f"below {say_percent(band.to)}"
             else:
-                measured = f"{say_percent(band.from_)} to under {say_percent(band.to)}"
-            bands.append([measured, f"{say_percent(band.credit)} of the monthly fee"])
+                measured = f"{say_percent(Percent(band.low))} to under {say_percent(band.to)}"
+            earns = "no credit" if band.credit.value == 0 else f"{say_percent(band.credit)} of the monthly fee"
+            bands.append([measured, earns])
         example = credit_example(
             schedule,
             level,

@@ -159,6 +159,7 @@ _LEAVES: list[tuple[Any, str]] = [
     (tm.DurationT, "duration"),
     (am.NoticeT, "notice"),
     (tm.PercentT, "percent"),
+    (am.CreditT, "percent"),
     (tm.Amount, "amount"),
     (tm.Number, "number"),
     (tm.IsoDate, "date"),
@@ -378,7 +379,8 @@ def _say_node(node: _Node, value: Json, ctx: _Ctx, name: str) -> str:
         if node.model is am.ServiceLevel:
             return _say_level(value, ctx)
         if node.model is am.CreditBand:
-            return _band_label(value) + f": {value.get('credit')} credit"
+            credit = value.get("credit")
+            return _band_label(value) + (": no credit" if credit == "0%" else f": {credit} credit")
         if node.model is am.Acceptance:
             return str(value.get("reason"))
         parts = []
@@ -424,6 +426,10 @@ def _human(name: str) -> str:
 
 def _band_label(band: dict[str, Json]) -> str:
     low, high = band.get("from"), band.get("to")
+    if high is None:
+        return f"{low or '0%'} and above"
+    if low is None:
+        return f"below {high}"
     return f"{low} to {high}"
 
 

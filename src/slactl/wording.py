@@ -559,10 +559,22 @@ def _ordinal(n: int) -> str:
 
 
 def say_credit_band(band: CreditBand) -> str:
-    """'from 99.5% up to (not including) 99.9%: 10% credit'."""
-    low, high = say_percent(band.from_), say_percent(band.to)
-    lower = "below" if band.from_.value == 0 else f"from {low} up to (not including)"
-    return f"{lower} {high}: {say_percent(band.credit)} credit"
+    """'from 99.5% up to (not including) 99.9%: 10% credit'; open ends and no-credit bands said as such."""
+    return f"{say_band_range(band)}: {say_band_credit(band)}"
+
+
+def say_band_range(band: CreditBand) -> str:
+    """'below 99%', 'from 99.5% up to (not including) 99.9%', '99.9% or more'."""
+    if band.to is None:
+        return f"{say_percent(Percent(band.low))} or more"
+    if band.low == 0:
+        return f"below {say_percent(band.to)}"
+    return f"from {say_percent(Percent(band.low))} up to (not including) {say_percent(band.to)}"
+
+
+def say_band_credit(band: CreditBand) -> str:
+    """'10% credit', or 'no credit'."""
+    return "no credit" if band.credit.value == 0 else f"{say_percent(band.credit)} credit"
 
 
 def monthly_fees(agreement: Agreement) -> dict[str, Decimal]:
@@ -617,11 +629,15 @@ def credit_example(
     reader meets): 'At 99.5% availability in a calendar month the customer receives a 10%
     credit of the monthly fee for Virtual Server Hosting: USD 1,220.00 of USD 12,200.00.'
     """
-    band = max(schedule.bands, key=lambda b: b.to.value)
-    measured = band.from_
-    if measured.value == 0 and len(schedule.bands) > 1:
-        band = sorted(schedule.bands, key=lambda b: b.to.value)[-2]
-        measured = band.from_
+    paying = sorted(
+        (b for b in schedule.bands if b.credit.value > 0), key=lambda b: b.high if b.high is not None else Decimal(101)
+    )
+    if not paying:
+        return CreditExample(Percent(Decimal(0)), Percent(Decimal(0)), monthly_fee, None, "No band gives a credit.")
+    band = paying[-1]
+    if band.low == 0 and len(paying) > 1:
+        band = paying[-2]
+    measured = Percent(band.low)
     value = say_percent(measured)
     if level is not None and level.metric == "availability":
         lead = f"At {value} availability"

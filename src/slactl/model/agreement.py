@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import itertools
 import re
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
+    BeforeValidator,
     Field,
     PlainSerializer,
     PlainValidator,
@@ -690,19 +692,70 @@ class Escalation(Model):
 # --------------------------------------------------------------------------- credits
 
 
-class CreditBand(Model):
-    """A range of measured attainment and the credit it earns: measured in [from, to)."""
+def parse_credit(value: Any) -> Any:
+    """A band's credit: a percentage, or `none` (no credit), read as 0%."""
+    if isinstance(value, str) and value.strip().lower() in {"none", "no credit"}:
+        return "0%"
+    return value
 
-    from_: PercentT = F("Lower bound (inclusive) of the measured value.", alias="from")
-    to: PercentT = F("Upper bound (exclusive) of the measured value.")
-    credit: PercentT = F("Credit as a share of the monthly fee of the service.")
+
+CreditT = Annotated[
+    PercentT,
+    BeforeValidator(parse_credit),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^\s*[0-9]+(\.[0-9]+)?\s*%\s*$"},
+                {"type": "string", "enum": ["none"]},
+            ],
+            "examples": ["10%", "0%", "none"],
+        }
+    ),
+]
+
+
+class CreditBand(Model):
+    """A range of measured attainment and the credit it earns: measured in [from, to).
+
+    Either end may be left open: no `from` is every value below `to`, no `to` every value
+    from `from` up (100% included).
+    """
+
+    from_: PercentT | None = F(
+        "Lower bound (inclusive) of the measured value; absent: open below (from 0%).",
+        alias="from",
+        default=None,
+        exclude_if=lambda value: value is None,
+    )
+    to: PercentT | None = F(
+        "Upper bound (exclusive) of the measured value; absent: open above (up to and including 100%).",
+        default=None,
+        exclude_if=lambda value: value is None,
+    )
+    credit: CreditT = F(
+        "Credit as a share of the monthly fee of the service; `0%` or `none`: this band earns no credit."
+    )
+
+    @property
+    def low(self) -> Decimal:
+        """The lower bound as a number (0 when open below)."""
+        return self.from_.value if self.from_ is not None else Decimal(0)
+
+    @property
+    def high(self) -> Decimal | None:
+        """The upper bound as a number (None when open above)."""
+        return self.to.value if self.to is not None else None
+
+    def covers(self, measured: Decimal) -> bool:
+        """``from <= measured < to``, an open end holding every value on its side."""
+        return self.low <= measured and (self.to is None or measured < self.to.value)
 
 
 class CreditSchedule(Model):
     """The credit bands of one service level."""
 
     service_level: Slug = F("Id of the service level.")
-    bands: list[CreditBand] = F("Bands, without gaps or overlaps.", min_length=1)
+    bands: list[CreditBand] = F("Bands, without overlaps; a gap between two bands earns no credit.", min_length=1)
 
 
 class Reward(Model):

@@ -100,13 +100,17 @@ def pct(value: Decimal) -> str:
 def band_for(schedule: CreditSchedule, measured: Decimal) -> CreditBand | None:
     """The band with ``from <= measured < to``, if any."""
     for band in schedule.bands:
-        if band.from_.value <= measured < band.to.value:
+        if band.covers(measured):
             return band
     return None
 
 
 def _band_text(band: CreditBand) -> str:
-    return f"{say_number(band.from_.value)}%-{say_number(band.to.value)}%"
+    if band.high is None:
+        return f"{say_number(band.low)}%-and-above"
+    if band.from_ is None:
+        return f"below-{say_number(band.high)}%"
+    return f"{say_number(band.low)}%-{say_number(band.high)}%"
 
 
 def service_fees(agreement: Agreement) -> dict[str, Decimal]:
@@ -174,9 +178,9 @@ def credit_for(
     label: str = "",
     noun: str = "",
 ) -> CreditLine | None:
-    """The credit a measured value earns, with the worked line; None when it is in no band."""
+    """The credit a measured value earns, with the worked line; None when it is in no band or a no-credit band."""
     band = band_for(schedule, measured)
-    if band is None:
+    if band is None or band.credit.value == 0:
         return None
     head = f"{level_id} at {pct(measured)}{noun} falls in the {_band_text(band)} band: {say_number(band.credit.value)}%"
     if fee is None:
@@ -442,11 +446,10 @@ def whatif(
     noun = "" if level.metric == "availability" else " of tickets on time"
     line = credit_for(level_id, level.service, measured, schedule, fee=fee, currency=currency, noun=noun)
     if line is None:
-        top = max(b.to.value for b in schedule.bands)
-        return (
-            None,
-            f"{level_id} at {pct(measured)}{noun} is in no credit band (bands end at {say_number(top)}%): no credit.",
-        )
+        band = band_for(schedule, measured)
+        if band is not None:
+            return None, f"{level_id} at {pct(measured)}{noun} falls in the {_band_text(band)} band: no credit."
+        return None, f"{level_id} at {pct(measured)}{noun} is in no credit band: no credit."
     cap = agreement.credits.monthly_cap.value if agreement.credits and agreement.credits.monthly_cap else None
     sentence = line.sentence
     if cap is not None and line.amount is not None and line.base is not None:
