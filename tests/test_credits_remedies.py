@@ -168,3 +168,201 @@ def test_semdiff_says_a_band_made_no_credit() -> None:
     [change] = changes
     assert change.sentence().endswith("99.5% to 99.9% › Credit: 10% → 0%"), change.sentence()
     assert change.favour == "provider"
+
+
+# --------------------------------------------------------------------------- 2. minimum, caps, kind, payment, claim
+
+CAP_LINE = "  monthly_cap: 25%\n"
+
+
+def with_terms(terms: str, bands: str = OPEN_BANDS) -> str:
+    text = with_bands(bands)
+    assert CAP_LINE in text
+    return text.replace(CAP_LINE, CAP_LINE + terms)
+
+
+TERMS = """  kind: penalty
+  paid_as: future_invoices_only
+  agreement_cap: 10%
+  minimum: USD 150.00
+  claim:
+    deadline: 2 billing cycles after the incident
+    must_include: [the dates and times of each incident, the affected resources]
+"""
+
+
+def test_the_terms_validate_clean_and_read_as_written(tmp_path: Path) -> None:
+    text = with_terms(TERMS)
+    assert findings(tmp_path, text) == []
+    credits = agreement(text).credits
+    assert credits is not None and credits.minimum is not None and credits.claim is not None
+    assert (credits.kind, credits.paid_as, str(credits.agreement_cap)) == ("penalty", "future_invoices_only", "10%")
+    assert (credits.minimum.amount, credits.minimum.currency) == (Decimal("150.00"), "USD")
+    assert str(credits.claim.deadline) == "2 billing cycles after the incident"
+
+
+@pytest.mark.parametrize(
+    ("terms", "code", "needle"),
+    [
+        ("  minimum: EUR 1.00\n", "SLA144", "minimum: EUR"),
+        ("  minimum: '0'\n", "SLA144", "minimum: '0'"),
+        ("  agreement_cap: 120%\n", "SLA132", "agreement_cap"),
+        ("  claim: {deadline: 30 days before the window}\n", "SLA020", "deadline"),
+        ("  claim: {deadline: 0 days after the window}\n", "SLA020", "deadline"),
+        ("  kind: bonus\n", "SLA020", "kind: bonus"),
+        ("  paid_as: cash\n", "SLA020", "paid_as: cash"),
+        ("  minimum: USD one\n", "SLA020", "minimum: USD one"),
+    ],
+)
+def test_wrong_shapes_get_findings_at_their_line(tmp_path: Path, terms: str, code: str, needle: str) -> None:
+    text = with_terms(terms)
+    found = findings(tmp_path, text)
+    assert [(f.code, f.line) for f in found] == [(code, line_of(text, needle))], found
+
+
+def test_unused_terms_stay_out_of_the_digest() -> None:
+    from slactl.digest import content_digest
+
+    plain = agreement(COMPLETE)
+    assert plain.credits is not None
+    dumped = plain.model_dump(mode="json", by_alias=True)["credits"]
+    assert set(dumped) == {"schedules", "monthly_cap", "claim_window", "rewards", "penalties"}
+    used = agreement(with_terms("  minimum: USD 1.00\n", HOSTING_BANDS.split("\n", 1)[1]))
+    assert content_digest(plain) != content_digest(used)
+
+
+# The report fixture (tests/fixtures/report/agreement.yaml): term 2027-01-15 to 2028-01-14, twelve
+# whole months; desk USD 28,800.00 and hosting USD 12,000.00 a term, and here storage USD 6,000.00:
+# monthly fees 2,400.00 + 1,000.00 + 500.00 = 3,900.00. February 2027 has 28 days (40,320
+# minutes); Sunday patching 02:00-06:00 on the 7th, 14th, 21st and 28th is excluded (960
+# minutes), so one 4-hour outage leaves 1 - 240/39,360 = 99.39% in the [99%, 99.5%) band: 15%.
+# Hosting earns 15% x 1,000.00 = 150.00, storage 15% x 500.00 = 75.00; 225.00 in all.
+REPORT_FIXTURE = Path(__file__).parent / "fixtures" / "report" / "agreement.yaml"
+FEB_OUTAGES = """id,service,start,end,planned
+H-1,hosting,2027-02-10 10:00,2027-02-10 14:00,no
+S-1,storage,2027-02-11 10:00,2027-02-11 14:00,no
+"""
+
+
+def report_agreement(tmp_path: Path, terms: str) -> Path:
+    text = REPORT_FIXTURE.read_text()
+    item = '    - {service: hosting, quantity: 12, unit: month, unit_price: "1000.00", amount: "12,000.00"}\n'
+    assert item in text and '  total: "40,800.00"\n' in text
+    text = text.replace(
+        item, item + '    - {service: storage, quantity: 12, unit: month, unit_price: "500.00", amount: "6,000.00"}\n'
+    ).replace('  total: "40,800.00"\n', '  total: "46,800.00"\n')
+    schedule = "  schedules:\n"
+    text = text.replace(
+        schedule,
+        schedule
+        + "    - service_level: storage-availability\n      bands:\n"
+        + "        - {from: 99.5%, to: 99.9%, credit: 10%}\n        - {from: 99%, to: 99.5%, credit: 15%}\n"
+        + "        - {to: 99%, credit: 25%}\n",
+        1,
+    )
+    text = text.replace("  monthly_cap: 30%\n", "  monthly_cap: 30%\n" + terms)
+    path = tmp_path / "agreement.yaml"
+    path.write_text(text)
+    return path
+
+
+def feb_credits(tmp_path: Path, terms: str) -> tuple[dict[str, Decimal | None], Decimal, list[str]]:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from slactl.report import build_report
+
+    path = report_agreement(tmp_path, terms)
+    assert validate_paths([path], load_config(path)).errors == 0
+    outages = tmp_path / "outages.csv"
+    outages.write_text(FEB_OUTAGES)
+    report = build_report(
+        path, outages=outages, period="2027-02", now=datetime(2027, 6, 1, tzinfo=ZoneInfo("America/New_York"))
+    )
+    owed = {ln.level_id: ln.owed for ln in report.credits.lines}
+    return owed, report.credits.total, [c.sentence for c in report.credits.caps]
+
+
+@pytest.mark.parametrize(
+    ("terms", "hosting", "storage", "kinds"),
+    [
+        ("", "150.00", "75.00", []),
+        ("  agreement_cap: 5%\n", "150.00", "45.00", ["agreement"]),  # 5% of 3,900.00 = 195.00
+        ("  agreement_cap: USD 200\n", "150.00", "50.00", ["agreement"]),
+        ("  agreement_cap: USD 225.00\n", "150.00", "75.00", []),  # exactly at the cap
+        ("  minimum: USD 100.00\n", "150.00", "0", ["minimum"]),
+        ("  minimum: USD 75.00\n", "150.00", "75.00", []),  # at the minimum: issued
+        ("  agreement_cap: 5%\n  minimum: USD 50\n", "150.00", "0", ["agreement", "minimum"]),  # cap first
+    ],
+)
+def test_report_applies_the_agreement_cap_then_the_minimum(
+    tmp_path: Path, terms: str, hosting: str, storage: str, kinds: list[str]
+) -> None:
+    owed, total, sentences = feb_credits(tmp_path, terms)
+    assert owed == {"hosting-availability": Decimal(hosting), "storage-availability": Decimal(storage)}
+    assert total == Decimal(hosting) + Decimal(storage)
+    said = ["agreement" if s.startswith("Credits of all services") else "minimum" for s in sentences]
+    assert said == kinds, sentences
+
+
+def test_credits_command_applies_the_minimum_and_a_fixed_agreement_cap(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = report_agreement(tmp_path, "  agreement_cap: USD 120\n  minimum: USD 80\n")
+    base = ["credits", str(path), "--availability"]
+    run = run_main([*base, "99.4", "--service-level", "hosting-availability"], capsys)
+    assert run.code == 0, run.err
+    assert "= USD 150.00, capped at the agreement cap of USD 120.00: USD 120.00." in run.out
+    run = run_main([*base, "99.4", "--service-level", "storage-availability"], capsys)
+    assert "= USD 75.00; that is below the minimum credit of USD 80.00: none is issued." in run.out
+
+
+def test_render_states_the_terms_in_plain_words(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = repo(tmp_path, with_terms(TERMS))
+    run = run_main(["render", "--format", "md", "-o", "-", str(path)], capsys)
+    assert run.code == 0, run.err
+    out = " ".join(run.out.split())
+    # complete.yaml prices desk at USD 54,000.00 and hosting at USD 6,000.00 over twelve months:
+    # 4,500.00 + 500.00 = 5,000.00 a month; 10% of it is 500.00.
+    for sentence in (
+        "A credit is a penalty, deducted from the invoice of the period in which it is earned.",
+        "Credits are set against future invoices only; they are never paid out.",
+        "never exceed 10% of the fees of all services for that window: for one month, USD 500.00 of USD 5,000.00.",
+        "A credit below USD 150.00 is not issued: a credit worked out at USD 149.99 is not issued, "
+        "one of USD 150.00 is.",
+        "The customer claims a credit within 2 billing cycles after the incident.",
+        "A claim must include the dates and times of each incident and the affected resources.",
+    ):
+        assert sentence in out, sentence
+
+
+def test_render_of_an_agreement_without_the_terms_says_nothing_of_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = run_main(["render", "--format", "md", "-o", "-", str(repo(tmp_path, COMPLETE))], capsys)
+    assert run.code == 0, run.err
+    for word in ("penalty, deducted", "future invoices", "across every service", "is not issued", "must include"):
+        assert word not in run.out
+
+
+DEADLINE = "  claim: {{deadline: {}}}\n"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "favour"),
+    [
+        ("  minimum: USD 1.00\n", "  minimum: USD 5.00\n", "provider"),
+        ("  agreement_cap: 10%\n", "  agreement_cap: 20%\n", "customer"),
+        ("  agreement_cap: USD 500\n", "  agreement_cap: USD 400\n", "provider"),
+        (DEADLINE.format("30 days after the window"), DEADLINE.format("60 days after the window"), "customer"),
+        (DEADLINE.format("30 days after the window"), DEADLINE.format("1 billing cycle after the incident"), None),
+        ("", "  minimum: USD 1.00\n", "provider"),
+        ("", "  agreement_cap: 50%\n", "provider"),
+    ],
+)
+def test_semdiff_says_whose_favour_a_credit_term_change_is_in(old: str, new: str, favour: str | None) -> None:
+    from slactl.semdiff import diff_documents
+
+    bands = HOSTING_BANDS.split("\n", 1)[1]
+    [change] = diff_documents(agreement(with_terms(old, bands)), agreement(with_terms(new, bands)))
+    assert change.favour == favour, change

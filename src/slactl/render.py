@@ -679,7 +679,14 @@ def _costs(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str, 
 
 def _credits(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str, Any] | None:
     from slactl.model.types import Percent
-    from slactl.wording import credit_example, monthly_fees, say_duration, say_percent, say_service_level
+    from slactl.wording import (
+        credit_example,
+        credit_terms,
+        monthly_fees,
+        say_duration,
+        say_percent,
+        say_service_level,
+    )
 
     credits = agreement.credits
     if credits is None:
@@ -723,6 +730,7 @@ def _credits(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str
         )
     if credits.monthly_cap is not None:
         rules.append(f"Credits for one month never exceed {say_percent(credits.monthly_cap)} of the monthly fee.")
+    rules += credit_terms(credits, fees, currency)
     if credits.claim_window is not None:
         rules.append(
             f"The customer claims a credit within {say_duration(credits.claim_window)} after the end of the month "

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         Calendar,
         Contact,
         CreditBand,
+        Credits,
         CreditSchedule,
         EscalationLevel,
         Renewal,
@@ -48,6 +49,7 @@ __all__ = [
     "CreditExample",
     "allowed_downtime",
     "credit_example",
+    "credit_terms",
     "monthly_fees",
     "say_availability",
     "say_cadence",
@@ -705,3 +707,59 @@ def say_value(value: Any, *, calendar: Calendar | None = None, currency: str | N
     if isinstance(value, list | tuple):
         return say_list(say_value(v, calendar=calendar, currency=currency) for v in value)
     return str(value)
+
+
+_KIND_WORDS = {
+    "service_credit": "A credit is a service credit.",
+    "penalty": "A credit is a penalty, deducted from the invoice of the period in which it is earned.",
+    "fee_reduction": "A credit is a reduction of the fee.",
+    "refund": "A credit is a refund of part of the fee paid.",
+}
+_PAID_WORDS = {
+    "future_invoices_only": "Credits are set against future invoices only; they are never paid out.",
+    "refund": "Credits are paid back to the customer as a refund.",
+}
+
+
+def credit_terms(credits: Credits, fees: Mapping[str, Decimal], currency: str | None) -> list[str]:
+    """The sentences for what credits are, how they are paid, the agreement cap, the minimum and the claim.
+
+    Only what the file says: a term that is absent gives no sentence. Worked amounts use the
+    monthly fees when the agreement prices every service it caps.
+    """
+    from slactl.model.agreement import Money
+
+    def money(amount: Decimal) -> str:
+        return say_money(amount, currency) if currency else say_number(amount.quantize(_CENT, rounding=ROUND_HALF_UP))
+
+    out: list[str] = []
+    if credits.kind is not None:
+        out.append(_KIND_WORDS[credits.kind])
+    if credits.paid_as is not None:
+        out.append(_PAID_WORDS[credits.paid_as])
+    cap = credits.agreement_cap
+    if isinstance(cap, Money):
+        out.append(f"All credits of one measurement window, across every service, never exceed {money(cap.amount)}.")
+    elif cap is not None:
+        sentence = (
+            f"All credits of one measurement window, across every service, never exceed {say_percent(cap)} "
+            "of the fees of all services for that window"
+        )
+        if fees:
+            total = sum(fees.values(), Decimal(0))
+            limit = (total * cap.value / 100).quantize(_CENT, rounding=ROUND_HALF_UP)
+            sentence += f": for one month, {money(limit)} of {money(total)}"
+        out.append(sentence + ".")
+    if credits.minimum is not None:
+        low = credits.minimum.amount
+        below = low - _CENT if low > _CENT else None
+        sentence = f"A credit below {money(low)} is not issued"
+        if below is not None:
+            sentence += f": a credit worked out at {money(below)} is not issued, one of {money(low)} is"
+        out.append(sentence + ".")
+    claim = credits.claim
+    if claim is not None and claim.deadline is not None:
+        out.append(f"The customer claims a credit within {claim.deadline}.")
+    if claim is not None and claim.must_include:
+        out.append(f"A claim must include {say_list(claim.must_include)}.")
+    return out

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from slactl.model.agreement import Agreement, CreditBand, CreditSchedule
+from slactl.model.agreement import Agreement, CreditBand, CreditSchedule, Money
 from slactl.report.measure import LevelResult, WindowResult
 from slactl.report.periods import Window
 from slactl.wording import monthly_fees, say_money, say_number
@@ -49,14 +49,15 @@ class CreditLine:
 
 @dataclass
 class CapLine:
-    """The monthly cap applied to a service's credits in one window."""
+    """A limit applied to credits of one window: the monthly cap of a service, the agreement cap, the minimum."""
 
-    service: str
+    service: str  # the service, or "" for the agreement cap
     window: str
     total: Decimal
     cap: Decimal
     owed: Decimal
     sentence: str
+    kind: str = "monthly_cap"  # or "agreement_cap", "minimum"
 
 
 @dataclass
@@ -210,26 +211,31 @@ def _money(amount: Decimal, currency: str | None) -> str:
 
 
 def compute_credits(levels: list[LevelResult]) -> Credits:
-    """Credits for every window that measured an attainment in a credit band, with the caps."""
+    """Credits for every window that measured an attainment in a credit band, with the caps and the minimum.
+
+    In order: each service's `monthly_cap`, then the `agreement_cap` over all services of the
+    window, then the `minimum` (a credit owed below it is not issued).
+    """
     out = Credits()
     groups: dict[tuple[str, date, date], list[CreditLine]] = {}
     caps: dict[tuple[str, date, date], tuple[Decimal | None, Decimal | None, str | None, str]] = {}
+    windows: dict[tuple[date, date], tuple[Agreement, str, list[CreditLine]]] = {}
     for lr in levels:
         for wr in lr.windows:
             line = _window_credit(lr, wr)
-            if line is None:
+            if line is None or wr.version is None:
                 continue
             wr.credit = line
             out.lines.append(line)
             key = (line.service, wr.window.start, wr.window.stop)
             groups.setdefault(key, []).append(line)
-            agreement: Agreement | None = wr.version.agreement if wr.version else None
+            agreement: Agreement = wr.version.agreement
             cap = (
-                agreement.credits.monthly_cap.value
-                if agreement and agreement.credits and agreement.credits.monthly_cap
-                else None
+                agreement.credits.monthly_cap.value if agreement.credits and agreement.credits.monthly_cap else None
             )
             caps[key] = (cap, line.base, line.currency, wr.window.label)
+            at = (wr.window.start, wr.window.stop)
+            windows.setdefault(at, (agreement, wr.window.label, []))[2].append(line)
     for key, lines in groups.items():
         cap, base, currency, label = caps[key]
         amounts = [ln.amount for ln in lines if ln.amount is not None]
@@ -239,22 +245,74 @@ def compute_credits(levels: list[LevelResult]) -> Credits:
         limit = (base * cap / _HUNDRED).quantize(_CENT, rounding=ROUND_HALF_UP)
         if total <= limit:
             continue
-        # Over the cap: reduce the lines in order so the owed amounts add up to the cap.
-        left = limit
-        for ln in lines:
-            if ln.amount is None:
-                continue
-            ln.owed = min(ln.amount, left)
-            left -= ln.owed
+        _reduce(lines, limit)
         sentence = (
             f"Credits for {key[0]} in {label} total {say_money(total, currency)}, above the monthly cap of "
             f"{say_number(cap)}% of the fee: {say_money(limit, currency)} is owed"
         )
         out.caps.append(CapLine(key[0], label, total, limit, limit, sentence))
+    for agreement, label, lines in windows.values():
+        out.caps.extend(_agreement_limits(agreement, label, lines))
     for ln in out.lines:
         if ln.owed is not None:
             out.total += ln.owed
             out.currency = out.currency or ln.currency
+    return out
+
+
+def _reduce(lines: list[CreditLine], limit: Decimal) -> None:
+    """Lower the owed amounts in order so they add up to ``limit``."""
+    left = limit
+    for ln in lines:
+        if ln.owed is None:
+            continue
+        ln.owed = min(ln.owed, left)
+        left -= ln.owed
+
+
+def agreement_limit(agreement: Agreement, lines: list[CreditLine]) -> tuple[Decimal, str] | None:
+    """The agreement cap of one window in money, and how it is said; None without one or without fees to share."""
+    cap = agreement.credits.agreement_cap if agreement.credits else None
+    if cap is None:
+        return None
+    if isinstance(cap, Money):
+        return cap.amount, f"the agreement cap of {_money(cap.amount, lines[0].currency if lines else None)}"
+    fees = service_fees(agreement)
+    priced = [ln for ln in lines if ln.fee is not None and ln.base is not None and ln.fee != 0]
+    if not fees or not priced:
+        return None
+    factor = priced[0].base / priced[0].fee  # type: ignore[operator]  # months x the partial window's share
+    total_fee = sum(fees.values(), Decimal(0)) * factor
+    limit = (total_fee * cap.value / _HUNDRED).quantize(_CENT, rounding=ROUND_HALF_UP)
+    fee_text = _money(total_fee.quantize(_CENT, rounding=ROUND_HALF_UP), priced[0].currency)
+    return limit, f"the agreement cap of {say_number(cap.value)}% of all fees for the window ({fee_text})"
+
+
+def _agreement_limits(agreement: Agreement, label: str, lines: list[CreditLine]) -> list[CapLine]:
+    out: list[CapLine] = []
+    currency = next((ln.currency for ln in lines if ln.currency), None)
+    owed = [ln.owed for ln in lines if ln.owed is not None]
+    limit = agreement_limit(agreement, lines)
+    if limit is not None and owed:
+        cap, said = limit
+        total = sum(owed, Decimal(0))
+        if total > cap:
+            _reduce(lines, cap)
+            sentence = (
+                f"Credits of all services in {label} total {_money(total, currency)}, above {said}: "
+                f"{_money(cap, currency)} is owed"
+            )
+            out.append(CapLine("", label, total, cap, cap, sentence, kind="agreement_cap"))
+    minimum = agreement.credits.minimum if agreement.credits else None
+    if minimum is not None:
+        for ln in lines:
+            if ln.owed is not None and 0 < ln.owed < minimum.amount:
+                sentence = (
+                    f"The {ln.level_id} credit for {label}, {_money(ln.owed, currency)}, is below the minimum credit "
+                    f"of {_money(minimum.amount, currency)}: none is issued"
+                )
+                out.append(CapLine(ln.service, label, ln.owed, minimum.amount, Decimal(0), sentence, kind="minimum"))
+                ln.owed = Decimal(0)
     return out
 
 
@@ -457,4 +515,12 @@ def whatif(
         if line.amount > limit:
             line.owed = limit
             sentence += f", capped at the monthly cap of {say_number(cap)}%: {_money(limit, currency)}"
+    whole = agreement_limit(agreement, [line])
+    if whole is not None and line.owed is not None and line.owed > whole[0]:
+        line.owed = whole[0]
+        sentence += f", capped at {whole[1]}: {_money(whole[0], currency)}"
+    minimum = agreement.credits.minimum if agreement.credits else None
+    if minimum is not None and line.owed is not None and 0 < line.owed < minimum.amount:
+        line.owed = Decimal(0)
+        sentence += f"; that is below the minimum credit of {_money(minimum.amount, currency)}: none is issued"
     return line, sentence + "."

@@ -209,6 +209,7 @@ def to_json(report: Report) -> str:
                     "window": c.window,
                     "total": _money(c.total),
                     "owed": _money(c.owed),
+                    "kind": c.kind,
                     "text": c.sentence,
                 }
                 for c in report.credits.caps

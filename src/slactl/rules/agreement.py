@@ -60,6 +60,8 @@ define("SLA136", E, "Credits, rewards, penalties or termination name a service l
 define("SLA140", E, "An id is used twice in the file (services, service levels, approval stages).")
 define("SLA141", E, "Two contacts of one party have the same name.")
 define("SLA142", E, "A credit band's `from` is not below its `to`.")
+define("SLA144", E, "A credit amount (`minimum`, `agreement_cap`) is not above zero, or is in a currency other than "
+       "`pricing.currency`.")  # fmt: skip
 define("SLA143", E, "Credit bands of one schedule overlap (or a band open above is not the top one).")
 define("SLA300", W, "Payments are not in date order.")
 define("SLA301", W, "A meeting attendee or report audience is neither a contact, a contact's role nor a party.")
@@ -673,6 +675,29 @@ def credit_ranges(ctx: FileContext) -> None:
                 check_percent(ctx, (*path, j, "to"), band.to, "`to`")
             if band.credit.value > HUNDRED:
                 ctx.report("SLA132", (*path, j, "credit"), f"the credit is {band.credit}; it must be at most 100%")
+
+
+@section_rule("credits")
+def credit_amounts(ctx: FileContext, credits: Credits) -> None:
+    """The minimum and an agreement cap in money are above zero and in the agreement's currency."""
+    from slactl.model.agreement import Money
+
+    doc = _doc(ctx)
+    if isinstance(credits.agreement_cap, Percent):
+        check_percent(ctx, ("credits", "agreement_cap"), credits.agreement_cap, "the agreement cap")
+    currency = doc.pricing.currency if doc.pricing else None
+    for name in ("minimum", "agreement_cap"):
+        value = getattr(credits, name)
+        if not isinstance(value, Money):
+            continue
+        if value.amount <= 0:
+            ctx.report("SLA144", ("credits", name), f"`{name}` is {value}; it must be above zero")
+        elif value.currency is not None and currency is not None and value.currency != currency:
+            ctx.report(
+                "SLA144",
+                ("credits", name),
+                f"`{name}` is in {value.currency} but the agreement is priced in {currency}; write it in {currency}",
+            )
 
 
 @file_rule("Agreement")
