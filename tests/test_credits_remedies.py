@@ -366,3 +366,103 @@ def test_semdiff_says_whose_favour_a_credit_term_change_is_in(old: str, new: str
     bands = HOSTING_BANDS.split("\n", 1)[1]
     [change] = diff_documents(agreement(with_terms(old, bands)), agreement(with_terms(new, bands)))
     assert change.favour == favour, change
+
+
+# --------------------------------------------------------------------------- 3. per-event credits
+
+# Business hours Mon-Fri 08:00-17:00 New York; p1-response is 1 hour. T1 answered in 30 minutes,
+# T2 in 2 hours and T3 in 3 hours: two late tickets in February 2027.
+FEB_TICKETS = """id,priority,service,opened,first_response,resolved
+T1,P1,desk,2027-02-02 09:00,2027-02-02 09:30,2027-02-02 10:00
+T2,P1,desk,2027-02-03 09:00,2027-02-03 11:00,2027-02-03 12:00
+T3,P1,desk,2027-02-04 09:00,2027-02-04 12:00,2027-02-04 13:00
+"""
+
+
+def per_event_report(
+    tmp_path: Path, schedules: str, outages: str = FEB_OUTAGES, edit: str = ""
+) -> dict[str, list[Decimal | None]]:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from slactl.report import build_report
+
+    text = REPORT_FIXTURE.read_text().replace("  schedules:\n", "  schedules:\n" + schedules, 1)
+    if edit:
+        old, new = edit.split("|")
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "agreement.yaml"
+    path.write_text(text)
+    result = validate_paths([path], load_config(path))
+    assert result.errors == 0, result.findings
+    (tmp_path / "tickets.csv").write_text(FEB_TICKETS)
+    (tmp_path / "outages.csv").write_text(outages)
+    report = build_report(
+        path,
+        tickets=tmp_path / "tickets.csv",
+        outages=tmp_path / "outages.csv",
+        period="2027-02",
+        now=datetime(2027, 6, 1, tzinfo=ZoneInfo("America/New_York")),
+    )
+    owed: dict[str, list[Decimal | None]] = {}
+    for line in report.credits.lines:
+        owed.setdefault(line.level_id, []).append(line.owed)
+    return owed
+
+
+@pytest.mark.parametrize(
+    ("per_event", "expected"),
+    [
+        ("{amount: USD 50}", "100.00"),  # 2 late tickets x 50.00
+        ("{amount: '33.335'}", "66.67"),  # 2 x 33.335 = 66.67 (half-up to cents)
+        ("{percent: 5%}", "240.00"),  # 2 x 5% of the desk monthly fee 2,400.00
+    ],
+)
+def test_a_credit_per_late_ticket(tmp_path: Path, per_event: str, expected: str) -> None:
+    owed = per_event_report(tmp_path, f"    - {{service_level: p1-response, per_event: {per_event}}}\n")
+    assert owed["p1-response"] == [Decimal(expected)]
+
+
+def test_a_credit_per_outage_adds_to_the_bands(tmp_path: Path) -> None:
+    # Hosting in February: H-1 4 hours and H-2 1 hour, 300 of 39,360 minutes: 99.24%, the 15%
+    # band (150.00); and 2 outages x 1% of 1,000.00 = 20.00.
+    outages = FEB_OUTAGES.replace(
+        "S-1,storage,2027-02-11 10:00,2027-02-11 14:00", "H-2,hosting,2027-02-12 10:00,2027-02-12 11:00"
+    )
+    edit = (
+        "    - service_level: hosting-availability\n      bands:\n|"
+        "    - service_level: hosting-availability\n      per_event: {percent: 1%}\n      bands:\n"
+    )
+    owed = per_event_report(tmp_path, "", outages, edit)
+    assert owed["hosting-availability"] == [Decimal("150.00"), Decimal("20.00")]
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        "    - {service_level: hosting-availability, per_event: {amount: USD 5, percent: 1%}}  # here\n",
+        "    - {service_level: hosting-availability, per_event: {}}  # here\n",
+        "    - {service_level: hosting-availability}  # here\n",
+    ],
+)
+def test_per_event_shapes_are_checked(tmp_path: Path, schedule: str) -> None:
+    text = COMPLETE.replace("  schedules:\n", "  schedules:\n" + schedule, 1)
+    found = findings(tmp_path, text)
+    assert [(f.severity.value, f.line) for f in found] == [("error", line_of(text, "# here"))], found
+
+
+def test_render_and_semdiff_say_the_per_event_credit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from slactl.semdiff import diff_documents
+
+    text = COMPLETE.replace(
+        "  schedules:\n", "  schedules:\n    - {service_level: desk-p1-response, per_event: {amount: USD 50}}\n", 1
+    )
+    run = run_main(["render", "--format", "md", "-o", "-", str(repo(tmp_path, text))], capsys)
+    assert run.code == 0, run.err
+    assert (
+        "For each late ticket of desk-p1-response, a credit of USD 50.00: three late tickets in a window earn "
+        "USD 150.00." in " ".join(run.out.split())
+    )
+    [change] = diff_documents(agreement(text), agreement(text.replace("USD 50}", "USD 40}")))
+    assert change.favour == "provider"

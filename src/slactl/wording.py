@@ -763,3 +763,31 @@ def credit_terms(credits: Credits, fees: Mapping[str, Decimal], currency: str | 
     if claim is not None and claim.must_include:
         out.append(f"A claim must include {say_list(claim.must_include)}.")
     return out
+
+
+def say_per_event(
+    schedule: CreditSchedule, level: ServiceLevel | None, monthly_fee: Decimal | None, currency: str | None
+) -> str:
+    """'For each late ticket of X, a credit of USD 50.00: three late tickets in a month earn USD 150.00.'"""
+    per = schedule.per_event
+    assert per is not None
+    if level is not None and isinstance(level.target, Duration):
+        noun = "late ticket"
+    elif level is not None and level.metric == "availability":
+        noun = "outage"
+    else:
+        noun = "incident"
+    what = f"of {schedule.service_level}"
+    if per.amount is not None:
+        code = per.amount.currency or currency
+        each = per.amount.amount
+        said = say_money(each, code) if code else say_number(each)
+        total = say_money(each * 3, code) if code else say_number(each * 3)
+        return f"For each {noun} {what}, a credit of {said}: three {noun}s in a window earn {total}."
+    assert per.percent is not None
+    sentence = f"For each {noun} {what}, a credit of {say_percent(per.percent)} of the monthly fee"
+    if monthly_fee is not None and currency:
+        amount = (monthly_fee * per.percent.value * 3 / 100).quantize(_CENT, rounding=ROUND_HALF_UP)
+        fee = say_money(monthly_fee, currency)
+        sentence += f": three {noun}s in a window earn {say_money(amount, currency)} (monthly fee {fee})"
+    return sentence + "."

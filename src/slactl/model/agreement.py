@@ -695,6 +695,48 @@ class Escalation(Model):
 # --------------------------------------------------------------------------- credits
 
 
+@dataclass(frozen=True)
+class Money:
+    """An amount of money, with its currency when the file names one (`USD 1.00`)."""
+
+    amount: Decimal
+    currency: str | None
+
+    def __str__(self) -> str:
+        text = str(Percent(self.amount))[:-1]  # the exact, normalized number
+        return f"{self.currency} {text}" if self.currency else text
+
+
+_MONEY_TEXT = re.compile(r"\s*([A-Z]{3})\s+(\S+)\s*")
+
+
+def parse_money(value: Any) -> Money:
+    """'USD 1.00' or '1.00' (the agreement's currency) -> ``Money``; never a float."""
+    if isinstance(value, Money):
+        return value
+    if isinstance(value, str):
+        match = _MONEY_TEXT.fullmatch(value)
+        if match:
+            return Money(parse_amount(match.group(2)), match.group(1))
+    return Money(parse_amount(value), None)
+
+
+MoneyT = Annotated[
+    Money,
+    PlainValidator(parse_money),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "integer"}, {"type": "string", "pattern": r"^([A-Z]{3} )?[0-9][0-9,]*(\.[0-9]+)?$"}],
+            "examples": ["USD 1.00", "5,000"],
+        }
+    ),
+]
+
+def _none(value: object) -> bool:
+    return value is None
+
+
 def parse_credit(value: Any) -> Any:
     """A band's credit: a percentage, or `none` (no credit), read as 0%."""
     if isinstance(value, str) and value.strip().lower() in {"none", "no credit"}:
@@ -754,11 +796,40 @@ class CreditBand(Model):
         return self.low <= measured and (self.to is None or measured < self.to.value)
 
 
+class PerEvent(Model):
+    """A credit for each late ticket (time levels) or each outage (availability and count levels)."""
+
+    amount: MoneyT | None = F("A fixed amount per event, e.g. `USD 50`.", default=None, exclude_if=_none)
+    percent: PercentT | None = F(
+        "A share of the service's monthly fee per event, e.g. `5%`.", default=None, exclude_if=_none
+    )
+
+    @model_validator(mode="after")
+    def _one(self) -> PerEvent:
+        if (self.amount is None) == (self.percent is None):
+            raise ValueError("give exactly one of `amount` or `percent`")
+        return self
+
+
 class CreditSchedule(Model):
-    """The credit bands of one service level."""
+    """The credit bands of one service level, and its credit per event."""
 
     service_level: Slug = F("Id of the service level.")
-    bands: list[CreditBand] = F("Bands, without overlaps; a gap between two bands earns no credit.", min_length=1)
+    bands: list[CreditBand] = F(
+        "Bands, without overlaps; a gap between two bands earns no credit. Needed unless `per_event` is given.",
+        default_factory=list,
+    )
+    per_event: PerEvent | None = F(
+        "A credit per late ticket or per outage of the window, added to the band's credit.",
+        default=None,
+        exclude_if=_none,
+    )
+
+    @model_validator(mode="after")
+    def _something(self) -> CreditSchedule:
+        if not self.bands and self.per_event is None:
+            raise ValueError("a credit schedule needs `bands`, `per_event` or both")
+        return self
 
 
 class Reward(Model):
@@ -776,44 +847,6 @@ class Penalty(Model):
     condition: Text = F("When it applies.")
     penalty: Text = F("What happens.")
 
-
-@dataclass(frozen=True)
-class Money:
-    """An amount of money, with its currency when the file names one (`USD 1.00`)."""
-
-    amount: Decimal
-    currency: str | None
-
-    def __str__(self) -> str:
-        text = str(Percent(self.amount))[:-1]  # the exact, normalized number
-        return f"{self.currency} {text}" if self.currency else text
-
-
-_MONEY_TEXT = re.compile(r"\s*([A-Z]{3})\s+(\S+)\s*")
-
-
-def parse_money(value: Any) -> Money:
-    """'USD 1.00' or '1.00' (the agreement's currency) -> ``Money``; never a float."""
-    if isinstance(value, Money):
-        return value
-    if isinstance(value, str):
-        match = _MONEY_TEXT.fullmatch(value)
-        if match:
-            return Money(parse_amount(match.group(2)), match.group(1))
-    return Money(parse_amount(value), None)
-
-
-MoneyT = Annotated[
-    Money,
-    PlainValidator(parse_money),
-    PlainSerializer(str, return_type=str),
-    WithJsonSchema(
-        {
-            "anyOf": [{"type": "integer"}, {"type": "string", "pattern": r"^([A-Z]{3} )?[0-9][0-9,]*(\.[0-9]+)?$"}],
-            "examples": ["USD 1.00", "5,000"],
-        }
-    ),
-]
 
 ClaimFrom = Literal["window", "incident"]
 ClaimUnit = Literal["days", "business_days", "billing_cycles", "months"]

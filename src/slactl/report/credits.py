@@ -211,7 +211,7 @@ def _money(amount: Decimal, currency: str | None) -> str:
 
 
 def compute_credits(levels: list[LevelResult]) -> Credits:
-    """Credits for every window that measured an attainment in a credit band, with the caps and the minimum.
+    """Credits for every window: a band's credit, a credit per event, then the caps and the minimum.
 
     In order: each service's `monthly_cap`, then the `agreement_cap` over all services of the
     window, then the `minimum` (a credit owed below it is not issued).
@@ -222,20 +222,19 @@ def compute_credits(levels: list[LevelResult]) -> Credits:
     windows: dict[tuple[date, date], tuple[Agreement, str, list[CreditLine]]] = {}
     for lr in levels:
         for wr in lr.windows:
-            line = _window_credit(lr, wr)
-            if line is None or wr.version is None:
-                continue
-            wr.credit = line
-            out.lines.append(line)
-            key = (line.service, wr.window.start, wr.window.stop)
-            groups.setdefault(key, []).append(line)
-            agreement: Agreement = wr.version.agreement
-            cap = (
-                agreement.credits.monthly_cap.value if agreement.credits and agreement.credits.monthly_cap else None
-            )
-            caps[key] = (cap, line.base, line.currency, wr.window.label)
-            at = (wr.window.start, wr.window.stop)
-            windows.setdefault(at, (agreement, wr.window.label, []))[2].append(line)
+            for line in (_window_credit(lr, wr), _event_credit(lr, wr)):
+                if line is None or wr.version is None:
+                    continue
+                wr.credit = wr.credit or line
+                out.lines.append(line)
+                agreement: Agreement = wr.version.agreement
+                key = (line.service, wr.window.start, wr.window.stop)
+                groups.setdefault(key, []).append(line)
+                credits = agreement.credits
+                cap = credits.monthly_cap.value if credits and credits.monthly_cap else None
+                caps[key] = (cap, _window_fee(agreement, wr, line.service), line.currency, wr.window.label)
+                at = (wr.window.start, wr.window.stop)
+                windows.setdefault(at, (agreement, wr.window.label, []))[2].append(line)
     for key, lines in groups.items():
         cap, base, currency, label = caps[key]
         amounts = [ln.amount for ln in lines if ln.amount is not None]
@@ -258,6 +257,67 @@ def compute_credits(levels: list[LevelResult]) -> Credits:
             out.total += ln.owed
             out.currency = out.currency or ln.currency
     return out
+
+
+def _window_fee(agreement: Agreement, wr: WindowResult, service: str) -> Decimal | None:
+    """The service's fee for the window: the monthly fee x the months the window stands for, prorated."""
+    fee = service_fees(agreement).get(service)
+    if fee is None or wr.level is None:
+        return None
+    base = fee * window_months(wr.level.window, agreement)
+    return base * wr.window.fraction if wr.window.partial else base
+
+
+def events_of(wr: WindowResult) -> int | None:
+    """The events a per-event credit counts: late tickets of a time level, outages of an availability or count level."""
+    for name in ("missed", "outages", "incidents"):
+        value = wr.detail.get(name)
+        if isinstance(value, int):
+            return value
+    return None
+
+
+def _event_credit(lr: LevelResult, wr: WindowResult) -> CreditLine | None:
+    """The credit per event of the window: count x (an amount, or a share of the monthly fee)."""
+    if wr.level is None or wr.version is None or wr.level.window == "rolling":
+        return None
+    agreement: Agreement = wr.version.agreement
+    schedules = agreement.credits.schedules if agreement.credits else []
+    schedule = next((s for s in schedules if s.service_level == lr.id), None)
+    if schedule is None or schedule.per_event is None:
+        return None
+    count = events_of(wr)
+    if not count:
+        return None
+    service = wr.level.service
+    pricing_currency = agreement.pricing.currency if agreement.pricing else None
+    noun = "late ticket" if "missed" in wr.detail else "outage" if "outages" in wr.detail else "incident"
+    nouns = noun if count == 1 else noun + "s"
+    per = schedule.per_event
+    if per.amount is not None:
+        currency = per.amount.currency or pricing_currency
+        each = per.amount.amount
+        amount = (each * count).quantize(_CENT, rounding=ROUND_HALF_UP)
+        sentence = f"{lr.id}: {count} {nouns} x {_money(each, currency)} = {_money(amount, currency)}"
+        return CreditLine(
+            lr.id, service, wr.window.label, Decimal(count), None, Decimal(0), None, None, amount, amount, currency,
+            sentence,
+        )  # fmt: skip
+    assert per.percent is not None
+    fee = service_fees(agreement).get(service)
+    head = f"{lr.id}: {count} {nouns} x {say_number(per.percent.value)}% of the {service} monthly fee"
+    if fee is None:
+        sentence = f"{head} (no fee is priced for {service})"
+        return CreditLine(
+            lr.id, service, wr.window.label, Decimal(count), None, per.percent.value, None, None, None, None,
+            pricing_currency, sentence,
+        )  # fmt: skip
+    amount = (fee * per.percent.value * count / _HUNDRED).quantize(_CENT, rounding=ROUND_HALF_UP)
+    sentence = f"{head} {_money(fee, pricing_currency)} = {_money(amount, pricing_currency)}"
+    return CreditLine(
+        lr.id, service, wr.window.label, Decimal(count), None, per.percent.value, fee, fee, amount, amount,
+        pricing_currency, sentence,
+    )  # fmt: skip
 
 
 def _reduce(lines: list[CreditLine], limit: Decimal) -> None:
