@@ -7,6 +7,7 @@ of the monthly fee, rounded half-up to cents); none is computed by the code unde
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -466,3 +467,87 @@ def test_render_and_semdiff_say_the_per_event_credit(tmp_path: Path, capsys: pyt
     )
     [change] = diff_documents(agreement(text), agreement(text.replace("USD 50}", "USD 40}")))
     assert change.favour == "provider"
+
+
+# --------------------------------------------------------------------------- 4. the base
+
+
+def base_report(tmp_path: Path, base: str, charges: str | None) -> tuple[list[Decimal | None], list[str]]:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from slactl.report import build_report
+
+    text = REPORT_FIXTURE.read_text().replace("  monthly_cap: 30%\n", f"  monthly_cap: 30%\n  base: {base}\n")
+    path = tmp_path / "agreement.yaml"
+    path.write_text(text)
+    assert validate_paths([path], load_config(path)).errors == 0
+    (tmp_path / "outages.csv").write_text(FEB_OUTAGES)
+    if charges is not None:
+        (tmp_path / "charges.csv").write_text(charges)
+    report = build_report(
+        path,
+        outages=tmp_path / "outages.csv",
+        charges=tmp_path / "charges.csv" if charges is not None else None,
+        period="2027-02",
+        now=datetime(2027, 6, 1, tzinfo=ZoneInfo("America/New_York")),
+    )
+    lines = [ln for ln in report.credits.lines if ln.level_id == "hosting-availability"]
+    return [ln.owed for ln in lines], [ln.sentence for ln in lines]
+
+
+@pytest.mark.parametrize(
+    ("base", "charges", "owed", "words"),
+    [
+        # H-1 leaves hosting at 99.39% in February: the 15% band.
+        ("pricing", None, "150.00", "monthly fee USD 1,000.00"),  # the priced 1,000.00
+        ("USD 2,000", None, "300.00", "monthly fee USD 2,000.00"),  # a fixed fee: 15% x 2,000.00
+        ("usage", 'window,service,amount\n2027-02-01,hosting,"1,234.56"\n', "185.18", "charges for Feb 2027"),
+        ("usage", "window,service,amount\nFeb 2027,hosting,1000.10\nMar 2027,hosting,9999\n", "150.02", "charges"),
+        ("usage", 'window,service,amount\n2027-02-01,hosting,600\n2027-02-01,hosting,"400.00"\n', "150.00", "charges"),
+    ],
+)
+def test_the_base_a_credit_is_a_share_of(
+    tmp_path: Path, base: str, charges: str | None, owed: str, words: str
+) -> None:
+    amounts, sentences = base_report(tmp_path, base, charges)
+    assert amounts == [Decimal(owed)]
+    assert words in sentences[0]
+
+
+@pytest.mark.parametrize(
+    ("charges", "reason"),
+    [(None, "no charges file was given"), ("window,service,amount\n2027-03-01,hosting,5\n", "no row for Feb 2027")],
+)
+def test_usage_without_charges_for_the_window_gives_no_amount(tmp_path: Path, charges: str | None, reason: str) -> None:
+    amounts, sentences = base_report(tmp_path, "usage", charges)
+    assert amounts == [None]
+    assert reason in sentences[0]
+
+
+def test_report_cli_reads_charges_and_refuses_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = REPORT_FIXTURE.read_text().replace("  monthly_cap: 30%\n", "  monthly_cap: 30%\n  base: usage\n")
+    path = tmp_path / "agreement.yaml"
+    path.write_text(text)
+    (tmp_path / "outages.csv").write_text(FEB_OUTAGES)
+    good = tmp_path / "charges.csv"
+    good.write_text("window,service,amount\n2027-02-01,hosting,2000\n")
+    base = ["report", str(path), "--outages", str(tmp_path / "outages.csv"), "--period", "2027-02"]
+    run = run_main([*base, "--as-of", "2027-06-01", "--format", "json", "--charges", str(good)], capsys)
+    assert run.code == 0, run.err
+    [line] = [c for c in json.loads(run.out)["credits"]["lines"] if c["service_level"] == "hosting-availability"]
+    assert line["owed"] == "300.00"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("window,service,amount\n2027-02-01,hosting,12.5.0\n")
+    run = run_main([*base, "--as-of", "2027-06-01", "--charges", str(bad)], capsys)
+    assert run.code == 2 and "line 2" in run.err and "bad.csv" in run.err
+
+
+def test_credits_fee_is_the_base_when_given(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = REPORT_FIXTURE.read_text().replace("  monthly_cap: 30%\n", "  monthly_cap: 30%\n  base: usage\n")
+    path = tmp_path / "agreement.yaml"
+    path.write_text(text)
+    args = ["credits", str(path), "--service-level", "hosting-availability", "--availability", "99.4"]
+    run = run_main([*args, "--fee", "800"], capsys)
+    assert run.code == 0, run.err
+    assert "= USD 120.00" in run.out  # 15% x 800.00

@@ -505,6 +505,7 @@ _CHANGED: dict[tuple[str, ...], Rule] = {
     ("credits", "monthly_cap"): "higher",
     ("credits", "claim_window"): "higher",
     ("credits", "agreement_cap"): "higher",
+    ("credits", "base"): "higher",
     ("credits", "schedules", "*", "per_event", "amount"): "higher",
     ("credits", "schedules", "*", "per_event", "percent"): "higher",
     ("credits", "minimum"): "lower",

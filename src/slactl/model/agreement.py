@@ -950,6 +950,13 @@ class Credits(Model):
         default=None,
         exclude_if=lambda value: value is None,
     )
+    base: Literal["pricing", "usage"] | MoneyT | None = F(
+        "What a credit percentage is a share of: `pricing` (the default: the service's priced monthly fee), "
+        "`usage` (the service's charges for the window, from `slactl report --charges`), or a fixed monthly "
+        "fee for every service (`USD 2,000`).",
+        default=None,
+        exclude_if=lambda value: value is None,
+    )
     claim_window: DurationT | None = F("How long after the month the customer may claim a credit.", default=None)
     claim: Claim | None = F(
         "How and by when the customer claims a credit.", default=None, exclude_if=lambda value: value is None
