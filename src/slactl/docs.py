@@ -76,6 +76,18 @@ FORMATS = (
         '`12000`, `12000.50`, `"12,000.00"`',
     ),
     (
+        'money',
+        "An amount, optionally after its ISO 4217 currency code (which must be the agreement's "
+        "`pricing.currency`).",
+        '`USD 1.00`, `"5,000"`',
+    ),
+    (
+        'claim deadline',
+        'A count and `days`, `business days`, `billing cycles` or `months`, then `after the window` or '
+        '`after the incident`.',
+        '`30 days after the window`, `2 billing cycles after the incident`',
+    ),
+    (
         'number',
         'An integer or an exact decimal, in the digits 0-9: at most 18 digits before the decimal point and 6 '
         'after (no NaN or infinity).',
@@ -168,12 +180,15 @@ SECTIONS = (
 def _aliases() -> list[tuple[Any, str]]:
     """Annotated types of the format and their names in words (linked to the value formats)."""
     from slactl.model import types as t
-    from slactl.model.agreement import Hours, NoticeT
+    from slactl.model.agreement import ClaimDeadlineT, CreditT, Hours, MoneyT, NoticeT
 
     named = [
         (t.DurationT, "[duration](#durations)"),
         (NoticeT, "`immediate` or [duration](#durations)"),
         (t.PercentT, "percentage"),
+        (CreditT, "[percentage](#value-formats) or `none`"),
+        (MoneyT, "money"),
+        (ClaimDeadlineT, "claim deadline"),
         (t.Amount, "amount"),
         (t.Number, "number"),
         (t.IsoDate, "date"),

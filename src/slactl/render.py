@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from slactl.config import Config
     from slactl.documents import ValidDocument
-    from slactl.model.agreement import Agreement, Calendar, Party, ServiceLevel
+    from slactl.model.agreement import Agreement, Calendar, CreditSchedule, Party, ServiceLevel
     from slactl.model.catalog import Catalog
 
 Format = Literal["md", "html", "pdf"]
@@ -677,8 +677,34 @@ def _costs(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str, 
     }
 
 
+def _band_rows(schedule: CreditSchedule) -> list[list[str]]:
+    """The rows of a credit table, top band first: what is measured, what it earns."""
+    from slactl.model.types import Percent
+    from slactl.wording import say_percent
+
+    rows = []
+    for band in sorted(schedule.bands, key=lambda b: (b.high is None, b.high or b.low), reverse=True):
+        if band.to is None:
+            measured = f"{say_percent(Percent(band.low))} or more"
+        elif band.low == 0:
+            measured = f"below {say_percent(band.to)}"
+        else:
+            measured = f"{say_percent(Percent(band.low))} to under {say_percent(band.to)}"
+        earns = "no credit" if band.credit.value == 0 else f"{say_percent(band.credit)} of the monthly fee"
+        rows.append([measured, earns])
+    return rows
+
+
 def _credits(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str, Any] | None:
-    from slactl.wording import credit_example, monthly_fees, say_duration, say_percent, say_service_level
+    from slactl.wording import (
+        credit_example,
+        credit_terms,
+        monthly_fees,
+        say_duration,
+        say_per_event,
+        say_percent,
+        say_service_level,
+    )
 
     credits = agreement.credits
     if credits is None:
@@ -688,18 +714,13 @@ def _credits(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str
     fees = monthly_fees(agreement)
     currency = agreement.pricing.currency if agreement.pricing else None
     schedules = []
+    per_event: list[str] = []
     for schedule in credits.schedules:
         level = levels.get(schedule.service_level)
         service = names.services.get(level.service, level.service) if level else schedule.service_level
         label = level_label(level, service) if level else schedule.service_level
         outline.sub(section, f"schedule-{schedule.service_level}", f"Credits: {label}")
-        bands = []
-        for band in sorted(schedule.bands, key=lambda b: b.to.value, reverse=True):
-            if band.from_.value == 0:
-                measured = f"below {say_percent(band.to)}"
-            else:
-                measured = f"{say_percent(band.from_)} to under {say_percent(band.to)}"
-            bands.append([measured, f"{say_percent(band.credit)} of the monthly fee"])
+        bands = _band_rows(schedule)
         example = credit_example(
             schedule,
             level,
@@ -710,15 +731,22 @@ def _credits(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str
         commitment = None
         if level is not None:
             commitment = say_service_level(level, calendar=agreement.calendar_for(level), service_name=service)
+        if schedule.per_event is not None:
+            per_event.append(
+                say_per_event(schedule, level, fees.get(level.service) if level else None, currency)
+            )
+        if not bands:
+            continue  # a schedule of credits per event only: its sentence is among the rules
         schedules.append({"commitment": commitment, "bands": bands, "example": example.sentence})
-    rules = []
-    if credits.schedules:
+    rules = list(per_event)
+    if any(schedule.bands for schedule in credits.schedules):
         rules.append(
             "A credit is a share of the monthly fee of the service whose level was missed, "
             "set by the measured value in the table."
         )
     if credits.monthly_cap is not None:
         rules.append(f"Credits for one month never exceed {say_percent(credits.monthly_cap)} of the monthly fee.")
+    rules += credit_terms(credits, fees, currency)
     if credits.claim_window is not None:
         rules.append(
             f"The customer claims a credit within {say_duration(credits.claim_window)} after the end of the month "

@@ -159,6 +159,9 @@ _LEAVES: list[tuple[Any, str]] = [
     (tm.DurationT, "duration"),
     (am.NoticeT, "notice"),
     (tm.PercentT, "percent"),
+    (am.CreditT, "percent"),
+    (am.MoneyT, "money"),
+    (am.ClaimDeadlineT, "deadline"),
     (tm.Amount, "amount"),
     (tm.Number, "number"),
     (tm.IsoDate, "date"),
@@ -179,6 +182,8 @@ def _strip_optional(annotation: Any) -> Any:
 
 def _node_for(annotation: Any) -> _Node:
     ann = _strip_optional(annotation)
+    if typing.get_origin(ann) in (typing.Union, types.UnionType) and am.MoneyT in typing.get_args(ann):
+        return _Node("leaf", leaf="cap")  # a share of the fee or an amount (credits.agreement_cap)
     for known, leaf in _LEAVES:
         if ann == known:
             return _Node("leaf", leaf=leaf)
@@ -330,6 +335,15 @@ def _say_hours(value: Json) -> str:
     return "24 hours a day, 7 days a week" if value == "24x7" else str(value)
 
 
+def _say_money(value: Json, ctx: _Ctx) -> str:
+    """A money amount (in the agreement's currency unless it names one), or (an agreement cap) a percentage."""
+    if isinstance(value, str) and value.endswith("%"):
+        return wording.say_percent(tm.parse_percent(value))
+    money = am.parse_money(value)
+    currency = money.currency or ctx.currency
+    return wording.say_money(money.amount, currency) if currency else wording.say_number(money.amount)
+
+
 def _say(leaf: str, value: Json, ctx: _Ctx, name: str) -> str:
     """A leaf value as the rendered agreement says it."""
     if value is None:
@@ -341,9 +355,8 @@ def _say(leaf: str, value: Json, ctx: _Ctx, name: str) -> str:
             return _say_notice(value)
         if leaf == "percent":
             return wording.say_percent(tm.parse_percent(value))
-        if leaf == "amount":
-            amount = tm.parse_amount(value)
-            return wording.say_money(amount, ctx.currency) if ctx.currency else wording.say_number(amount)
+        if leaf in ("money", "cap", "amount"):
+            return _say_money(value, ctx)
         if leaf == "number":
             return wording.say_number(tm.parse_number(value))
         if leaf == "date":
@@ -378,7 +391,8 @@ def _say_node(node: _Node, value: Json, ctx: _Ctx, name: str) -> str:
         if node.model is am.ServiceLevel:
             return _say_level(value, ctx)
         if node.model is am.CreditBand:
-            return _band_label(value) + f": {value.get('credit')} credit"
+            credit = value.get("credit")
+            return _band_label(value) + (": no credit" if credit == "0%" else f": {credit} credit")
         if node.model is am.Acceptance:
             return str(value.get("reason"))
         parts = []
@@ -424,6 +438,10 @@ def _human(name: str) -> str:
 
 def _band_label(band: dict[str, Json]) -> str:
     low, high = band.get("from"), band.get("to")
+    if high is None:
+        return f"{low or '0%'} and above"
+    if low is None:
+        return f"below {high}"
     return f"{low} to {high}"
 
 
@@ -486,6 +504,12 @@ _CHANGED: dict[tuple[str, ...], Rule] = {
     ("credits", "schedules", "*", "bands", "*", "credit"): "higher",
     ("credits", "monthly_cap"): "higher",
     ("credits", "claim_window"): "higher",
+    ("credits", "agreement_cap"): "higher",
+    ("credits", "base"): "higher",
+    ("credits", "schedules", "*", "per_event", "amount"): "higher",
+    ("credits", "schedules", "*", "per_event", "percent"): "higher",
+    ("credits", "minimum"): "lower",
+    ("credits", "claim", "deadline"): "higher",
     ("termination", "notice"): "higher",
     ("termination", "conditions", "*", "notice"): "higher",
     ("termination", "by"): "holder",
@@ -508,6 +532,10 @@ _ADDED: dict[tuple[str, ...], Favour] = {
     ("credits", "penalties", "*"): "customer",
     ("credits", "rewards", "*"): "provider",
     ("credits", "monthly_cap"): "provider",
+    ("credits", "agreement_cap"): "provider",
+    ("credits", "schedules", "*", "per_event"): "customer",
+    ("credits", "minimum"): "provider",
+    ("credits", "claim", "deadline"): "provider",
     ("service_levels", "*", "exclusions", "*"): "provider",
     ("calendars", "*", "holidays"): "provider",
     ("calendars", "*", "public_holidays", "*"): "provider",
@@ -526,8 +554,14 @@ def _comparable(leaf: str, value: Json) -> tuple[str, Decimal] | None:
             return "calendar", Decimal(0)
         if leaf in ("duration", "target", "notice"):
             parsed: Any = _target(value) if leaf == "target" else _duration(value)
-        elif leaf == "percent":
+        elif leaf == "percent" or (leaf == "cap" and isinstance(value, str) and value.endswith("%")):
             parsed = tm.parse_percent(value)
+        elif leaf in ("money", "cap"):
+            money = am.parse_money(value)
+            return f"money {money.currency}", money.amount
+        elif leaf == "deadline":
+            deadline = am.parse_claim_deadline(value)
+            return f"deadline {deadline.unit} {deadline.after}", Decimal(deadline.count)
         elif leaf in ("amount", "number"):
             return "number", tm.parse_amount(value) if leaf == "amount" else tm.parse_number(value)
         elif leaf == "int" and isinstance(value, int):

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         Calendar,
         Contact,
         CreditBand,
+        Credits,
         CreditSchedule,
         EscalationLevel,
         Renewal,
@@ -48,6 +49,7 @@ __all__ = [
     "CreditExample",
     "allowed_downtime",
     "credit_example",
+    "credit_terms",
     "monthly_fees",
     "say_availability",
     "say_cadence",
@@ -559,10 +561,22 @@ def _ordinal(n: int) -> str:
 
 
 def say_credit_band(band: CreditBand) -> str:
-    """'from 99.5% up to (not including) 99.9%: 10% credit'."""
-    low, high = say_percent(band.from_), say_percent(band.to)
-    lower = "below" if band.from_.value == 0 else f"from {low} up to (not including)"
-    return f"{lower} {high}: {say_percent(band.credit)} credit"
+    """'from 99.5% up to (not including) 99.9%: 10% credit'; open ends and no-credit bands said as such."""
+    return f"{say_band_range(band)}: {say_band_credit(band)}"
+
+
+def say_band_range(band: CreditBand) -> str:
+    """'below 99%', 'from 99.5% up to (not including) 99.9%', '99.9% or more'."""
+    if band.to is None:
+        return f"{say_percent(Percent(band.low))} or more"
+    if band.low == 0:
+        return f"below {say_percent(band.to)}"
+    return f"from {say_percent(Percent(band.low))} up to (not including) {say_percent(band.to)}"
+
+
+def say_band_credit(band: CreditBand) -> str:
+    """'10% credit', or 'no credit'."""
+    return "no credit" if band.credit.value == 0 else f"{say_percent(band.credit)} credit"
 
 
 def monthly_fees(agreement: Agreement) -> dict[str, Decimal]:
@@ -617,11 +631,15 @@ def credit_example(
     reader meets): 'At 99.5% availability in a calendar month the customer receives a 10%
     credit of the monthly fee for Virtual Server Hosting: USD 1,220.00 of USD 12,200.00.'
     """
-    band = max(schedule.bands, key=lambda b: b.to.value)
-    measured = band.from_
-    if measured.value == 0 and len(schedule.bands) > 1:
-        band = sorted(schedule.bands, key=lambda b: b.to.value)[-2]
-        measured = band.from_
+    paying = sorted(
+        (b for b in schedule.bands if b.credit.value > 0), key=lambda b: b.high if b.high is not None else Decimal(101)
+    )
+    if not paying:
+        return CreditExample(Percent(Decimal(0)), Percent(Decimal(0)), monthly_fee, None, "No band gives a credit.")
+    band = paying[-1]
+    if band.low == 0 and len(paying) > 1:
+        band = paying[-2]
+    measured = Percent(band.low)
     value = say_percent(measured)
     if level is not None and level.metric == "availability":
         lead = f"At {value} availability"
@@ -689,3 +707,87 @@ def say_value(value: Any, *, calendar: Calendar | None = None, currency: str | N
     if isinstance(value, list | tuple):
         return say_list(say_value(v, calendar=calendar, currency=currency) for v in value)
     return str(value)
+
+
+_KIND_WORDS = {
+    "service_credit": "A credit is a service credit.",
+    "penalty": "A credit is a penalty, deducted from the invoice of the period in which it is earned.",
+    "fee_reduction": "A credit is a reduction of the fee.",
+    "refund": "A credit is a refund of part of the fee paid.",
+}
+_PAID_WORDS = {
+    "future_invoices_only": "Credits are set against future invoices only; they are never paid out.",
+    "refund": "Credits are paid back to the customer as a refund.",
+}
+
+
+def credit_terms(credits: Credits, fees: Mapping[str, Decimal], currency: str | None) -> list[str]:
+    """The sentences for what credits are, how they are paid, the agreement cap, the minimum and the claim.
+
+    Only what the file says: a term that is absent gives no sentence. Worked amounts use the
+    monthly fees when the agreement prices every service it caps.
+    """
+    from slactl.model.agreement import Money
+
+    def money(amount: Decimal) -> str:
+        return say_money(amount, currency) if currency else say_number(amount.quantize(_CENT, rounding=ROUND_HALF_UP))
+
+    out: list[str] = []
+    if credits.kind is not None:
+        out.append(_KIND_WORDS[credits.kind])
+    if credits.paid_as is not None:
+        out.append(_PAID_WORDS[credits.paid_as])
+    cap = credits.agreement_cap
+    if isinstance(cap, Money):
+        out.append(f"All credits of one measurement window, across every service, never exceed {money(cap.amount)}.")
+    elif cap is not None:
+        sentence = (
+            f"All credits of one measurement window, across every service, never exceed {say_percent(cap)} "
+            "of the fees of all services for that window"
+        )
+        if fees:
+            total = sum(fees.values(), Decimal(0))
+            limit = (total * cap.value / 100).quantize(_CENT, rounding=ROUND_HALF_UP)
+            sentence += f": for one month, {money(limit)} of {money(total)}"
+        out.append(sentence + ".")
+    if credits.minimum is not None:
+        low = credits.minimum.amount
+        below = low - _CENT if low > _CENT else None
+        sentence = f"A credit below {money(low)} is not issued"
+        if below is not None:
+            sentence += f": a credit worked out at {money(below)} is not issued, one of {money(low)} is"
+        out.append(sentence + ".")
+    claim = credits.claim
+    if claim is not None and claim.deadline is not None:
+        out.append(f"The customer claims a credit within {claim.deadline}.")
+    if claim is not None and claim.must_include:
+        out.append(f"A claim must include {say_list(claim.must_include)}.")
+    return out
+
+
+def say_per_event(
+    schedule: CreditSchedule, level: ServiceLevel | None, monthly_fee: Decimal | None, currency: str | None
+) -> str:
+    """'For each late ticket of X, a credit of USD 50.00: three late tickets in a month earn USD 150.00.'"""
+    per = schedule.per_event
+    assert per is not None
+    if level is not None and isinstance(level.target, Duration):
+        noun = "late ticket"
+    elif level is not None and level.metric == "availability":
+        noun = "outage"
+    else:
+        noun = "incident"
+    what = f"of {schedule.service_level}"
+    if per.amount is not None:
+        code = per.amount.currency or currency
+        each = per.amount.amount
+        said = say_money(each, code) if code else say_number(each)
+        total = say_money(each * 3, code) if code else say_number(each * 3)
+        return f"For each {noun} {what}, a credit of {said}: three {noun}s in a window earn {total}."
+    assert per.percent is not None
+    sentence = f"For each {noun} {what}, a credit of {say_percent(per.percent)} of the monthly fee"
+    if monthly_fee is not None and currency:
+        amount = (monthly_fee * per.percent.value * 3 / 100).quantize(_CENT, rounding=ROUND_HALF_UP)
+        fee = say_money(monthly_fee, currency)
+        sentence += f": three {noun}s in a window earn {say_money(amount, currency)} (monthly fee {fee})"
+    return sentence + "."

@@ -30,6 +30,10 @@ def report(
     surveys: Annotated[
         Path | None, typer.Option("--surveys", help="Satisfaction survey export (CSV or JSON Lines).")
     ] = None,
+    charges: Annotated[
+        Path | None,
+        typer.Option("--charges", help="Charges per window (CSV window,service,amount), for `credits.base: usage`."),
+    ] = None,
     period: Annotated[
         str | None,
         typer.Option(
@@ -75,7 +79,7 @@ def report(
 
     if tickets is None and outages is None and surveys is None:
         raise SlactlError("give at least one data file: --tickets, --outages or --surveys")
-    for path in (tickets, outages, surveys):
+    for path in (tickets, outages, surveys, charges):
         if path is not None and not path.is_file():
             raise SlactlError("data file not found", path=str(path))
     if output is not None and (problem := refusal(output, owner=REPORT_OWNER, force=force)) is not None:
@@ -88,6 +92,7 @@ def report(
         tickets=tickets,
         outages=outages,
         surveys=surveys,
+        charges=charges,
         period=period,
         columns=columns,
         fy_start=cfg.fiscal_year_start,

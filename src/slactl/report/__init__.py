@@ -71,6 +71,7 @@ def build_report(
     tickets: Path | None = None,
     outages: Path | None = None,
     surveys: Path | None = None,
+    charges: Path | None = None,
     period: str | None = None,
     columns: dict[str, str] | None = None,
     fy_start: tuple[int, int] = (10, 1),
@@ -82,7 +83,7 @@ def build_report(
 
     ``jobs``: processes reading the tickets file; 0 picks one per core from 4 MB on.
     """
-    from slactl.report.credits import check_rewards, check_termination, compute_credits
+    from slactl.report.credits import check_rewards, check_termination, compute_credits, read_charges
     from slactl.report.periods import parse_period
     from slactl.report.terms import load_terms
 
@@ -107,7 +108,7 @@ def build_report(
         engine.read("surveys", surveys, mapping)
     _read_tickets_and_outages(engine, tickets, outages, mapping, jobs)
     levels = engine.results()
-    credits = compute_credits(levels)
+    credits = compute_credits(levels, read_charges(charges) if charges is not None else None)
     uses: dict[str, VersionUse] = {}
     for lr in levels:
         for wr in lr.windows:

@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
-from slactl.model.agreement import Agreement, CreditBand, CreditSchedule
+from slactl.model.agreement import Agreement, CreditBand, CreditSchedule, Money
 from slactl.report.measure import LevelResult, WindowResult
 from slactl.report.periods import Window
 from slactl.wording import monthly_fees, say_money, say_number
@@ -49,14 +50,15 @@ class CreditLine:
 
 @dataclass
 class CapLine:
-    """The monthly cap applied to a service's credits in one window."""
+    """A limit applied to credits of one window: the monthly cap of a service, the agreement cap, the minimum."""
 
-    service: str
+    service: str  # the service, or "" for the agreement cap
     window: str
     total: Decimal
     cap: Decimal
     owed: Decimal
     sentence: str
+    kind: str = "monthly_cap"  # or "agreement_cap", "minimum"
 
 
 @dataclass
@@ -100,13 +102,93 @@ def pct(value: Decimal) -> str:
 def band_for(schedule: CreditSchedule, measured: Decimal) -> CreditBand | None:
     """The band with ``from <= measured < to``, if any."""
     for band in schedule.bands:
-        if band.from_.value <= measured < band.to.value:
+        if band.covers(measured):
             return band
     return None
 
 
 def _band_text(band: CreditBand) -> str:
-    return f"{say_number(band.from_.value)}%-{say_number(band.to.value)}%"
+    if band.high is None:
+        return f"{say_number(band.low)}%-and-above"
+    if band.from_ is None:
+        return f"below-{say_number(band.high)}%"
+    return f"{say_number(band.low)}%-{say_number(band.high)}%"
+
+
+Charges = dict[tuple[str, str], Decimal]  # (service, window first day or label) -> the window's charges
+
+
+def read_charges(path: Path) -> Charges:
+    """A charges file (CSV: `window,service,amount`): what each service was charged for each window.
+
+    `window` is the window's first day (`2027-02-01`) or its label as the report writes it
+    (`Feb 2027`); amounts are exact decimals (`1,250.00`).
+    """
+    import csv
+
+    from slactl.errors import SlactlError
+    from slactl.model.types import parse_amount
+
+    out: Charges = {}
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SlactlError(f"cannot read the charges file: {exc}", path=str(path)) from None
+    if not rows or [c.strip().lower() for c in rows[0]] != ["window", "service", "amount"]:
+        raise SlactlError("a charges file starts with the header `window,service,amount`", path=str(path))
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        try:
+            if len(row) != 3:
+                raise ValueError("a row has three cells: window, service, amount")
+            window, service, amount = (cell.strip() for cell in row)
+            out[(service, window)] = out.get((service, window), Decimal(0)) + parse_amount(amount)
+        except ValueError as exc:
+            raise SlactlError(f"line {line}: {exc}", path=str(path), hint="fix the row; charges are money") from None
+    return out
+
+
+@dataclass(frozen=True)
+class FeeBase:
+    """What a credit percentage applies to in one window for one service."""
+
+    fee: Decimal | None  # the monthly fee, or the window's charges
+    months: Decimal  # monthly fees the window stands for (1 for charges)
+    prorate: bool  # a partial window takes its share of days (not for charges)
+    words: str  # "monthly fee" or "charges for Feb 2027"
+    missing: str  # why there is no fee, when there is none
+
+
+def fee_base(agreement: Agreement, wr: WindowResult, service: str, charges: Charges | None) -> FeeBase:
+    """The fee of `credits.base` for the window: priced, a fixed amount, or the charges file's."""
+    from slactl.model.agreement import Money
+
+    base = agreement.credits.base if agreement.credits else None
+    kind = wr.level.window if wr.level else None
+    if base == "usage":
+        label = wr.window.label
+        got = None
+        if charges is not None:
+            got = charges.get((service, wr.window.start.isoformat()), charges.get((service, label)))
+        missing = "no charges file was given" if charges is None else f"the charges file has no row for {label}"
+        return FeeBase(got, Decimal(1), False, f"charges for {label}", missing)
+    months = window_months(kind, agreement)
+    if isinstance(base, Money):
+        return FeeBase(base.amount, months, True, "monthly fee", "")
+    fee = service_fees(agreement).get(service)
+    return FeeBase(fee, months, True, "monthly fee", f"no fee is priced for {service}")
+
+
+def window_fees(agreement: Agreement, wr: WindowResult, charges: Charges | None) -> dict[str, Decimal]:
+    """Every service's fee for the agreement cap, in the terms of `fee_base` (before months and proration)."""
+    out: dict[str, Decimal] = {}
+    for service in agreement.services:
+        fee = fee_base(agreement, wr, service.id, charges).fee
+        if fee is not None:
+            out[service.id] = fee
+    return out
 
 
 def service_fees(agreement: Agreement) -> dict[str, Decimal]:
@@ -173,19 +255,21 @@ def credit_for(
     months: Decimal = Decimal(1),
     label: str = "",
     noun: str = "",
+    words: str = "monthly fee",
+    missing: str = "",
 ) -> CreditLine | None:
-    """The credit a measured value earns, with the worked line; None when it is in no band."""
+    """The credit a measured value earns, with the worked line; None when it is in no band or a no-credit band."""
     band = band_for(schedule, measured)
-    if band is None:
+    if band is None or band.credit.value == 0:
         return None
     head = f"{level_id} at {pct(measured)}{noun} falls in the {_band_text(band)} band: {say_number(band.credit.value)}%"
     if fee is None:
-        sentence = f"{head} of the {service} monthly fee (no fee is priced for {service})"
+        sentence = f"{head} of the {service} {words} ({missing or f'no fee is priced for {service}'})"
         return CreditLine(
             level_id, service, label, measured, band, band.credit.value, None, None, None, None, currency, sentence
         )
     base = fee * months
-    of = f"the {service} monthly fee {_money(fee, currency)}"
+    of = f"the {service} {words} {_money(fee, currency)}"
     if months != 1:
         of = f"{say_number(months.quantize(Decimal('0.0001')).normalize())} x {of}"
     if window is not None and window.partial:
@@ -205,27 +289,33 @@ def _money(amount: Decimal, currency: str | None) -> str:
     return f"{amount.quantize(_CENT, rounding=ROUND_HALF_UP):,}"
 
 
-def compute_credits(levels: list[LevelResult]) -> Credits:
-    """Credits for every window that measured an attainment in a credit band, with the caps."""
+def compute_credits(levels: list[LevelResult], charges: Charges | None = None) -> Credits:
+    """Credits for every window: a band's credit, a credit per event, then the caps and the minimum.
+
+    In order: each service's `monthly_cap`, then the `agreement_cap` over all services of the
+    window, then the `minimum` (a credit owed below it is not issued).
+    """
     out = Credits()
     groups: dict[tuple[str, date, date], list[CreditLine]] = {}
     caps: dict[tuple[str, date, date], tuple[Decimal | None, Decimal | None, str | None, str]] = {}
+    windows: dict[tuple[date, date], tuple[Agreement, str, list[CreditLine], dict[str, Decimal]]] = {}
     for lr in levels:
         for wr in lr.windows:
-            line = _window_credit(lr, wr)
-            if line is None:
-                continue
-            wr.credit = line
-            out.lines.append(line)
-            key = (line.service, wr.window.start, wr.window.stop)
-            groups.setdefault(key, []).append(line)
-            agreement: Agreement | None = wr.version.agreement if wr.version else None
-            cap = (
-                agreement.credits.monthly_cap.value
-                if agreement and agreement.credits and agreement.credits.monthly_cap
-                else None
-            )
-            caps[key] = (cap, line.base, line.currency, wr.window.label)
+            for line in (_window_credit(lr, wr, charges), _event_credit(lr, wr, charges)):
+                if line is None or wr.version is None:
+                    continue
+                wr.credit = wr.credit or line
+                out.lines.append(line)
+                agreement: Agreement = wr.version.agreement
+                key = (line.service, wr.window.start, wr.window.stop)
+                groups.setdefault(key, []).append(line)
+                credits = agreement.credits
+                cap = credits.monthly_cap.value if credits and credits.monthly_cap else None
+                caps[key] = (cap, _window_fee(agreement, wr, line.service, charges), line.currency, wr.window.label)
+                at = (wr.window.start, wr.window.stop)
+                windows.setdefault(at, (agreement, wr.window.label, [], window_fees(agreement, wr, charges)))[2].append(
+                    line
+                )
     for key, lines in groups.items():
         cap, base, currency, label = caps[key]
         amounts = [ln.amount for ln in lines if ln.amount is not None]
@@ -235,18 +325,14 @@ def compute_credits(levels: list[LevelResult]) -> Credits:
         limit = (base * cap / _HUNDRED).quantize(_CENT, rounding=ROUND_HALF_UP)
         if total <= limit:
             continue
-        # Over the cap: reduce the lines in order so the owed amounts add up to the cap.
-        left = limit
-        for ln in lines:
-            if ln.amount is None:
-                continue
-            ln.owed = min(ln.amount, left)
-            left -= ln.owed
+        _reduce(lines, limit)
         sentence = (
             f"Credits for {key[0]} in {label} total {say_money(total, currency)}, above the monthly cap of "
             f"{say_number(cap)}% of the fee: {say_money(limit, currency)} is owed"
         )
         out.caps.append(CapLine(key[0], label, total, limit, limit, sentence))
+    for agreement, label, lines, fees in windows.values():
+        out.caps.extend(_agreement_limits(agreement, label, lines, fees))
     for ln in out.lines:
         if ln.owed is not None:
             out.total += ln.owed
@@ -254,7 +340,129 @@ def compute_credits(levels: list[LevelResult]) -> Credits:
     return out
 
 
-def _window_credit(lr: LevelResult, wr: WindowResult) -> CreditLine | None:
+def _window_fee(agreement: Agreement, wr: WindowResult, service: str, charges: Charges | None) -> Decimal | None:
+    """The service's fee for the window: the monthly fee x the months the window stands for, prorated."""
+    base = fee_base(agreement, wr, service, charges)
+    if base.fee is None:
+        return None
+    amount = base.fee * base.months
+    return amount * wr.window.fraction if base.prorate and wr.window.partial else amount
+
+
+def events_of(wr: WindowResult) -> int | None:
+    """The events a per-event credit counts: late tickets of a time level, outages of an availability or count level."""
+    for name in ("missed", "outages", "incidents"):
+        value = wr.detail.get(name)
+        if isinstance(value, int):
+            return value
+    return None
+
+
+def _event_credit(lr: LevelResult, wr: WindowResult, charges: Charges | None = None) -> CreditLine | None:
+    """The credit per event of the window: count x (an amount, or a share of the monthly fee)."""
+    if wr.level is None or wr.version is None or wr.level.window == "rolling":
+        return None
+    agreement: Agreement = wr.version.agreement
+    schedules = agreement.credits.schedules if agreement.credits else []
+    schedule = next((s for s in schedules if s.service_level == lr.id), None)
+    if schedule is None or schedule.per_event is None:
+        return None
+    count = events_of(wr)
+    if not count:
+        return None
+    service = wr.level.service
+    pricing_currency = agreement.pricing.currency if agreement.pricing else None
+    noun = "late ticket" if "missed" in wr.detail else "outage" if "outages" in wr.detail else "incident"
+    nouns = noun if count == 1 else noun + "s"
+    per = schedule.per_event
+    if per.amount is not None:
+        currency = per.amount.currency or pricing_currency
+        each = per.amount.amount
+        amount = (each * count).quantize(_CENT, rounding=ROUND_HALF_UP)
+        sentence = f"{lr.id}: {count} {nouns} x {_money(each, currency)} = {_money(amount, currency)}"
+        return CreditLine(
+            lr.id, service, wr.window.label, Decimal(count), None, Decimal(0), None, None, amount, amount, currency,
+            sentence,
+        )  # fmt: skip
+    assert per.percent is not None
+    base = fee_base(agreement, wr, service, charges)
+    fee = base.fee
+    head = f"{lr.id}: {count} {nouns} x {say_number(per.percent.value)}% of the {service} {base.words}"
+    if fee is None:
+        sentence = f"{head} ({base.missing})"
+        return CreditLine(
+            lr.id, service, wr.window.label, Decimal(count), None, per.percent.value, None, None, None, None,
+            pricing_currency, sentence,
+        )  # fmt: skip
+    amount = (fee * per.percent.value * count / _HUNDRED).quantize(_CENT, rounding=ROUND_HALF_UP)
+    sentence = f"{head} {_money(fee, pricing_currency)} = {_money(amount, pricing_currency)}"
+    return CreditLine(
+        lr.id, service, wr.window.label, Decimal(count), None, per.percent.value, fee, fee, amount, amount,
+        pricing_currency, sentence,
+    )  # fmt: skip
+
+
+def _reduce(lines: list[CreditLine], limit: Decimal) -> None:
+    """Lower the owed amounts in order so they add up to ``limit``."""
+    left = limit
+    for ln in lines:
+        if ln.owed is None:
+            continue
+        ln.owed = min(ln.owed, left)
+        left -= ln.owed
+
+
+def agreement_limit(
+    agreement: Agreement, lines: list[CreditLine], fees: dict[str, Decimal] | None = None
+) -> tuple[Decimal, str] | None:
+    """The agreement cap of one window in money, and how it is said; None without one or without fees to share."""
+    cap = agreement.credits.agreement_cap if agreement.credits else None
+    if cap is None:
+        return None
+    if isinstance(cap, Money):
+        return cap.amount, f"the agreement cap of {_money(cap.amount, lines[0].currency if lines else None)}"
+    fees = service_fees(agreement) if fees is None else fees
+    priced = [ln for ln in lines if ln.fee is not None and ln.base is not None and ln.fee != 0]
+    if not fees or not priced:
+        return None
+    factor = priced[0].base / priced[0].fee  # type: ignore[operator]  # months x the partial window's share
+    total_fee = sum(fees.values(), Decimal(0)) * factor
+    limit = (total_fee * cap.value / _HUNDRED).quantize(_CENT, rounding=ROUND_HALF_UP)
+    fee_text = _money(total_fee.quantize(_CENT, rounding=ROUND_HALF_UP), priced[0].currency)
+    return limit, f"the agreement cap of {say_number(cap.value)}% of all fees for the window ({fee_text})"
+
+
+def _agreement_limits(
+    agreement: Agreement, label: str, lines: list[CreditLine], fees: dict[str, Decimal]
+) -> list[CapLine]:
+    out: list[CapLine] = []
+    currency = next((ln.currency for ln in lines if ln.currency), None)
+    owed = [ln.owed for ln in lines if ln.owed is not None]
+    limit = agreement_limit(agreement, lines, fees)
+    if limit is not None and owed:
+        cap, said = limit
+        total = sum(owed, Decimal(0))
+        if total > cap:
+            _reduce(lines, cap)
+            sentence = (
+                f"Credits of all services in {label} total {_money(total, currency)}, above {said}: "
+                f"{_money(cap, currency)} is owed"
+            )
+            out.append(CapLine("", label, total, cap, cap, sentence, kind="agreement_cap"))
+    minimum = agreement.credits.minimum if agreement.credits else None
+    if minimum is not None:
+        for ln in lines:
+            if ln.owed is not None and 0 < ln.owed < minimum.amount:
+                sentence = (
+                    f"The {ln.level_id} credit for {label}, {_money(ln.owed, currency)}, is below the minimum credit "
+                    f"of {_money(minimum.amount, currency)}: none is issued"
+                )
+                out.append(CapLine(ln.service, label, ln.owed, minimum.amount, Decimal(0), sentence, kind="minimum"))
+                ln.owed = Decimal(0)
+    return out
+
+
+def _window_credit(lr: LevelResult, wr: WindowResult, charges: Charges | None = None) -> CreditLine | None:
     if wr.measured is None or wr.level is None or wr.version is None or lr.unit != "%":
         return None
     if wr.level.window == "rolling":
@@ -266,21 +474,24 @@ def _window_credit(lr: LevelResult, wr: WindowResult) -> CreditLine | None:
     if schedule is None:
         return None
     service = wr.level.service
-    fee = service_fees(agreement).get(service)
+    base = fee_base(agreement, wr, service, charges)
     currency = agreement.pricing.currency if agreement.pricing else None
-    months = window_months(wr.level.window, agreement)
+    if currency is None and isinstance(agreement.credits.base, Money):
+        currency = agreement.credits.base.currency
     noun = "" if wr.level.metric == "availability" else " of tickets on time"
     return credit_for(
         lr.id,
         service,
         wr.measured,
         schedule,
-        fee=fee,
+        fee=base.fee,
         currency=currency,
-        window=wr.window,
-        months=months,
+        window=wr.window if base.prorate else None,
+        months=base.months,
         label=wr.window.label,
         noun=noun,
+        words=base.words,
+        missing=base.missing,
     )
 
 
@@ -438,15 +649,17 @@ def whatif(
     if schedule is None:
         raise SlactlError(f"the agreement has no credit schedule for {level_id}")
     currency = agreement.pricing.currency if agreement.pricing else None
+    fixed = agreement.credits.base if agreement.credits else None
+    if fee is None and isinstance(fixed, Money):
+        fee = fixed.amount
     fee = fee if fee is not None else service_fees(agreement).get(level.service)
     noun = "" if level.metric == "availability" else " of tickets on time"
     line = credit_for(level_id, level.service, measured, schedule, fee=fee, currency=currency, noun=noun)
     if line is None:
-        top = max(b.to.value for b in schedule.bands)
-        return (
-            None,
-            f"{level_id} at {pct(measured)}{noun} is in no credit band (bands end at {say_number(top)}%): no credit.",
-        )
+        band = band_for(schedule, measured)
+        if band is not None:
+            return None, f"{level_id} at {pct(measured)}{noun} falls in the {_band_text(band)} band: no credit."
+        return None, f"{level_id} at {pct(measured)}{noun} is in no credit band: no credit."
     cap = agreement.credits.monthly_cap.value if agreement.credits and agreement.credits.monthly_cap else None
     sentence = line.sentence
     if cap is not None and line.amount is not None and line.base is not None:
@@ -454,4 +667,12 @@ def whatif(
         if line.amount > limit:
             line.owed = limit
             sentence += f", capped at the monthly cap of {say_number(cap)}%: {_money(limit, currency)}"
+    whole = agreement_limit(agreement, [line])
+    if whole is not None and line.owed is not None and line.owed > whole[0]:
+        line.owed = whole[0]
+        sentence += f", capped at {whole[1]}: {_money(whole[0], currency)}"
+    minimum = agreement.credits.minimum if agreement.credits else None
+    if minimum is not None and line.owed is not None and 0 < line.owed < minimum.amount:
+        line.owed = Decimal(0)
+        sentence += f"; that is below the minimum credit of {_money(minimum.amount, currency)}: none is issued"
     return line, sentence + "."

@@ -209,6 +209,7 @@ def to_json(report: Report) -> str:
                     "window": c.window,
                     "total": _money(c.total),
                     "owed": _money(c.owed),
+                    "kind": c.kind,
                     "text": c.sentence,
                 }
                 for c in report.credits.caps
@@ -273,7 +274,11 @@ def _credit_json(c: Any) -> dict[str, Any]:
         "measured": number("%", c.measured),
         "band": None
         if c.band is None
-        else {"from": str(c.band.from_), "to": str(c.band.to), "credit": str(c.band.credit)},
+        else {
+            "from": None if c.band.from_ is None else str(c.band.from_),
+            "to": None if c.band.to is None else str(c.band.to),
+            "credit": str(c.band.credit),
+        },
         "percent": say_number(c.percent),
         "monthly_fee": _money(c.fee),
         "amount": _money(c.amount),

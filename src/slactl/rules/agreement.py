@@ -60,7 +60,9 @@ define("SLA136", E, "Credits, rewards, penalties or termination name a service l
 define("SLA140", E, "An id is used twice in the file (services, service levels, approval stages).")
 define("SLA141", E, "Two contacts of one party have the same name.")
 define("SLA142", E, "A credit band's `from` is not below its `to`.")
-define("SLA143", E, "Credit bands of one schedule leave a gap or overlap.")
+define("SLA144", E, "A credit amount (`minimum`, `agreement_cap`) is not above zero, or is in a currency other than "
+       "`pricing.currency`.")  # fmt: skip
+define("SLA143", E, "Credit bands of one schedule overlap (or a band open above is not the top one).")
 define("SLA300", W, "Payments are not in date order.")
 define("SLA301", W, "A meeting attendee or report audience is neither a contact, a contact's role nor a party.")
 define("SLA302", W, "The top credit band does not end at the service level's target (or attainment).")
@@ -69,6 +71,7 @@ define("SLA304", W, "Vague wording (asap, best effort, reasonable, promptly, tim
 define("SLA305", W, "A section a reviewer expects is missing (escalation, reporting, approvals, pricing...); which "
        "ones, per type of agreement, is set by slactl.yaml `required_sections`.")  # fmt: skip
 define("SLA306", W, "A service has no service level.")
+define("SLA343", W, "Credit bands of one schedule leave a gap: measured values in it earn no credit.")
 
 DURATIONS = """\
 Durations are compared in minutes on the clock they run on (`length_minutes`): minutes,
@@ -660,15 +663,41 @@ def _bands(doc: Agreement) -> Iterator[tuple[Path_, str, list[CreditBand]]]:
 
 @file_rule("Agreement")
 def credit_ranges(ctx: FileContext) -> None:
-    """Band bounds, credits and the monthly cap are shares in range."""
+    """Band bounds, credits and the monthly cap are shares in range; a credit may be 0% (none)."""
     doc = _doc(ctx)
     if doc.credits is not None and doc.credits.monthly_cap is not None:
         check_percent(ctx, ("credits", "monthly_cap"), doc.credits.monthly_cap, "the monthly cap")
     for path, _, bands in _bands(doc):
         for j, band in enumerate(bands):
-            check_percent(ctx, (*path, j, "from"), band.from_, "`from`", zero_ok=True)
-            check_percent(ctx, (*path, j, "to"), band.to, "`to`")
-            check_percent(ctx, (*path, j, "credit"), band.credit, "the credit")
+            if band.from_ is not None:
+                check_percent(ctx, (*path, j, "from"), band.from_, "`from`", zero_ok=True)
+            if band.to is not None:
+                check_percent(ctx, (*path, j, "to"), band.to, "`to`")
+            if band.credit.value > HUNDRED:
+                ctx.report("SLA132", (*path, j, "credit"), f"the credit is {band.credit}; it must be at most 100%")
+
+
+@section_rule("credits")
+def credit_amounts(ctx: FileContext, credits: Credits) -> None:
+    """The minimum and an agreement cap in money are above zero and in the agreement's currency."""
+    from slactl.model.agreement import Money
+
+    doc = _doc(ctx)
+    if isinstance(credits.agreement_cap, Percent):
+        check_percent(ctx, ("credits", "agreement_cap"), credits.agreement_cap, "the agreement cap")
+    currency = doc.pricing.currency if doc.pricing else None
+    for name in ("minimum", "agreement_cap"):
+        value = getattr(credits, name)
+        if not isinstance(value, Money):
+            continue
+        if value.amount <= 0:
+            ctx.report("SLA144", ("credits", name), f"`{name}` is {value}; it must be above zero")
+        elif value.currency is not None and currency is not None and value.currency != currency:
+            ctx.report(
+                "SLA144",
+                ("credits", name),
+                f"`{name}` is in {value.currency} but the agreement is priced in {currency}; write it in {currency}",
+            )
 
 
 @file_rule("Agreement")
@@ -676,31 +705,46 @@ def credit_band_bounds(ctx: FileContext) -> None:
     """Each band starts below where it ends."""
     for path, _, bands in _bands(_doc(ctx)):
         for j, band in enumerate(bands):
-            if band.from_.value >= band.to.value:
+            if band.high is not None and band.low >= band.high:
                 ctx.report(
-                    "SLA142", (*path, j, "to"), f"band runs from {band.from_} to {band.to}; `from` must be below `to`"
+                    "SLA142", (*path, j, "to"), f"band runs from {band.low}% to {band.to}; `from` must be below `to`"
                 )
+
+
+def _num(value: Decimal) -> str:
+    return str(Percent(value))[:-1]
+
+
+def _upper(band: CreditBand) -> Decimal:
+    return band.high if band.high is not None else HUNDRED + 1  # open above: past every measured value
 
 
 @file_rule("Agreement")
 def credit_band_coverage(ctx: FileContext) -> None:
-    """Bands, ordered by `from`, meet end to start: no gap, no overlap."""
+    """Bands, ordered by `from`, do not overlap; a gap between two is a warning naming the uncovered range."""
     for path, _, bands in _bands(_doc(ctx)):
-        ordered = sorted((b.from_.value, b.to.value, j) for j, b in enumerate(bands) if b.from_.value < b.to.value)
+        ordered = sorted((b.low, _upper(b), j) for j, b in enumerate(bands) if b.low < _upper(b))
         for (_, low_to, _), (high_from, _, j) in pairwise(ordered):
-            if high_from != low_to:
-                kind = "a gap" if high_from > low_to else "an overlap"
+            if high_from < low_to:
+                ends = "is open above" if low_to > HUNDRED else f"ends at {_num(low_to)}%"
                 ctx.report(
                     "SLA143",
                     (*path, j, "from"),
-                    f"band from {high_from}% leaves {kind} with the band below it, which ends at {low_to}%; "
+                    f"band from {_num(high_from)}% overlaps the band below it, which {ends}; "
                     "each band should start where the one below ends",
+                )
+            elif high_from > low_to:
+                ctx.report(
+                    "SLA343",
+                    (*path, j, "from"),
+                    f"measured values from {_num(low_to)}% up to (not including) {_num(high_from)}% are in no band "
+                    "and earn no credit; if that is meant, say so with a band `credit: none`",
                 )
 
 
 @file_rule("Agreement")
 def credit_top_band(ctx: FileContext) -> None:
-    """The top band ends at the target (percent targets) or the attainment (time targets)."""
+    """The top band that gives a credit ends at the target (percent targets) or the attainment (time targets)."""
     doc = _doc(ctx)
     levels = {sl.id: sl for sl in doc.service_levels}
     for path, ref, bands in _bands(doc):
@@ -713,8 +757,18 @@ def credit_top_band(ctx: FileContext) -> None:
             expected, what = level.attainment or Percent(HUNDRED), "attainment"
         else:
             continue  # scores and counts: bands are not in the target's terms
-        j, top = max(enumerate(bands), key=lambda jb: jb[1].to.value)
-        if top.to.value != expected.value:
+        paying = [(j, b) for j, b in enumerate(bands) if b.credit.value > 0]
+        if not paying:
+            continue
+        j, top = max(paying, key=lambda jb: _upper(jb[1]))
+        if top.high is None:
+            ctx.report(
+                "SLA302",
+                (*path, j, "credit"),
+                f"the band from {_num(top.low)}% is open above and gives {top.credit} credit even when `{level.id}` "
+                f"meets its {what} {expected}; credits should stop at the {what}",
+            )
+        elif top.high != expected.value:
             ctx.report(
                 "SLA302",
                 (*path, j, "to"),
