@@ -28,7 +28,7 @@ def report(capsys: pytest.CaptureFixture[str], name: str, period: str, as_of: st
     return run(capsys, args)
 
 
-@pytest.mark.parametrize("name", ["cloud-compute-public-sla"])
+@pytest.mark.parametrize("name", ["cloud-compute-public-sla", "lawyer-standard-sla"])
 def test_the_example_validates_strictly_and_renders_without_todo(capsys: pytest.CaptureFixture[str], name: str) -> None:
     run(capsys, ["validate", "--strict", str(EXAMPLES / f"{name}.yaml")])
     text = run(capsys, ["render", str(EXAMPLES / f"{name}.yaml"), "--format", "md", "-o", "-"])
@@ -56,3 +56,27 @@ def test_cloud_compute_credits_per_region_from_usage(capsys: pytest.CaptureFixtu
     assert "5.00, is below the minimum credit of 10.00: none is issued" in out
     # Owed: 420 + 390 + 1,170 = 1,980.
     assert "**Total owed: 1,980**" in out
+
+
+def test_lawyer_standard_sla_response_credits_held_to_the_agreement_cap(capsys: pytest.CaptureFixture[str]) -> None:
+    out = report(capsys, "lawyer-standard-sla", "2027-02", "2027-03-15", "tickets")
+    # Fee: GBP 120,000.00 over the 12 months of the term = GBP 10,000.00 a month.
+    # P1 (30 minutes, around the clock): 10 tickets, INC2704 (45 min) and INC2707 (70 min) late:
+    #   8 / 10 = 80% < 90% -> 10% of 10,000.00 = 1,000.00
+    assert "| Feb 2027 | 80.00% | 95% within 30 minutes | missed |" in out
+    assert "10% of the managed-platform monthly fee GBP 10,000.00 = GBP 1,000.00" in out
+    # P2 (2 business hours): 10 tickets, INC2713 (2 h 30 min) late: 9 / 10 = 90% -> 90%-95% band: 3% = 300.00
+    assert "3% of the managed-platform monthly fee GBP 10,000.00 = GBP 300.00" in out
+    # P3 (8 business hours, 90%): 5 of 5 on time: met, no credit.
+    assert "| Feb 2027 | 100.00% | 90% within 8 business hours | met |" in out
+    # 1,000.00 + 300.00 = 1,300.00 is under the monthly cap (15% of 10,000.00 = 1,500.00) but above the
+    # agreement cap (10% of all fees for the month, 10,000.00 -> 1,000.00): 1,000.00 is owed.
+    assert "total GBP 1,300.00, above the agreement cap of 10% of all fees for the window (GBP 10,000.00)" in out
+    assert "**Total owed: GBP 1,000.00**" in out
+
+
+def test_lawyer_standard_sla_renders_customer_only_termination_with_cure(capsys: pytest.CaptureFixture[str]) -> None:
+    text = run(capsys, ["render", str(EXAMPLES / "lawyer-standard-sla.yaml"), "--format", "md", "-o", "-"])
+    # termination.by: customer, notice 30 days, cure 30 days
+    assert "The customer may end this agreement early by giving the other party notice at least 30 days" in text
+    assert "unless the other party remedies the cause within 30 days of the notice" in text
