@@ -28,7 +28,7 @@ def report(capsys: pytest.CaptureFixture[str], name: str, period: str, as_of: st
     return run(capsys, args)
 
 
-@pytest.mark.parametrize("name", ["cloud-compute-public-sla", "lawyer-standard-sla"])
+@pytest.mark.parametrize("name", ["cloud-compute-public-sla", "lawyer-standard-sla", "public-sector-es-support"])
 def test_the_example_validates_strictly_and_renders_without_todo(capsys: pytest.CaptureFixture[str], name: str) -> None:
     run(capsys, ["validate", "--strict", str(EXAMPLES / f"{name}.yaml")])
     text = run(capsys, ["render", str(EXAMPLES / f"{name}.yaml"), "--format", "md", "-o", "-"])
@@ -80,3 +80,24 @@ def test_lawyer_standard_sla_renders_customer_only_termination_with_cure(capsys:
     # termination.by: customer, notice 30 days, cure 30 days
     assert "The customer may end this agreement early by giving the other party notice at least 30 days" in text
     assert "unless the other party remedies the cause within 30 days of the notice" in text
+
+
+def test_public_sector_es_penalties_per_late_ticket_in_office_hours(capsys: pytest.CaptureFixture[str]) -> None:
+    out = report(capsys, "public-sector-es-support", "2027-01", "2027-02-15", "tickets")
+    # Office hours Mon-Fri 08:00-15:00 (7 h a day), Madrid; Jan 1 and Jan 6 (Epiphany) are holidays.
+    # INC-27-0102 (P1) opened Tue Jan 5 14:30, resolved Thu Jan 7 10:00: 30 min + (Jan 6 closed) + 2 h
+    #   = 2 h 30 min, within 8 h; without the holiday it would be 9 h 30 min and late.
+    assert "INC-27-0102" not in out
+    # P1 response (1 h): INC-27-0104 took 1 h 30 min: 2 of 3 on time -> 1 x EUR 150.00
+    assert "p1-response: 1 late ticket x EUR 150.00 = EUR 150.00" in out
+    # P1 resolution (8 h): INC-27-0106 Jan 19 10:00 -> Jan 20 12:00 = 5 h + 4 h = 9 h: late.
+    #   2 of 3 = 66.66% < 80% -> 2% of the monthly fee (84,000.00 / 12 = 7,000.00) = 140.00, plus 1 x 300.00
+    assert "opened 2027-01-19 10:00 CET: 9 h, 1 h over target" in out
+    assert "2% of the user-support monthly fee EUR 7,000.00 = EUR 140.00" in out
+    assert "p1-resolution: 1 late ticket x EUR 300.00 = EUR 300.00" in out
+    # P2 response (4 h): INC-27-0107 Jan 21 12:00 -> Jan 22 10:00 = 3 h + 2 h = 5 h: 1 x 60.00
+    assert "p2-response: 1 late ticket x EUR 60.00 = EUR 60.00" in out
+    # P2 resolution (16 h): INC-27-0105 Jan 13 11:00 -> Jan 15 14:00 = 4 h + 7 h + 6 h = 17 h: 1 x 100.00
+    assert "p2-resolution: 1 late ticket x EUR 100.00 = EUR 100.00" in out
+    # 150 + 140 + 300 + 60 + 100 = 750.00, under the monthly cap of 20% of 7,000.00 = 1,400.00.
+    assert "**Total owed: EUR 750.00**" in out
