@@ -434,9 +434,7 @@ def _introduction(agreement: Agreement, outline: _Outline) -> dict[str, Any]:
     contacts: list[list[str]] = []
     for label, party in (("Provider", agreement.parties.provider), ("Customer", agreement.parties.customer)):
         parties.append([label, party.name or "—", party.organization or "—", party.address or "—"])
-        contacts.extend(
-            [c.name, party_label(party), c.role, c.email or "—", c.phone or "—"] for c in party.contacts
-        )
+        contacts.extend([c.name, party_label(party), c.role, c.email or "—", c.phone or "—"] for c in party.contacts)
     outline.sub(section, "parties", "Parties and points of contact")
     needs = None
     if agreement.needs is not None:
@@ -492,7 +490,7 @@ def _scope(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str, 
 
 def _service_levels(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str, Any] | None:
     from slactl.model.types import Duration
-    from slactl.wording import say_calendar, say_service_level, say_target, say_value, say_window
+    from slactl.wording import say_calendar, say_level_window, say_service_level, say_target, say_value
 
     if not agreement.service_levels:
         return None  # nothing measured: no section that would only say so
@@ -508,7 +506,7 @@ def _service_levels(agreement: Agreement, outline: _Outline, names: _Names) -> d
         attainment = say_value(level.attainment) if level.attainment else "—"
         if level.attainment is None and isinstance(level.target, Duration):
             attainment = "100%"  # the format's default: every ticket
-        summary.append([label, say_target(level, calendar=calendar), attainment, say_window(level.window) or "—"])
+        summary.append([label, say_target(level, calendar=calendar), attainment, say_level_window(level) or "—"])
         commitments.append(say_service_level(level, calendar=calendar, service_name=service))
         if level.measurement is not None:
             m = level.measurement
@@ -610,11 +608,7 @@ def _notice_key(notice: object) -> str:
 
 def _contacts_by_name(agreement: Agreement) -> dict[str, tuple[str, Any]]:
     parties = agreement.parties
-    return {
-        c.name: (party_label(party), c)
-        for party in (parties.provider, parties.customer)
-        for c in party.contacts
-    }
+    return {c.name: (party_label(party), c) for party in (parties.provider, parties.customer) for c in party.contacts}
 
 
 def _escalation(agreement: Agreement, outline: _Outline) -> dict[str, Any] | None:
@@ -677,8 +671,8 @@ def _costs(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str, 
     }
 
 
-def _band_rows(schedule: CreditSchedule) -> list[list[str]]:
-    """The rows of a credit table, top band first: what is measured, what it earns."""
+def _band_rows(schedule: CreditSchedule, of: str = "the monthly fee") -> list[list[str]]:
+    """The rows of a credit table, top band first: what is measured, what it earns (a share of ``of``)."""
     from slactl.model.types import Percent
     from slactl.wording import say_percent
 
@@ -690,19 +684,20 @@ def _band_rows(schedule: CreditSchedule) -> list[list[str]]:
             measured = f"below {say_percent(band.to)}"
         else:
             measured = f"{say_percent(Percent(band.low))} to under {say_percent(band.to)}"
-        earns = "no credit" if band.credit.value == 0 else f"{say_percent(band.credit)} of the monthly fee"
+        earns = "no credit" if band.credit.value == 0 else f"{say_percent(band.credit)} of {of}"
         rows.append([measured, earns])
     return rows
 
 
 def _credits(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str, Any] | None:
     from slactl.wording import (
+        credit_basis,
         credit_example,
         credit_terms,
-        monthly_fees,
+        say_credit_share,
         say_duration,
+        say_monthly_cap,
         say_per_event,
-        say_percent,
         say_service_level,
     )
 
@@ -711,8 +706,8 @@ def _credits(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str
         return None
     section = outline.section("credits", "Service credits, rewards and penalties")
     levels = {level.id: level for level in agreement.service_levels}
-    fees = monthly_fees(agreement)
-    currency = agreement.pricing.currency if agreement.pricing else None
+    basis = credit_basis(agreement)
+    fees, currency = basis.fees, basis.currency
     schedules = []
     per_event: list[str] = []
     for schedule in credits.schedules:
@@ -720,20 +715,21 @@ def _credits(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str
         service = names.services.get(level.service, level.service) if level else schedule.service_level
         label = level_label(level, service) if level else schedule.service_level
         outline.sub(section, f"schedule-{schedule.service_level}", f"Credits: {label}")
-        bands = _band_rows(schedule)
+        bands = _band_rows(schedule, "the window's charges" if basis.usage else basis.of)
         example = credit_example(
             schedule,
             level,
             service_name=service,
             monthly_fee=fees.get(level.service) if level else None,
             currency=currency,
+            basis=basis,
         )
         commitment = None
         if level is not None:
             commitment = say_service_level(level, calendar=agreement.calendar_for(level), service_name=service)
         if schedule.per_event is not None:
             per_event.append(
-                say_per_event(schedule, level, fees.get(level.service) if level else None, currency)
+                say_per_event(schedule, level, fees.get(level.service) if level else None, currency, basis)
             )
         if not bands:
             continue  # a schedule of credits per event only: its sentence is among the rules
@@ -741,11 +737,10 @@ def _credits(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str
     rules = list(per_event)
     if any(schedule.bands for schedule in credits.schedules):
         rules.append(
-            "A credit is a share of the monthly fee of the service whose level was missed, "
-            "set by the measured value in the table."
+            f"A credit is a share of {say_credit_share(credits, basis)}, set by the measured value in the table."
         )
     if credits.monthly_cap is not None:
-        rules.append(f"Credits for one month never exceed {say_percent(credits.monthly_cap)} of the monthly fee.")
+        rules.append(say_monthly_cap(credits.monthly_cap, basis))
     rules += credit_terms(credits, fees, currency)
     if credits.claim_window is not None:
         rules.append(
@@ -769,7 +764,7 @@ def _credits(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str
 
 
 def _termination(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str, Any] | None:
-    from slactl.wording import say_termination_right, say_window
+    from slactl.wording import say_termination_right, window_noun
 
     termination = agreement.termination
     if termination is None:
@@ -782,10 +777,10 @@ def _termination(agreement: Agreement, outline: _Outline, names: _Names) -> dict
         level = levels.get(condition.service_level) if condition.service_level else None
         if level is not None and condition.missed is not None:
             label = level_label(level, names.services.get(level.service, level.service))
-            window = say_window(level.window).removeprefix("per ") or "measurement window"
+            windows = window_noun(level, plural=True)
             text += (
                 f" (counted on “{label}”: missed in {condition.missed} of {condition.of_consecutive} "
-                f"consecutive {window}s)"
+                f"consecutive {windows})"
             )
         conditions.append(text + ".")
     # Conditions that share who may terminate, the notice and the cure period share one sentence.
@@ -911,9 +906,7 @@ def _signatures(agreement: Agreement, outline: _Outline) -> dict[str, Any] | Non
                 "title": title,
             }
         )
-    intro = (
-        "By signing, each party agrees to this agreement as identified by the content digest on its first page."
-    )
+    intro = "By signing, each party agrees to this agreement as identified by the content digest on its first page."
     return {"blocks": blocks, "intro": intro}
 
 
@@ -1048,9 +1041,7 @@ def render_document(
     if approvals is None:
         approvals = recorded_approvals(valid.path)
     text_fmt: Literal["md", "html"] = "md" if fmt == "md" else "html"
-    text = render_text(
-        agreement, text_fmt, fp=fp, catalogs=catalogs, approvals=approvals, templates=templates, env=env
-    )
+    text = render_text(agreement, text_fmt, fp=fp, catalogs=catalogs, approvals=approvals, templates=templates, env=env)
     from slactl.safewrite import placeholder, seal
 
     agreement_id = agreement.metadata.id

@@ -46,8 +46,10 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "CreditBasis",
     "CreditExample",
     "allowed_downtime",
+    "credit_basis",
     "credit_example",
     "credit_terms",
     "monthly_fees",
@@ -62,6 +64,7 @@ __all__ = [
     "say_elapsed",
     "say_escalation_step",
     "say_funding_method",
+    "say_level_window",
     "say_list",
     "say_metric",
     "say_money",
@@ -75,6 +78,7 @@ __all__ = [
     "say_termination_right",
     "say_value",
     "say_window",
+    "window_noun",
 ]
 
 _MONTHS = (
@@ -372,17 +376,14 @@ def say_renewal(renewal: Renewal | None) -> str | None:
     if notice is None:
         return "The agreement is renegotiated for each term: a new agreement replaces it."
     return (
-        "The agreement is renegotiated for each term; negotiation starts at least "
-        f"{notice} before the end of the term."
+        f"The agreement is renegotiated for each term; negotiation starts at least {notice} before the end of the term."
     )
 
 
 _HOLDERS = {"either": "Either party", "customer": "The customer", "provider": "The provider"}
 
 
-def say_termination_right(
-    by: str, notice: Duration | str | None, cure: Duration | None, *, conditions: bool
-) -> str:
+def say_termination_right(by: str, notice: Duration | str | None, cure: Duration | None, *, conditions: bool) -> str:
     """Who may end the agreement early, with what notice and cure period: only what is stated.
 
     No notice stated says nothing about notice; ``immediate`` (or a zero duration) says
@@ -532,6 +533,33 @@ def _anchored(level: ServiceLevel, body: str) -> str:
     return body
 
 
+def say_level_window(level: ServiceLevel) -> str:
+    """One level's window in a few words: 'per calendar month', 'per month from the 16th', 'per rolling 30 days'.
+
+    '' when the level gives no window.
+    """
+    anchor = level.window_anchor
+    if level.window == "rolling" and level.rolling_days:
+        return "per day" if level.rolling_days == 1 else f"per rolling {level.rolling_days} days"
+    if level.window in (None, "calendar_month") and anchor is not None and anchor != 1:
+        return f"per month from the {_ordinal(anchor)}"
+    return say_window(level.window)
+
+
+def window_noun(level: ServiceLevel | None, *, plural: bool = False) -> str:
+    """A level's window as a noun: 'calendar month', 'month from the 16th', 'rolling window of 30 days'."""
+    s = "s" if plural else ""
+    if level is None or (level.window is None and level.window_anchor is None):
+        return f"measurement window{s}"
+    if level.window == "term":
+        return f"term{s} of the agreement"
+    if level.window == "rolling" and level.rolling_days:
+        return f"rolling window{s} of {level.rolling_days} day{'s' if level.rolling_days > 1 else ''}"
+    if level.window_anchor is not None and level.window_anchor != 1:
+        return f"month{s} from the {_ordinal(level.window_anchor)}"
+    return say_window(level.window).removeprefix("per ") + s
+
+
 def say_window_shape(level: ServiceLevel) -> str:
     """', each month running from the 16th to the 15th of the next month; judged for each site on its own'."""
     parts: list[str] = []
@@ -607,6 +635,39 @@ def _whole_months(start: date, end: date) -> int:
 
 
 @dataclass(frozen=True)
+class CreditBasis:
+    """What a credit percentage is a share of (`credits.base`), said, with the amounts a worked example may use.
+
+    ``fees`` holds a monthly amount per service id only where the file states one: the priced
+    fee, or the fixed `base` amount; `usage` states none (the charges come from data).
+    """
+
+    of: str  # "the monthly fee", "the charges", "the fixed monthly fee"
+    fees: Mapping[str, Decimal]
+    currency: str | None
+    usage: bool = False
+
+    def of_service(self, service_name: str | None) -> str:
+        """'the monthly fee for Hosting', 'the charges for Hosting in the window'."""
+        where = f" for {service_name}" if service_name else ""
+        return f"{self.of}{where} in the window" if self.usage else f"{self.of}{where}"
+
+
+def credit_basis(agreement: Agreement) -> CreditBasis:
+    """The credit base of an agreement: its priced monthly fees, a fixed fee for every service, or usage."""
+    from slactl.model.agreement import Money
+
+    base = agreement.credits.base if agreement.credits else None
+    currency = agreement.pricing.currency if agreement.pricing else None
+    if base == "usage":
+        return CreditBasis("the charges", {}, currency, usage=True)
+    if isinstance(base, Money):
+        fees = {level.service: base.amount for level in agreement.service_levels}
+        return CreditBasis("the fixed monthly fee", fees, base.currency or currency)
+    return CreditBasis("the monthly fee", monthly_fees(agreement), currency)
+
+
+@dataclass(frozen=True)
 class CreditExample:
     """A worked example of a credit schedule: a measured value and what it earns."""
 
@@ -624,12 +685,14 @@ def credit_example(
     service_name: str | None = None,
     monthly_fee: Decimal | None = None,
     currency: str | None = None,
+    basis: CreditBasis | None = None,
 ) -> CreditExample:
     """The worked example printed under a credit table.
 
     The measured value is the lower bound of the band nearest the target (the first miss a
     reader meets): 'At 99.5% availability in a calendar month the customer receives a 10%
     credit of the monthly fee for Virtual Server Hosting: USD 1,220.00 of USD 12,200.00.'
+    A credit of usage charges has no amount the file states, so none is worked out.
     """
     paying = sorted(
         (b for b in schedule.bands if b.credit.value > 0), key=lambda b: b.high if b.high is not None else Decimal(101)
@@ -647,11 +710,14 @@ def credit_example(
         lead = f"When {value} of {_items_noun(level)[1]} meet the target"
     else:
         lead = f"At a measured {value}"
-    period = f" in a {level.window.replace('_', ' ')}" if level and level.window and level.window != "term" else ""
-    fee_of = f"the monthly fee for {service_name}" if service_name else "the monthly fee"
-    sentence = f"{lead}{period}, the customer receives a {say_percent(band.credit)} credit of {fee_of}"
+    period = ""
+    if level is not None and level.window != "term" and (level.window or level.window_anchor):
+        period = f" in a {window_noun(level)}"
+    basis = basis or CreditBasis("the monthly fee", {}, currency)
+    sentence = f"{lead}{period}, the customer receives a {say_percent(band.credit)} credit of "
+    sentence += basis.of_service(service_name)
     amount = None
-    if monthly_fee is not None and currency:
+    if monthly_fee is not None and currency and not basis.usage:
         amount = (monthly_fee * band.credit.value / 100).quantize(_CENT, rounding=ROUND_HALF_UP)
         sentence += f": {say_money(amount, currency)} of {say_money(monthly_fee, currency)}"
     return CreditExample(measured, band.credit, monthly_fee, amount, sentence + ".")
@@ -721,6 +787,23 @@ _PAID_WORDS = {
 }
 
 
+def say_credit_share(credits: Credits, basis: CreditBasis) -> str:
+    """What a band's credit is a share of: 'the monthly fee of the service whose level was missed'."""
+    if basis.usage:
+        return "the charges for the window of the service whose level was missed"
+    if credits.base is not None and basis.fees and basis.currency:
+        fixed = say_money(next(iter(basis.fees.values())), basis.currency)
+        return f"a fixed monthly fee of {fixed} for the service whose level was missed"
+    return "the monthly fee of the service whose level was missed"
+
+
+def say_monthly_cap(cap: Percent, basis: CreditBasis) -> str:
+    """The `monthly_cap` sentence: 'Credits for one month never exceed 30% of the monthly fee.'"""
+    if basis.usage:
+        return f"Credits of one service for one window never exceed {say_percent(cap)} of its charges for that window."
+    return f"Credits for one month never exceed {say_percent(cap)} of {basis.of}."
+
+
 def credit_terms(credits: Credits, fees: Mapping[str, Decimal], currency: str | None) -> list[str]:
     """The sentences for what credits are, how they are paid, the agreement cap, the minimum and the claim.
 
@@ -729,8 +812,9 @@ def credit_terms(credits: Credits, fees: Mapping[str, Decimal], currency: str | 
     """
     from slactl.model.agreement import Money
 
-    def money(amount: Decimal) -> str:
-        return say_money(amount, currency) if currency else say_number(amount.quantize(_CENT, rounding=ROUND_HALF_UP))
+    def money(amount: Decimal, code: str | None = None) -> str:
+        code = code or currency
+        return say_money(amount, code) if code else say_number(amount.quantize(_CENT, rounding=ROUND_HALF_UP))
 
     out: list[str] = []
     if credits.kind is not None:
@@ -739,23 +823,27 @@ def credit_terms(credits: Credits, fees: Mapping[str, Decimal], currency: str | 
         out.append(_PAID_WORDS[credits.paid_as])
     cap = credits.agreement_cap
     if isinstance(cap, Money):
-        out.append(f"All credits of one measurement window, across every service, never exceed {money(cap.amount)}.")
+        out.append(
+            "All credits of one measurement window, across every service, never exceed "
+            f"{money(cap.amount, cap.currency)}."
+        )
     elif cap is not None:
+        of = "the charges" if credits.base == "usage" else "the fees"
         sentence = (
             f"All credits of one measurement window, across every service, never exceed {say_percent(cap)} "
-            "of the fees of all services for that window"
+            f"of {of} of all services for that window"
         )
-        if fees:
+        if fees and credits.base != "usage":
             total = sum(fees.values(), Decimal(0))
             limit = (total * cap.value / 100).quantize(_CENT, rounding=ROUND_HALF_UP)
             sentence += f": for one month, {money(limit)} of {money(total)}"
         out.append(sentence + ".")
     if credits.minimum is not None:
-        low = credits.minimum.amount
+        low, code = credits.minimum.amount, credits.minimum.currency
         below = low - _CENT if low > _CENT else None
-        sentence = f"A credit below {money(low)} is not issued"
+        sentence = f"A credit below {money(low, code)} is not issued"
         if below is not None:
-            sentence += f": a credit worked out at {money(below)} is not issued, one of {money(low)} is"
+            sentence += f": a credit worked out at {money(below, code)} is not issued, one of {money(low, code)} is"
         out.append(sentence + ".")
     claim = credits.claim
     if claim is not None and claim.deadline is not None:
@@ -766,7 +854,11 @@ def credit_terms(credits: Credits, fees: Mapping[str, Decimal], currency: str | 
 
 
 def say_per_event(
-    schedule: CreditSchedule, level: ServiceLevel | None, monthly_fee: Decimal | None, currency: str | None
+    schedule: CreditSchedule,
+    level: ServiceLevel | None,
+    monthly_fee: Decimal | None,
+    currency: str | None,
+    basis: CreditBasis | None = None,
 ) -> str:
     """'For each late ticket of X, a credit of USD 50.00: three late tickets in a month earn USD 150.00.'"""
     per = schedule.per_event
@@ -785,9 +877,10 @@ def say_per_event(
         total = say_money(each * 3, code) if code else say_number(each * 3)
         return f"For each {noun} {what}, a credit of {said}: three {noun}s in a window earn {total}."
     assert per.percent is not None
-    sentence = f"For each {noun} {what}, a credit of {say_percent(per.percent)} of the monthly fee"
-    if monthly_fee is not None and currency:
+    basis = basis or CreditBasis("the monthly fee", {}, currency)
+    sentence = f"For each {noun} {what}, a credit of {say_percent(per.percent)} of {basis.of_service(None)}"
+    if monthly_fee is not None and currency and not basis.usage:
         amount = (monthly_fee * per.percent.value * 3 / 100).quantize(_CENT, rounding=ROUND_HALF_UP)
         fee = say_money(monthly_fee, currency)
-        sentence += f": three {noun}s in a window earn {say_money(amount, currency)} (monthly fee {fee})"
+        sentence += f": three {noun}s in a window earn {say_money(amount, currency)} ({basis.of} {fee})"
     return sentence + "."
