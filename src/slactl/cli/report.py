@@ -168,17 +168,30 @@ def credits(
     ] = None,
     fee: Annotated[
         str | None,
-        typer.Option("--fee", help="Monthly fee to apply the credit to (default: from the pricing; needed without)."),
+        typer.Option(
+            "--fee",
+            help="Fee a credit percentage applies to: the monthly fee (default: `credits.base` or the pricing), "
+            "or with `credits.base: usage` the service's charges for the window.",
+        ),
+    ] = None,
+    events: Annotated[
+        int | None,
+        typer.Option(
+            "--events",
+            min=0,
+            max=1_000_000,
+            help="Late tickets (time levels) or outages (availability) in the window, for a credit per event.",
+        ),
     ] = None,
 ) -> None:
-    """What-if: the credit a measured value would earn under the agreement's credit bands."""
+    """What-if: the credit one window would earn under the agreement's credit bands and credits per event."""
     from slactl.documents import load_valid
     from slactl.errors import SlactlError
     from slactl.report.credits import whatif
 
     given = [v for v in (availability, attainment) if v is not None]
-    if len(given) != 1:
-        raise SlactlError("give exactly one of --availability or --attainment")
+    if len(given) > 1:
+        raise SlactlError("give one of --availability or --attainment, not both")
 
     def number(text: str, what: str) -> Decimal:
         from slactl.model.types import check_decimal
@@ -197,8 +210,8 @@ def credits(
         except ValueError as exc:
             raise SlactlError(f"{what} {shown!r}: {exc}") from None
 
-    measured = number(given[0], "--availability" if availability is not None else "--attainment")
-    if measured > 100:
+    measured = number(given[0], "--availability" if availability is not None else "--attainment") if given else None
+    if measured is not None and measured > 100:
         raise SlactlError(f"a percentage cannot be above 100 (got {given[0]})")
     doc = load_valid(agreement).document
     _line, sentence = whatif(
@@ -206,7 +219,8 @@ def credits(
         service_level,
         measured,
         number(fee, "--fee") if fee is not None else None,
-        given="availability" if availability is not None else "attainment",
+        given=None if not given else "availability" if availability is not None else "attainment",
+        events=events,
     )
     from slactl.textsafe import for_terminal  # the sentence names the document's service level
 

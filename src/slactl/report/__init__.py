@@ -83,7 +83,7 @@ def build_report(
 
     ``jobs``: processes reading the tickets file; 0 picks one per core from 4 MB on.
     """
-    from slactl.report.credits import check_rewards, check_termination, compute_credits, read_charges
+    from slactl.report.credits import check_rewards, check_termination, compute_credits, credit_currency, read_charges
     from slactl.report.periods import parse_period
     from slactl.report.terms import load_terms
 
@@ -141,7 +141,7 @@ def build_report(
         path=str(agreement),
         period=chosen,
         as_of=engine.as_of,
-        currency=latest.pricing.currency if latest.pricing else None,
+        currency=credit_currency(latest),
         inputs=engine.summaries,
         problems=engine.problems,
         levels=levels,
