@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from slactl.model.agreement import Agreement, CreditBand, CreditSchedule, Money, ServiceLevel
+from slactl.report.claims import claim_by
 from slactl.report.measure import LevelResult, WindowResult
 from slactl.report.periods import Window
 from slactl.wording import monthly_fees, say_money, say_number
@@ -46,6 +47,8 @@ class CreditLine:
     owed: Decimal | None  # after the cap
     currency: str | None
     sentence: str
+    claim_by: date | None = None  # the last day to claim it (`credits.claim.deadline`), when known
+    claim_from: str = ""  # the deadline: "30 days after the window", "2 billing cycles after the incident of ..."
 
 
 @dataclass
@@ -319,6 +322,12 @@ def compute_credits(levels: list[LevelResult], charges: Charges | None = None) -
                 wr.credit = wr.credit or line
                 out.lines.append(line)
                 agreement: Agreement = wr.version.agreement
+                if wr.level is not None:
+                    first = min((m.when for m in wr.misses), default=None)
+                    complete = len(wr.misses) == wr.misses_total
+                    claim = claim_by(agreement, wr.level, wr.window, first if complete else None)
+                    if claim is not None:
+                        line.claim_by, line.claim_from = claim
                 key = (line.service, wr.window.start, wr.window.stop)
                 groups.setdefault(key, []).append(line)
                 credits = agreement.credits
@@ -349,6 +358,8 @@ def compute_credits(levels: list[LevelResult], charges: Charges | None = None) -
         if ln.owed is not None:
             out.total += ln.owed
             out.currency = out.currency or ln.currency
+        if ln.claim_by is not None and ln.owed:
+            ln.sentence += f"; claim by {ln.claim_by.isoformat()} ({ln.claim_from})"
     return out
 
 

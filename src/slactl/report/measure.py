@@ -1101,6 +1101,11 @@ def _decide(result: WindowResult, measured: Decimal, required: Decimal, directio
     result.status = "met" if result.margin >= 0 else "missed"
 
 
+def business_calendar_of(spec: Calendar) -> BusinessCalendar:
+    """The clock's calendar of a model calendar (hours, holidays, public holiday sets)."""
+    return _business_calendar(spec)
+
+
 def _business_calendar(spec: Calendar) -> BusinessCalendar:
     return BusinessCalendar.from_minutes(
         spec.timezone,

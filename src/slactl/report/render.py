@@ -283,6 +283,7 @@ def _credit_json(c: Any) -> dict[str, Any]:
         "monthly_fee": _money(c.fee),
         "amount": _money(c.amount),
         "owed": _money(c.owed),
+        "claim_by": c.claim_by.isoformat() if c.claim_by is not None and c.owed else None,
         "text": c.sentence,
     }
 
