@@ -4,9 +4,11 @@ The new file is the old one with a handful of scalar values replaced *in the tex
 positions the loader recorded (``Loaded.marks``), so comments, key order, quoting and
 layout stay byte-identical everywhere else:
 
-* ``metadata.id``: ``fy2027`` becomes ``fy2028`` (the id's fiscal year moves with the term);
-  an id without ``fyNNNN`` gets ``-renewal`` appended (``-renewal-2`` ... when it has one);
-  ``--id`` names it explicitly;
+* ``metadata.id``: ``fy2027`` becomes ``fy2028`` (the id's fiscal year moves with the term), a
+  year as a word of the id (``desk-2027``) moves by the years of the shift; an id with neither
+  gets the new fiscal year appended (``finance-desk`` -> ``finance-desk-fy2028``), or
+  ``-renewal`` when the new term is no fiscal year (``-renewal-2`` ... when it has one);
+  ``--id`` names it explicitly; the new file is named after the new id;
 * ``metadata.renews``: the old id (replaced, or inserted right after ``metadata.id``);
 * ``metadata.title``: the old fiscal-year label (``FY2027``) becomes the new one;
 * ``term.start``/``term.end``/``term.fiscal_year``; ``pricing.payment_schedule[].due`` and
@@ -39,6 +41,7 @@ __all__ = ["Renewed", "Shift", "renew_file", "renew_text"]
 
 _FY_RE = re.compile(r"FY(\d{4})")
 _ID_FY_RE = re.compile(r"fy(\d{4})")
+_ID_YEAR_RE = re.compile(r"(?:^|-)((?:19|20|21)\d{2})(?:-|$)")  # a calendar year as a word of the id
 _SLUG_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 
 
@@ -168,6 +171,12 @@ def _new_id(old_id: str, old_fy: str | None, new_fy: str | None, shift: Shift) -
         if found:
             bumped = f"fy{int(found.group(1)) + shift.years}"
             return old_id[: found.start()] + bumped + old_id[found.end() :]
+    if shift.years:
+        found = _ID_YEAR_RE.search(old_id)
+        if found:
+            return old_id[: found.start(1)] + str(int(found.group(1)) + shift.years) + old_id[found.end(1) :]
+    if new_fy:
+        return f"{old_id[: 63 - len(new_fy)].rstrip('-')}-{new_fy.lower()}"
     match = re.fullmatch(r"(.*)-renewal(?:-(\d+))?", old_id)
     if match:
         return f"{match.group(1)}-renewal-{int(match.group(2) or 1) + 1}"

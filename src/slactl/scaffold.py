@@ -253,6 +253,19 @@ def slug_from(path: Path) -> str:
     return slug or "agreement"
 
 
+def agreement_id(path: Path, start: date, fiscal_year: str | None) -> str:
+    """The id of a new agreement: the file name, with the term when the name does not carry it.
+
+    'finance-desk.yaml' for FY2027 -> 'finance-desk-fy2027' (so `renew` can name the next term's
+    'finance-desk-fy2028'); a name that has a fiscal year or a year already is kept as it is.
+    """
+    slug = slug_from(path)
+    if re.search(r"(?:^|-)(?:fy)?(?:19|20|21)\d{2}(?:-|$)", slug):
+        return slug
+    term = fiscal_year.lower() if fiscal_year else str(start.year)
+    return f"{slug[: 63 - len(term)].rstrip('-')}-{term}"
+
+
 def term_for(request: NewRequest, config: Config, today: date) -> tuple[date, date, str | None]:
     """Start, end and fiscal-year label of the term asked for (the next fiscal year by default)."""
     fy_start = config.fiscal_year_start
@@ -377,7 +390,7 @@ def new_values(request: NewRequest, config: Config, today: date) -> dict[str, An
     stages = [{"stage": stage, "role": role} for stage, role in _STAGES if not roles or role in roles]
     return {
         "schema": schema_ref(request.path, config),
-        "id": slug_from(request.path),
+        "id": agreement_id(request.path, start, fiscal_year),
         "title": title,
         "type": request.type,
         "catalog": pick.catalog_id if pick else None,
