@@ -443,7 +443,10 @@ INIT_FILES = {
     "init/pre-commit-config.yaml.j2": ".pre-commit-config.yaml",
     "init/workflow.yml.j2": ".github/workflows/slactl.yml",
     "init/templates-readme.md.j2": "templates/README.md",
+    "init/gitignore.j2": ".gitignore",
 }
+# The roles of a new repository's settings; its first person holds them all until edited.
+INIT_ROLES = ("management", "legal", "internal-review", "signatory")
 
 
 @dataclass(frozen=True)
@@ -454,10 +457,96 @@ class InitRequest:
     force: bool = False
     fiscal_year_start: str = "10-01"
     currency: str = DEFAULT_CURRENCY
+    git: bool = True  # run `git init` when the folder is in no repository
+    install: str | None = None  # how CI installs slactl (a pip requirement); None: from this install
 
 
-def init_repo(request: InitRequest) -> list[Path]:
-    """Make ``folder`` an agreements repository; return the files written (nothing when refused)."""
+@dataclass(frozen=True)
+class InitResult:
+    """The files `slactl init` wrote, and what else it did or could not do, said for the user."""
+
+    written: list[Path]
+    notes: list[str]
+
+
+def install_requirement() -> str | None:
+    """How pip would install the slactl running now, in a CI job; None when it cannot be told.
+
+    From the install's `direct_url.json` (PEP 610): a git checkout at a commit is pinned to that
+    commit; a package from an index is pinned to its version; a local folder or an editable
+    install is no place a CI machine can reach, so None.
+    """
+    import json
+    from importlib import metadata
+
+    try:
+        dist = metadata.distribution("slactl")
+    except metadata.PackageNotFoundError:
+        return None
+    raw = dist.read_text("direct_url.json")
+    if raw is None:
+        return f"slactl=={dist.version}"
+    try:
+        info = json.loads(raw)
+    except ValueError:
+        return None
+    vcs, url = info.get("vcs_info"), info.get("url", "")
+    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and isinstance(url, str) and url.startswith("https://"):
+        return f"slactl @ git+{url}@{vcs.get('commit_id', '')}".removesuffix("@")
+    if isinstance(url, str) and url.startswith("https://") and "archive_info" in info:
+        return f"slactl @ {url}"
+    return None
+
+
+def _git_person(folder: Path, notes: list[str]) -> dict[str, Any] | None:
+    """The roster entry of the git user in ``folder``: name, e-mail and signing key, when all are configured."""
+    from slactl import gitio
+
+    name = gitio.config_get(folder, "user.name")
+    email = gitio.config_get(folder, "user.email")
+    if not name or not email:
+        notes.append(
+            "people: git has no user.name/user.email here, so nobody was added; add yourself to slactl.yaml's "
+            "`people` with your signing key before `slactl approve --sign`"
+        )
+        return None
+    try:
+        key = gitio.signing_key(folder)
+    except SlactlError as exc:
+        notes.append(f"people: {name} was not added: {exc.message}; add the key to slactl.yaml's `people` by hand")
+        return None
+    person: dict[str, Any] = {"name": name, "email": email, "roles": list(INIT_ROLES)}
+    if key.format == "ssh":
+        person["ssh_keys"] = [key.public_key]
+    elif key.fingerprints:
+        person["gpg_fingerprints"] = [key.fingerprints[0]]
+    else:
+        return None
+    notes.append(f"people: added {name} <{email}> with every role and the key git signs with; edit their roles")
+    return person
+
+
+def _git_init(folder: Path, notes: list[str]) -> bool:
+    """``git init`` ``folder`` when it is in no repository; False when git cannot be run."""
+    import subprocess
+
+    from slactl import gitio
+
+    if gitio.find_repo(folder) is not None:
+        return True
+    try:
+        subprocess.run(["git", "init", "-q", str(folder)], check=True, capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError) as exc:
+        reason = getattr(exc, "stderr", b"") or str(exc)
+        shown = reason.decode(errors="replace").strip() if isinstance(reason, bytes) else str(reason)
+        notes.append(f"git: could not run `git init {folder}` ({shown}); run it yourself before `slactl approve`")
+        return False
+    notes.append(f"git: initialized a repository in {folder} (`git init`)")
+    return True
+
+
+def init_repo(request: InitRequest) -> InitResult:
+    """Make ``folder`` an agreements repository; the files written (nothing when refused) and notes."""
     from slactl.schema import FILES, schema_text
 
     if not re.fullmatch(r"[A-Z]{3}", request.currency):
@@ -466,9 +555,25 @@ def init_repo(request: InitRequest) -> list[Path]:
         fiscal_year_bounds(2001, _mmdd(request.fiscal_year_start))
     except ValueError:
         raise UsageError(f"--fiscal-year-start {request.fiscal_year_start!r} is not a day of the year, MM-DD") from None
+    if request.install is not None and not re.fullmatch(r"[ -~]{1,500}", request.install.strip() or "\n"):
+        raise UsageError("--install is a pip requirement on one line, e.g. 'slactl @ git+https://host/org/slactl@v1.0'")
     root = request.folder
+    install = request.install.strip() if request.install else install_requirement()
+    values: dict[str, Any] = {
+        "fiscal_year_start": request.fiscal_year_start,
+        "currency": request.currency,
+        "roles": list(INIT_ROLES),
+        "install": install,
+        "people": [],
+    }
+    refuse_overwrite([root / name for name in INIT_FILES.values()], request.force)
+    notes: list[str] = []
+    if request.git:
+        root.mkdir(parents=True, exist_ok=True)
+        if _git_init(root, notes):
+            person = _git_person(root, notes)
+            values["people"] = [person] if person else []
     contents: dict[Path, str] = {}
-    values = {"fiscal_year_start": request.fiscal_year_start, "currency": request.currency}
     for template, name in INIT_FILES.items():
         contents[root / name] = render(template, values)
     for kind, name in FILES.items():
@@ -485,7 +590,13 @@ def init_repo(request: InitRequest) -> list[Path]:
             raise
         if new:
             created.append(path)
-    return list(contents)
+    if install is None:
+        notes.append(
+            "ci: this slactl was installed from a local folder, so the workflow cannot install it the same way; "
+            "set the repository variable SLACTL_INSTALL (e.g. `slactl @ git+https://<host>/<org>/slactl@<tag>`) "
+            "or run `slactl init --install SPEC --force`"
+        )
+    return InitResult(list(contents), notes)
 
 
 def _mmdd(text: str) -> tuple[int, int]:

@@ -134,13 +134,31 @@ def init(
     force: Annotated[
         bool, typer.Option("--force", help="Replace existing files or symlinks (a link is never written through).")
     ] = False,
+    git: Annotated[
+        bool, typer.Option("--git/--no-git", help="Run `git init` when the folder is in no git repository.")
+    ] = True,
+    install: Annotated[
+        str | None,
+        typer.Option(
+            "--install",
+            help="How the CI workflow installs slactl, a pip requirement "
+            "(default: the git commit or version of this slactl, when pip can reach it).",
+        ),
+    ] = None,
 ) -> None:
-    """Make a folder an agreements repository: slactl.yaml, schema files, a pre-commit hook and a CI workflow.
+    """Make a folder an agreements repository: git, slactl.yaml with you in the roster, schemas, hooks, CI.
 
-    Writes nothing if any of those files exists, unless --force.
+    Runs `git init` when the folder is in no repository; adds the git user with the key git signs
+    with to the roster; writes slactl.yaml, the JSON schemas, a pre-commit hook, a CI workflow and
+    a .gitignore for rendered output. Writes nothing if any of those files exists, unless --force.
     """
     from slactl.scaffold import InitRequest, init_repo
 
-    written = init_repo(InitRequest(folder, force=force, fiscal_year_start=fiscal_year_start, currency=currency))
-    for path in written:
+    request = InitRequest(
+        folder, force=force, fiscal_year_start=fiscal_year_start, currency=currency, git=git, install=install
+    )
+    result = init_repo(request)
+    for path in result.written:
         typer.echo(f"wrote {path}", err=True)
+    for note in result.notes:
+        typer.echo(note, err=True)
