@@ -476,7 +476,7 @@ def test_eol_and_text_attributes_are_fine(git_repo: GitRepo, capsys: pytest.Capt
 def test_an_initialised_repository_has_agreement_paths(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     repo = tmp_path / "r"
     assert run_main(["init", str(repo)], capsys).code == 0
-    (repo / ".git").mkdir()
+    assert (repo / ".git").is_dir()  # init made the folder a git repository
     run = run_main(["validate", str(repo)], capsys)  # the workflow and hook config are not agreements
     assert run.code == 1 and "no agreement or catalog found" in run.err
     (repo / "agreements").mkdir()
