@@ -342,7 +342,10 @@ def test_placeholder_rule_points_at_each_todo(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- slactl init
 
 
-def test_init_makes_a_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_init_makes_a_repository(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-gitconfig"))  # nobody's key joins the roster
     repo = tmp_path / "agreements-repo"
     code, _, err = run(["init", str(repo)], capsys)
     assert code == 0, err
