@@ -198,7 +198,7 @@ def test_cli_notes_holidays_outside_the_new_term(folder: Path, capsys: pytest.Ca
     captured = capsys.readouterr()
     assert "it-hr-support-fy2028 renews it-hr-support-fy2027" in captured.out
     assert "approvals start empty" in captured.out
-    assert "calendars.city-hours.holidays has 2 date(s) outside the new term" in captured.err
+    assert "calendars.city-hours.holidays has 2 dates outside the new term" in captured.err
 
 
 @pytest.mark.parametrize(

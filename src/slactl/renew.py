@@ -366,8 +366,9 @@ def renew_text(
     for name, cal in doc.calendars.items():
         outside = [d for d in cal.holidays if not new_start <= d <= new_end]
         if outside:
+            dates = "1 date" if len(outside) == 1 else f"{len(outside)} dates"
             notes.append(
-                f"calendars.{name}.holidays has {len(outside)} date(s) outside the new term "
+                f"calendars.{name}.holidays has {dates} outside the new term "
                 f"(e.g. {outside[0].isoformat()}): review them"
             )
 
