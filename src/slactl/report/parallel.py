@@ -79,7 +79,7 @@ def _work(args: tuple[str, str, list[str], dict[str, int], int, int, int, bool])
         for plan in track.plans:
             if plan is not None and plan.acc is not None:
                 plan.acc = TimeAcc(engine.top) if isinstance(plan.acc, TimeAcc) else CountAcc(engine.top)
-    engine._fast = {}  # flattened plans point at accumulators: rebuild them on the fresh ones
+    engine.fast = {}  # flattened plans point at accumulators: rebuild them on the fresh ones
     engine.problems = io_.Problems()
     engine.want_tickets = dict.fromkeys(engine.want_tickets)
     summary = InputSummary("tickets", file, fmt)
@@ -177,7 +177,7 @@ def start_tickets(engine: Engine, path: Path, mapping: dict[str, str], jobs: int
         return None
     cuts = _cuts(path, jobs, data_start)
     engine.have["tickets"] = True
-    engine._ticket_file = name
+    engine.ticket_file = name
     summary = InputSummary("tickets", name, fmt, columns={f: header[i] for f, i in columns.items()})
     _ENGINE = engine
     try:
