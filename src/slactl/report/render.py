@@ -255,7 +255,7 @@ def _environment() -> Environment:
 
 def to_markdown(report: Report) -> str:
     """The report as Markdown."""
-    return _environment().get_template("report.md.j2").render(v=build_view(report), mark=MD_MARK)
+    return _environment().get_template("report.md.j2").render(v=build_view(report, charts=False), mark=MD_MARK)
 
 
 def to_html(report: Report) -> str:

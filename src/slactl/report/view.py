@@ -235,7 +235,7 @@ class Section:
 
     id: str
     sentence: str
-    chart: Markup  # an SVG built and escaped by slactl.report.svg
+    chart: Markup  # an SVG built and escaped by slactl.report.svg (empty when not asked for)
     rows: list[WindowRow]
     misses: list[Misses]  # every miss kept (Markdown)
     misses_short: list[Misses]  # the first HTML_MISSES of each window (HTML)
@@ -356,7 +356,7 @@ def _misses(lr: LevelResult, limit: int | None) -> list[Misses]:
     return out
 
 
-def _section(lr: LevelResult) -> Section:
+def _section(lr: LevelResult, charts: bool) -> Section:
     rows = []
     for wr in lr.windows:
         credit = (
@@ -377,11 +377,12 @@ def _section(lr: LevelResult) -> Section:
             )
         )
     notes = sorted({n for wr in lr.windows for n in wr.notes if not n.startswith("Partial window")})
-    return Section(lr.id, lr.sentence, _chart(lr), rows, _misses(lr, None), _misses(lr, HTML_MISSES), notes)
+    chart = _chart(lr) if charts else Markup()
+    return Section(lr.id, lr.sentence, chart, rows, _misses(lr, None), _misses(lr, HTML_MISSES), notes)
 
 
-def build_view(report: Report) -> ReportView:
-    """The report as the templates show it."""
+def build_view(report: Report, *, charts: bool = True) -> ReportView:
+    """The report as the templates show it (``charts``: draw each level's SVG, for HTML)."""
     counts = summary(report)
     total = credits_total(report)
     trig = counts["termination_triggered"]
@@ -411,7 +412,7 @@ def build_view(report: Report) -> ReportView:
         cards=cards,
         summary_rows=[_level_row(lr) for lr in report.levels],
         breaches=found,
-        sections=[_section(lr) for lr in sections(report)],
+        sections=[_section(lr, charts) for lr in sections(report)],
         credit_lines=[Line(c.window, c.sentence) for c in report.credits.lines],
         credit_caps=[c.sentence for c in report.credits.caps],
         termination=[t.sentence for t in report.termination],
