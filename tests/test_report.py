@@ -568,7 +568,7 @@ def test_ordered_agrees_with_the_exact_check() -> None:
     # after 03:10, by wall clock before. The fast check must defer such rows to the exact one.
     from zoneinfo import ZoneInfo
 
-    from slactl.report.measure import _check_unmeasured
+    from slactl.report.measure.scan import _check_unmeasured
     from slactl.report.stamps import make_parsers
 
     parsers = make_parsers(ZoneInfo("America/New_York"))

@@ -86,7 +86,7 @@ def _business_days_after(agreement: Agreement, level: ServiceLevel, ref: date, c
     from zoneinfo import ZoneInfo
 
     from slactl.clock import open_us_between
-    from slactl.report.measure import business_calendar_of
+    from slactl.report.measure.engine import business_calendar_of
 
     spec = agreement.calendar_for(level)
     cal = business_calendar_of(spec) if spec is not None else None

@@ -9,12 +9,11 @@ process (a cut could fall inside such a field).
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from slactl.pool import ForkPool, Pending, can_fork, worker_count
 from slactl.report import inputs as io_
 from slactl.report.measure import CountAcc, Engine, InputSummary, TimeAcc
 
@@ -79,7 +78,7 @@ def _work(args: tuple[str, str, list[str], dict[str, int], int, int, int, bool])
         for plan in track.plans:
             if plan is not None and plan.acc is not None:
                 plan.acc = TimeAcc(engine.top) if isinstance(plan.acc, TimeAcc) else CountAcc(engine.top)
-    engine._fast = {}  # flattened plans point at accumulators: rebuild them on the fresh ones
+    engine.fast = {}  # flattened plans point at accumulators: rebuild them on the fresh ones
     engine.problems = io_.Problems()
     engine.want_tickets = dict.fromkeys(engine.want_tickets)
     summary = InputSummary("tickets", file, fmt)
@@ -100,14 +99,10 @@ PARALLEL_MIN_BYTES = 4 << 20
 def default_jobs(path: Path) -> int:
     """Processes for a tickets file: one per usable core (at most 4) from 4 MB on, else 1."""
     try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on every platform
-        cores = os.cpu_count() or 1
-    try:
-        big = path.stat().st_size >= PARALLEL_MIN_BYTES
+        size = path.stat().st_size
     except OSError:
         return 1
-    return max(1, min(cores, 4)) if big else 1
+    return worker_count(None, size, threshold=PARALLEL_MIN_BYTES, cap=4)
 
 
 def read_tickets_parallel(engine: Engine, path: Path, mapping: dict[str, str], jobs: int) -> None:
@@ -124,7 +119,7 @@ class PendingTickets:
     after the tickets', so the report lists them in file order, as one process would).
     """
 
-    def __init__(self, engine: Engine, pool: Any, result: Any, summary: InputSummary) -> None:
+    def __init__(self, engine: Engine, pool: ForkPool, result: Pending[Any], summary: InputSummary) -> None:
         self._engine = engine
         self._pool = pool
         self._result = result
@@ -153,8 +148,7 @@ class PendingTickets:
 
     def cancel(self) -> None:
         """Stop the workers (after finish, or when the report failed meanwhile)."""
-        self._pool.terminate()
-        self._pool.join()
+        self._pool.close()
 
 
 def start_tickets(engine: Engine, path: Path, mapping: dict[str, str], jobs: int) -> PendingTickets | None:
@@ -164,7 +158,7 @@ def start_tickets(engine: Engine, path: Path, mapping: dict[str, str], jobs: int
     process before returning.
     """
     global _ENGINE
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not can_fork():
         engine.read("tickets", path, mapping)
         return None
     with io_.Table(path) as table:
@@ -177,16 +171,16 @@ def start_tickets(engine: Engine, path: Path, mapping: dict[str, str], jobs: int
         return None
     cuts = _cuts(path, jobs, data_start)
     engine.have["tickets"] = True
-    engine._ticket_file = name
+    engine.ticket_file = name
     summary = InputSummary("tickets", name, fmt, columns={f: header[i] for f, i in columns.items()})
     _ENGINE = engine
     try:
         # The workers are forked here, with the engine as it is now.
-        pool = multiprocessing.get_context("fork").Pool(len(cuts))
+        pool = ForkPool(len(cuts))
     finally:
         _ENGINE = None
     tasks = [(name, fmt, header, columns, a, b, line, plain) for a, b, line in cuts]
-    return PendingTickets(engine, pool, pool.map_async(_work, tasks, chunksize=1), summary)
+    return PendingTickets(engine, pool, pool.map_async(_work, tasks), summary)
 
 
 def _header_end(path: Path) -> int:

@@ -1,0 +1,97 @@
+"""slactl's one process pool: when work is worth other processes, how many, and the ordered map.
+
+Workers are forked, so they inherit the parent's imports and state ready-built (a module
+global set just before the pool starts is how a worker gets a large object without
+pickling it). Below a threshold of work, or where fork does not exist, the work is done
+in this process: results are the same either way, and come back in the order of the tasks.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def usable_cores() -> int:
+    """Cores this process may run on (its CPU affinity where the platform tells), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """Whether worker processes can be forked here."""
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def worker_count(jobs: int | None, amount: int, *, threshold: int, cap: int | None = None) -> int:
+    """Processes for ``amount`` of work (files, revisions, bytes): 1 below ``threshold``.
+
+    ``jobs`` asked for (None or 0: one per usable core, at most ``cap``); 1 too where fork
+    does not exist.
+    """
+    if amount < threshold:
+        return 1
+    if not jobs:
+        jobs = usable_cores() if cap is None else min(usable_cores(), cap)
+    return max(1, jobs) if can_fork() else 1
+
+
+class Pending(Generic[R]):
+    """Results on their way from the workers: :meth:`get` waits for them, in task order."""
+
+    def __init__(self, result: Any) -> None:
+        self._result = result
+
+    def get(self) -> list[R]:
+        """Wait for every task; a worker's exception is raised here."""
+        out: list[R] = self._result.get()
+        return out
+
+
+class ForkPool:
+    """``workers`` forked processes, started at construction (they see the parent as it is then).
+
+    Use as a context manager, or call :meth:`close`; closing stops workers still at work.
+    """
+
+    def __init__(self, workers: int) -> None:
+        import multiprocessing
+
+        self.workers = workers
+        self._pool: Any = multiprocessing.get_context("fork").Pool(workers)
+
+    def map(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
+        """``fn`` over ``tasks`` in the workers, results yielded as they come, in task order."""
+        return iter(self._pool.imap(fn, tasks))
+
+    def map_async(self, fn: Callable[[T], R], tasks: list[T]) -> Pending[R]:
+        """Hand every task out (one each) and return at once; the results come with ``get()``."""
+        return Pending(self._pool.map_async(fn, tasks, chunksize=1))
+
+    def close(self) -> None:
+        """Stop the workers and wait for them to exit."""
+        self._pool.terminate()
+        self._pool.join()
+
+    def __enter__(self) -> ForkPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def ordered_map(fn: Callable[[T], R], tasks: list[T], workers: int) -> Iterator[R]:
+    """``fn`` over ``tasks``, in order: in this process for one worker, else in a fork pool."""
+    if workers <= 1 or len(tasks) <= 1:
+        yield from map(fn, tasks)
+        return
+    with ForkPool(min(workers, len(tasks))) as pool:
+        yield from pool.map(fn, tasks)

@@ -1,0 +1,82 @@
+"""slactl.pool: when work goes to other processes, how many, and that results keep task order."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from slactl import pool
+from slactl.pool import ForkPool, ordered_map, usable_cores, worker_count
+
+pytestmark = pytest.mark.skipif(not pool.can_fork(), reason="fork pools exist only where fork does")
+
+_SEEN: list[str] = []
+
+
+def _square(n: int) -> int:
+    return n * n
+
+
+def _pid(_: int) -> int:
+    return os.getpid()
+
+
+def _seen(_: int) -> list[str]:
+    return list(_SEEN)
+
+
+def _fail(n: int) -> int:
+    if n == 3:
+        raise ValueError("three")
+    return n
+
+
+def test_below_the_threshold_one_process() -> None:
+    assert worker_count(8, 24, threshold=25) == 1
+    assert worker_count(None, 0, threshold=1) == 1
+
+
+def test_from_the_threshold_the_jobs_asked_for_or_the_usable_cores() -> None:
+    assert worker_count(3, 25, threshold=25) == 3
+    assert worker_count(None, 25, threshold=25) == usable_cores()
+    assert worker_count(0, 25, threshold=25, cap=1) == 1
+    assert worker_count(None, 10**9, threshold=25, cap=2) == min(usable_cores(), 2)
+
+
+def test_without_fork_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pool, "can_fork", lambda: False)
+    assert worker_count(4, 100, threshold=25) == 1
+
+
+def test_usable_cores_is_the_affinity() -> None:
+    assert usable_cores() == len(os.sched_getaffinity(0))
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_ordered_map_keeps_task_order(workers: int) -> None:
+    tasks = list(range(40))
+    assert list(ordered_map(_square, tasks, workers)) == [n * n for n in tasks]
+
+
+def test_ordered_map_runs_in_other_processes_only_when_asked() -> None:
+    assert set(ordered_map(_pid, [1, 2, 3], 1)) == {os.getpid()}
+    assert os.getpid() not in set(ordered_map(_pid, [1, 2, 3, 4], 2))
+
+
+def test_workers_see_the_parent_as_it_was_when_they_started() -> None:
+    _SEEN.append("before")
+    try:
+        with ForkPool(2) as workers:
+            _SEEN.append("after")
+            got = workers.map_async(_seen, [1, 2]).get()
+    finally:
+        _SEEN.clear()
+    assert got == [["before"], ["before"]]
+
+
+def test_a_worker_error_is_raised_by_get() -> None:
+    with ForkPool(2) as workers:
+        pending = workers.map_async(_fail, [1, 2, 3, 4])
+        with pytest.raises(ValueError, match="three"):
+            pending.get()
