@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-from slactl.cli.app import app, commands_for, state
+from slactl.cli.app import COMPLETE_VAR, app, commands_for, completion_init, state
 
 # Registering commands: each module adds its own to `app`.
 from slactl.cli import validate as _validate  # noqa: F401  isort: skip
@@ -26,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
 
     args = sys.argv[1:] if argv is None else argv
     state.debug = "--debug" in args or os.environ.get("SLACTL_DEBUG") == "1"
+    if os.environ.get(COMPLETE_VAR):
+        completion_init()
     try:
         with commands_for(args):
             code = app(args=args, prog_name="slactl", standalone_mode=False)
@@ -40,8 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         from typer._click.exceptions import ClickException
 
         if isinstance(exc, ClickException):
-            exc.show()
-            return exc.exit_code
+            return _usage_error(exc)
         if isinstance(exc, Abort):
             sys.stderr.write("slactl: aborted\n")
             return 130
@@ -56,6 +57,21 @@ def main(argv: list[str] | None = None) -> int:
             )
         return 3
     return code if isinstance(code, int) else 0
+
+
+def _usage_error(exc: Exception) -> int:
+    """click's usage errors in slactl's one style: ``slactl: error: ...`` and a hint, exit 2."""
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+
+    assert isinstance(exc, ClickException)
+    if isinstance(exc, NoArgsIsHelpError):  # `slactl` alone: the help, as a usage error
+        exc.show()
+        return exc.exit_code
+    hint = ""
+    if isinstance(exc, UsageError) and exc.ctx is not None:
+        hint = f"\n  hint: see '{exc.ctx.command_path} --help'"
+    sys.stderr.write(f"slactl: error: {exc.format_message()}{hint}\n")
+    return exc.exit_code
 
 
 def run() -> None:

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
-from slactl.cli.app import app
-
-if TYPE_CHECKING:
-    from slactl.approvals import AgreementStatus, Judged, StatusReport
+from slactl.cli.app import Color, ColorOption, command
 
 
 class StatusFormat(StrEnum):
@@ -31,7 +27,13 @@ def _parse_day(value: str | None) -> date | None:
         raise typer.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
 
 
-@app.command()
+@command(
+    summary="Record an approval of a committed agreement as a git commit.",
+    epilog=(
+        "slactl approve agreements/its-fy2027.yaml --stage legal\n"
+        'slactl approve agreements/its-fy2027.yaml --stage finance -m "budget line 4711"'
+    ),
+)
 def approve(
     path: Annotated[Path, typer.Argument(help="The agreement file, committed and unmodified.")],
     *,
@@ -45,7 +47,9 @@ def approve(
     role: Annotated[
         str | None, typer.Option("--role", hidden=True, help="Deprecated name of --stage (it takes a stage id).")
     ] = None,
-    message: Annotated[str | None, typer.Option("--message", "-m", help="A note kept in the approval commit.")] = None,
+    message: Annotated[
+        str | None, typer.Option("--message", "-m", metavar="TEXT", help="A note kept in the approval commit.")
+    ] = None,
     sign: Annotated[
         bool | None,
         typer.Option(
@@ -94,7 +98,14 @@ def approve(
     typer.echo(f"  roster {done.roster}")
 
 
-@app.command()
+@command(
+    summary="Show each agreement's approvals, stage by stage, and its term.",
+    epilog=(
+        "slactl status\n"
+        "slactl status agreements/ --base origin/main --require-signed\n"
+        "slactl status -f json --today 2027-10-01"
+    ),
+)
 def status(
     paths: Annotated[
         list[Path] | None,
@@ -105,6 +116,7 @@ def status(
         str | None,
         typer.Option(
             "--base",
+            metavar="REV",
             help="The protected revision, e.g. origin/main: roster, policy and each agreement's bar are read from "
             "it, the content judged is HEAD's, and every agreement the branch changed is judged too.",
         ),
@@ -112,10 +124,14 @@ def status(
     require_signed: Annotated[
         bool, typer.Option("--require-signed", help="Count only approvals with a verified signature by a roster key.")
     ] = False,
-    fmt: Annotated[StatusFormat, typer.Option("--format", "-f", help="Output: text or json.")] = StatusFormat.text,
+    fmt: Annotated[
+        StatusFormat, typer.Option("--format", "-f", metavar="FORMAT", help="Output: text or json.")
+    ] = StatusFormat.text,
     today: Annotated[
-        str | None, typer.Option("--today", help="Judge the term on this day (YYYY-MM-DD; default: today).")
+        str | None,
+        typer.Option("--today", metavar="DATE", help="Judge the term on this day (YYYY-MM-DD; default: today)."),
     ] = None,
+    color: ColorOption = Color.auto,
 ) -> None:
     """Show each agreement's approvals: per stage approved, stale, rejected or missing, and its term.
 
@@ -134,170 +150,42 @@ def status(
     report = status_paths(files, base=base, require_signed=require_signed, today=day, scope=given)
     if not report.agreements and not report.deleted and not report.problems:
         raise SlactlError("no agreement files found", hint="give an agreement file or a folder holding some")
+    from slactl.reporters.status import status_json, status_text
+    from slactl.reporters.terminal import colour_wanted
+
     if fmt is StatusFormat.json:
-        json.dump(_report_dict(report), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        status_json(report, sys.stdout)
     else:
-        _print_text(report)
+        status_text(report, sys.stdout, colour=colour_wanted(color.value, sys.stdout))
     raise typer.Exit(0 if report.ok else 1)
 
 
-def _judged_dict(j: Judged) -> dict[str, Any]:
-    return {
-        "state": j.state,
-        "verified": j.verified,
-        "by": {"name": j.person.name, "email": j.person.email} if j.person else None,
-        "claimed_author": j.record.author if j.person is None else None,
-        "when": j.record.when.isoformat(),
-        "commit": j.record.commit,
-        "digest": j.record.digest,
-        "key": j.record.signature.fingerprint or None,
-        "signature_status": j.record.signature.status,
-        "reason": j.reason,
-        "changed": list(j.changed),
-    }
-
-
-def _agreement_dict(a: AgreementStatus) -> dict[str, Any]:
-    t = a.term
-    return {
-        "path": a.relpath,
-        "id": a.agreement_id,
-        "digest": a.digest,
-        "uncommitted": a.uncommitted,
-        "complete": a.complete,
-        "furthest_stage": a.furthest,
-        "roster": a.roster_source,
-        "base_counterparts": list(a.counterparts),
-        "new_in_branch": a.new_in_branch,
-        "policy": a.policy_source,
-        "problems": list(a.problems),
-        "term": {
-            "state": t.state,
-            "start": t.start.isoformat(),
-            "end": t.end.isoformat() if t.end else None,
-            "fiscal_year": t.fiscal_year,
-            "renewal_notice_date": t.renewal_notice_date.isoformat() if t.renewal_notice_date else None,
-            "days_left": t.days_left,
-        },
-        "stages": [
-            {
-                "stage": s.stage,
-                "roles": list(s.roles),
-                "required_by": s.required_by,
-                "state": s.state,
-                "approval": _judged_dict(s.decisive) if s.decisive else None,
-                "others": [_judged_dict(o) for o in s.others],
-            }
-            for s in a.stages
-        ],
-    }
-
-
-def _report_dict(report: StatusReport) -> dict[str, Any]:
-    return {
-        "ok": report.ok,
-        "today": report.today.isoformat(),
-        "base": report.base,
-        "require_signed": report.require_signed,
-        "agreements": [_agreement_dict(a) for a in report.agreements],
-        "deleted": [{"path": path, "id": agreement_id} for path, agreement_id in report.deleted],
-        "problems": list(report.problems),
-    }
-
-
-_TERM_WORDS = {"not-started": "not yet started", "active": "active", "expiring": "expiring", "expired": "expired"}
-
-
-def _judged_line(j: Judged) -> str:
-    from slactl.textsafe import for_terminal as t
-
-    # Names, reasons and changed values come from git and the document: each made safe alone.
-    when = j.record.when.strftime("%Y-%m-%d %H:%M %z")
-    commit = t(j.record.commit[:12])
-    if j.state == "approved" and j.verified:
-        return f"approved by {t(j.who)} on {when}, verified ({t(j.record.signature.fingerprint)}), commit {commit}"
-    if j.state == "approved":
-        return f"approved, unverified: unsigned commit {commit} of {when} (author, not proven: {t(j.record.author)})"
-    if j.state == "superseded":
-        return f"superseded: {t(j.who)} approved this content on {when} (commit {commit}), {t(j.reason)}"
-    if j.state == "stale":
-        changed = "; ".join(t(c) for c in j.changed)
-        digest = t(j.record.digest[:19])
-        return f"stale: {t(j.who)} approved {digest}... on {when} (commit {commit}); changed since: {changed}"
-    return f"rejected: {t(j.reason)} (commit {commit}, {when})"
-
-
-def _print_text(report: StatusReport) -> None:
-    from slactl.textsafe import for_terminal
-
-    def echo(line: str) -> None:
-        # every line leaves without a control character, whatever a value held
-        typer.echo(for_terminal(line, newlines=True))
-
-    safe = for_terminal
-    for i, a in enumerate(report.agreements):
-        if i:
-            echo("")
-        t = a.term
-        echo(f"{safe(a.relpath)}: {safe(a.agreement_id)}")
-        differs = "  (working tree differs from HEAD" + ("; HEAD is judged)" if a.base is not None else ")")
-        echo(f"  digest   {a.digest}" + (differs if a.uncommitted else ""))
-        fy = f" ({t.fiscal_year})" if t.fiscal_year else ""
-        notice = f"; renewal notice by {t.renewal_notice_date.isoformat()}" if t.renewal_notice_date else ""
-        end = t.end.isoformat() if t.end else "no end date"
-        echo(f"  term     {_TERM_WORDS[t.state]}: {t.start.isoformat()} to {end}{fy}{notice}")
-        if a.base is not None:
-            lines = list(a.counterparts)
-            if a.new_in_branch:
-                policy = (
-                    f"stages from the policy in {a.policy_source}"
-                    if a.policy_source
-                    else f"no policy in {a.settings_source}, so its own stages decide"
-                )
-                also = ", and those of every agreement the branch deletes:" if lines else ""
-                lines.insert(0, f"none: new in this branch; {policy}{also}")
-            for n, line in enumerate(lines):
-                echo(f"  {'' if n else 'base':<8} {safe(line)}")
-        echo(f"  roster   {safe(a.roster_source)}")
-        for problem in a.problems:
-            echo(f"  problem  {safe(problem)}")
-        if not a.stages:
-            echo("  stages   none: the agreement has no approvals.stages, so nothing shows it was accepted")
-            continue
-        held = sum(1 for s in a.stages if s.holds)
-        echo(f"  reached  {a.furthest or 'none'} ({held} of {len(a.stages)} stages hold)")
-        width = max(len(s.stage) for s in a.stages)
-        for s in a.stages:
-            line = _judged_line(s.decisive) if s.decisive else f"missing (roles: {safe(', '.join(s.roles))})"
-            echo(f"  {safe(s.stage):<{width}}  {line}")
-            for other in s.others:
-                if other.state != "approved":
-                    echo(f"  {'':<{width}}    also: {_judged_line(other)}")
-    if report.deleted or report.problems:
-        echo("")
-    for path, agreement_id in report.deleted:
-        echo(f"{path}: deleted in this branch ({agreement_id}); a deletion is not gated")
-    for problem in report.problems:
-        echo(problem)
-    verdict = "all stages hold" if report.ok else "not every stage holds"
-    signed = " (signed approvals only)" if report.require_signed else ""
-    echo(f"\n{len(report.agreements)} agreement(s): {verdict}{signed}")
-
-
-@app.command()
+@command(
+    summary="Draft the next term of an agreement as a new file.",
+    epilog=(
+        "slactl renew agreements/its-fy2027.yaml\n"
+        "slactl renew agreements/its-fy2027.yaml --fiscal-year FY2029 -o agreements/its-fy2029.yaml"
+    ),
+)
 def renew(
     path: Annotated[Path, typer.Argument(help="The agreement to renew.")],
     *,
     fiscal_year: Annotated[
         str | None,
-        typer.Option("--fiscal-year", help="The new term's fiscal year, e.g. FY2028 (shifts by whole years)."),
+        typer.Option(
+            "--fiscal-year", metavar="FY", help="The new term's fiscal year, e.g. FY2028 (shifts by whole years)."
+        ),
     ] = None,
-    start: Annotated[str | None, typer.Option("--start", help="New term start (YYYY-MM-DD); give --end too.")] = None,
-    end: Annotated[str | None, typer.Option("--end", help="New term end (YYYY-MM-DD), inclusive.")] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", metavar="DATE", help="New term start (YYYY-MM-DD); give --end too.")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--end", metavar="DATE", help="New term end (YYYY-MM-DD), inclusive.")
+    ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Where to write the new agreement.")] = None,
     new_id: Annotated[
-        str | None, typer.Option("--id", help="The new agreement id (default: fyNNNN bumped, or -renewal).")
+        str | None,
+        typer.Option("--id", metavar="ID", help="The new agreement id (default: fyNNNN bumped, or -renewal)."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")] = False,
 ) -> None:

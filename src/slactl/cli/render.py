@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from slactl.cli.app import app
+from slactl.cli.app import command
 
 
 class RenderFormat(str, Enum):  # noqa: UP042 - typer needs a str Enum
@@ -18,25 +18,36 @@ class RenderFormat(str, Enum):  # noqa: UP042 - typer needs a str Enum
     pdf = "pdf"
 
 
-@app.command()
+@command(
+    summary="Render agreements as documents to sign: Markdown, HTML or PDF.",
+    epilog=(
+        "slactl render agreements/its-fy2027.yaml -o its-fy2027.pdf\nslactl render agreements/ --out-dir site/ -f html"
+    ),
+)
 def render(
     paths: Annotated[list[Path], typer.Argument(help="Agreement files, or folders searched for agreements.")],
     *,
     fmt: Annotated[
         RenderFormat | None,
         typer.Option(
-            "--format", "-f", help="md, html (one self-contained file) or pdf; default: from -o's suffix, else html."
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="md, html (one self-contained file) or pdf; default: from -o's suffix, else html.",
         ),
     ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Output file for one agreement ('-' for standard output).")
     ] = None,
     out_dir: Annotated[
-        Path | None, typer.Option("--out-dir", help="Folder to write each agreement into, as <id>.<format>.")
+        Path | None,
+        typer.Option("--out-dir", metavar="DIR", help="Folder to write each agreement into, as <id>.<format>."),
     ] = None,
     templates: Annotated[
         Path | None,
-        typer.Option("--templates", help="Folder of template overrides (default: `templates:` of slactl.yaml)."),
+        typer.Option(
+            "--templates", metavar="DIR", help="Folder of template overrides (default: `templates:` of slactl.yaml)."
+        ),
     ] = None,
     force: Annotated[
         bool,

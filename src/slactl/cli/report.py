@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from slactl.cli.app import app
+from slactl.cli.app import command
 
 
 class ReportFormat(str, Enum):  # noqa: UP042 - the pattern of cli/validate.py (typer choices)
@@ -21,7 +21,13 @@ class ReportFormat(str, Enum):  # noqa: UP042 - the pattern of cli/validate.py (
     json = "json"
 
 
-@app.command()
+@command(
+    summary="Measure service levels against ticket, outage and survey data.",
+    epilog=(
+        "slactl report agreements/its-fy2027.yaml --tickets tickets.csv --period 2027-Q2\n"
+        "slactl report agreements/its-fy2027.yaml --outages outages.jsonl -f html -o q2.html"
+    ),
+)
 def report(
     agreement: Annotated[Path, typer.Argument(help="The agreement YAML file.")],
     *,
@@ -37,24 +43,34 @@ def report(
     period: Annotated[
         str | None,
         typer.Option(
-            "--period", help="2027-03, 2027-Q2, FY2027, FY2027-Q1 or 2027-01-01..2027-03-31 (default: the term)."
+            "--period",
+            metavar="PERIOD",
+            help="2027-03, 2027-Q2, FY2027, FY2027-Q1 or 2027-01-01..2027-03-31 (default: the term).",
         ),
     ] = None,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output: md, html or json.")] = ReportFormat.md,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", metavar="FORMAT", help="Output: md, html or json.")
+    ] = ReportFormat.md,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace an -o file that slactl did not write as a report (or a symlink).")
     ] = False,
     mapping: Annotated[
         list[str] | None,
-        typer.Option("--map", help="COLUMN=FIELD: which column of an export is which field (repeat the option)."),
+        typer.Option(
+            "--map",
+            metavar="COLUMN=FIELD",
+            help="Which column of an export is which field (repeat the option).",
+        ),
     ] = None,
     config: Annotated[
         Path | None, typer.Option("--config", help="Path to slactl.yaml (default: found upward).")
     ] = None,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Judge as at this date or time (default: now); nothing after it is known."),
+        typer.Option(
+            "--as-of", metavar="DATE", help="Judge as at this date or time (default: now); nothing after it is known."
+        ),
     ] = None,
     jobs: Annotated[
         int,
@@ -155,7 +171,10 @@ def _as_of(text: str) -> datetime:
     return value
 
 
-@app.command()
+@command(
+    summary="Work out the credit a measured value would earn (a what-if).",
+    epilog=("slactl credits agreements/its-fy2027.yaml --service-level availability --availability 99.7"),
+)
 def credits(
     agreement: Annotated[Path, typer.Argument(help="The agreement YAML file.")],
     *,

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from slactl.cli.app import app
+from slactl.cli.app import command
 
 
 class Kind(StrEnum):
@@ -31,11 +31,17 @@ def _interactive() -> bool:
         return False
 
 
-@app.command()
+@command(
+    summary="Print the JSON Schema of agreements or catalogs.",
+    epilog=("slactl schema > agreement.schema.json\nslactl schema --kind Catalog -o schema/catalog.schema.json"),
+)
 def schema(
     *,
     kind: Annotated[
-        Kind, typer.Option("--kind", "-k", case_sensitive=False, help="Which document kind.")
+        Kind,
+        typer.Option(
+            "--kind", "-k", case_sensitive=False, metavar="KIND", help="Which document kind: Agreement or Catalog."
+        ),
     ] = Kind.Agreement,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     force: Annotated[
@@ -57,25 +63,39 @@ def schema(
     typer.echo(f"wrote {output}", err=True)
 
 
-@app.command()
+@command(
+    summary="Start a new agreement from the template, valid at once.",
+    epilog=(
+        "slactl new agreements/its-fy2028-hr.yaml\n"
+        "slactl new agreements/ola-network.yaml --type internal --fiscal-year FY2028 --no-input"
+    ),
+)
 def new(
     path: Annotated[Path, typer.Argument(help="The agreement file to create, e.g. agreements/its-fy2027-nrcs.yaml.")],
     *,
-    type_: Annotated[AgreementKind, typer.Option("--type", "-t", help="customer, internal (an OLA) or vendor.")] = (
-        AgreementKind.customer
-    ),
+    type_: Annotated[
+        AgreementKind, typer.Option("--type", "-t", metavar="TYPE", help="customer, internal (an OLA) or vendor.")
+    ] = (AgreementKind.customer),
     title: Annotated[str | None, typer.Option("--title", help="Title printed on the agreement.")] = None,
     provider: Annotated[str | None, typer.Option("--provider", help="The provider's name, e.g. ITS.")] = None,
     customer: Annotated[str | None, typer.Option("--customer", help="The customer's name.")] = None,
     fiscal_year: Annotated[
-        str | None, typer.Option("--fiscal-year", help="Term = this fiscal year, e.g. FY2027 (default: the next one).")
+        str | None,
+        typer.Option(
+            "--fiscal-year", metavar="FY", help="Term = this fiscal year, e.g. FY2027 (default: the next one)."
+        ),
     ] = None,
-    start: Annotated[str | None, typer.Option("--start", help="First day of the term, YYYY-MM-DD.")] = None,
-    end: Annotated[str | None, typer.Option("--end", help="Last day of the term, YYYY-MM-DD.")] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", metavar="DATE", help="First day of the term, YYYY-MM-DD.")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--end", metavar="DATE", help="Last day of the term, YYYY-MM-DD.")] = None,
     service: Annotated[
         list[str] | None,
         typer.Option(
-            "--service", "-s", help="A catalog service id (repeat for more); its name, unit and price are filled in."
+            "--service",
+            "-s",
+            metavar="ID",
+            help="A catalog service id (repeat for more); its name, unit and price are filled in.",
         ),
     ] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; TODO placeholders instead.")] = False,
@@ -123,14 +143,19 @@ def _ask(question: str) -> str | None:
     return answer or None
 
 
-@app.command()
+@command(
+    summary="Make a folder an agreements repository.",
+    epilog=("slactl init\nslactl init contracts/ --fiscal-year-start 01-01 --currency EUR"),
+)
 def init(
-    folder: Annotated[Path, typer.Argument(help="The folder to make an agreements repository.")] = Path(),
+    folder: Annotated[
+        Path, typer.Argument(metavar="FOLDER", help="The folder to make an agreements repository.")
+    ] = Path(),
     *,
     fiscal_year_start: Annotated[
-        str, typer.Option("--fiscal-year-start", help="First day of the fiscal year, MM-DD.")
+        str, typer.Option("--fiscal-year-start", metavar="MM-DD", help="First day of the fiscal year, MM-DD.")
     ] = "10-01",
-    currency: Annotated[str, typer.Option("--currency", help="Default currency (ISO 4217).")] = "USD",
+    currency: Annotated[str, typer.Option("--currency", metavar="CODE", help="Default currency (ISO 4217).")] = "USD",
     force: Annotated[
         bool, typer.Option("--force", help="Replace existing files or symlinks (a link is never written through).")
     ] = False,

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from slactl.cli.app import app
+from slactl.cli.app import Color, ColorOption, command
 
 
 class Format(StrEnum):
@@ -20,7 +20,14 @@ class Format(StrEnum):
     sarif = "sarif"
 
 
-@app.command()
+@command(
+    summary="Check agreements and catalogs: YAML, schema and rules.",
+    epilog=(
+        "slactl validate                      # every agreement under the current folder\n"
+        "slactl validate agreements/ --strict\n"
+        "slactl validate -f json agreements/its-fy2027.yaml"
+    ),
+)
 def validate(
     paths: Annotated[
         list[Path] | None,
@@ -34,6 +41,7 @@ def validate(
         typer.Option(
             "--format",
             "-f",
+            metavar="FORMAT",
             help="Output: text, json, github annotations (default when GITHUB_ACTIONS=true), or sarif "
             "(SARIF 2.1.0 for code scanning, file paths relative to the repository root).",
         ),
@@ -65,6 +73,7 @@ def validate(
         bool,
         typer.Option("--allow-empty", help="Exit 0 when the folders given hold no agreement or catalog."),
     ] = False,
+    color: ColorOption = Color.auto,
 ) -> int:
     """Check agreements and catalogs: YAML, schema and rules, every problem at its line and column.
 
@@ -75,7 +84,7 @@ def validate(
     """
     from slactl.config import load_config
     from slactl.loading import slow_parser_note
-    from slactl.reporters import REPORTERS
+    from slactl.reporters import REPORTERS, text
     from slactl.validate import validate_paths
 
     note = slow_parser_note()
@@ -94,6 +103,10 @@ def validate(
         from slactl.reporters import sarif
 
         sarif(result, sys.stdout, root=repo_root_of(targets[0]) or Path.cwd())
+    elif chosen == "text":
+        from slactl.reporters.terminal import colour_wanted
+
+        text(result, sys.stdout, colour=colour_wanted(color.value, sys.stdout))
     else:
         REPORTERS[chosen](result, sys.stdout)
     failed = result.errors > 0 or (strict and result.warnings > 0)

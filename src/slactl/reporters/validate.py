@@ -14,20 +14,44 @@ from slactl.textsafe import for_terminal
 from slactl.validate import Result
 
 
-def text(result: Result, out: TextIO) -> None:
+def text(result: Result, out: TextIO, *, colour: bool = False) -> None:
     """``path:line:col: error SLA123 message``, then a one-line summary.
 
     File names, messages and paths can quote the document: no control character gets through.
+    With ``colour`` the severities are coloured (see slactl.reporters.terminal); the words stay the same.
     """
+    if colour:
+        _text_in_colour(result, out)
+        return
     for f in result.findings:
         where = f" [{for_terminal(f.path)}]" if f.path else ""
         message = for_terminal(f.message)
         out.write(f"{for_terminal(f.file)}:{f.line}:{f.column}: {f.severity.value} {f.code} {message}{where}\n")
-    out.write(
+    out.write(_summary(result) + "\n")
+
+
+def _summary(result: Result) -> str:
+    return (
         f"{result.files} file{'s' if result.files != 1 else ''} checked: "
         f"{result.errors} error{'s' if result.errors != 1 else ''}, "
-        f"{result.warnings} warning{'s' if result.warnings != 1 else ''}{_accepted(result)}\n"
+        f"{result.warnings} warning{'s' if result.warnings != 1 else ''}{_accepted(result)}"
     )
+
+
+def _text_in_colour(result: Result, out: TextIO) -> None:
+    from rich.text import Text
+
+    from slactl.reporters.terminal import SEVERITY_STYLE, console
+
+    con = console(out)
+    for f in result.findings:
+        where = f" [{for_terminal(f.path)}]" if f.path else ""
+        line = Text(f"{for_terminal(f.file)}:{f.line}:{f.column}: ")
+        line.append(f.severity.value, style=SEVERITY_STYLE.get(f.severity.value, ""))
+        line.append(f" {f.code} {for_terminal(f.message)}{where}")
+        con.print(line)
+    style = "red" if result.errors else ("yellow" if result.warnings else "green")
+    con.print(Text(_summary(result), style=style))
 
 
 def _accepted(result: Result) -> str:
