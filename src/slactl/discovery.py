@@ -482,7 +482,7 @@ def gitattributes_findings(repo_root: Path, relpaths: Iterable[str]) -> list[Fin
     what git stores (and what ``status --base`` judges). End-of-line conversion (``text``,
     ``eol``) changes no value of a YAML document and is fine.
     """
-    from slactl import gitio
+    from slactl import git as gitio
 
     paths = sorted(set(relpaths))
     if not paths:

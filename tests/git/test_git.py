@@ -1,4 +1,4 @@
-"""slactl.gitio against real temporary repositories (see tests/gitrepo.py)."""
+"""slactl.git against real temporary repositories (see tests/gitrepo.py)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gitrepo import AUTHOR, BASE_DATE, COMMITTER, PINNED_DATE, STEP, GitRepo, SshKey, make_ssh_key
-from slactl import gitio
+from slactl import git as gitio
 from slactl.errors import SlactlError
-from slactl.gitio import GitError
+from slactl.git import GitError
 
 
 def blob(repo: GitRepo, rev: str, path: str) -> str:
@@ -602,6 +602,6 @@ def test_config_get(git_repo: GitRepo) -> None:
 
 
 def test_import_is_cheap() -> None:
-    code = "import sys, slactl.gitio; bad = {'git', 'gitdb', 'yaml'} & set(sys.modules); assert not bad, bad"
+    code = "import sys, slactl.git; bad = {'git', 'gitdb', 'yaml'} & set(sys.modules); assert not bad, bad"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
