@@ -215,6 +215,29 @@ def test_inherited_git_dir_is_ignored(git_repo: GitRepo, tmp_path: Path, monkeyp
     assert gitio.head_commit(git_repo.path) == mine
 
 
+def test_blobs_ignore_inherited_variables_and_replace_refs(
+    git_repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GitPython's persistent cat-file gets the pinned environment and options too."""
+    other = GitRepo(tmp_path / "other", git_repo.env)
+    other.write("x", "theirs\n")
+    other.commit("other repo")
+    r = git_repo
+    r.write("a", "mine\n")
+    r.write("b", "swapped\n")
+    c = r.commit("two files")
+    a, b = blob(r, c, "a"), blob(r, c, "b")
+    r.git("replace", a, b)  # refs/replace would make `a` read as `b` without --no-replace-objects
+    assert r.git("cat-file", "blob", a) == "swapped"  # (GitRepo.git strips the output)
+    monkeypatch.setenv("GIT_DIR", str(other.path / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(other.path))
+    monkeypatch.setenv("GIT_OBJECT_DIRECTORY", str(other.path / ".git" / "objects"))
+    monkeypatch.setenv("GIT_INDEX_FILE", str(other.path / ".git" / "index"))
+    assert list(gitio.read_blobs(r.path, [a, b])) == [(a, b"mine\n"), (b, b"swapped\n")]
+    assert gitio.read_file_at(r.path, "HEAD", "a") == b"mine\n"
+    assert gitio.file_state(r.path, "a") == "clean"
+
+
 # ---------------------------------------------------------------------- blobs
 
 
@@ -602,6 +625,20 @@ def test_config_get(git_repo: GitRepo) -> None:
 
 
 def test_import_is_cheap() -> None:
-    code = "import sys, slactl.git; bad = {'git', 'gitdb', 'yaml'} & set(sys.modules); assert not bad, bad"
+    code = "import sys, slactl.git; bad = {'git', 'gitdb', 'smmap', 'yaml'} & set(sys.modules); assert not bad, bad"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
+
+
+def test_commands_run_through_gitpython(git_repo: GitRepo) -> None:
+    """The first command that runs git imports GitPython (the top-level name ``git`` is GitPython, not us)."""
+    git_repo.write("a.yaml", "a\n")
+    sha = git_repo.commit("one")
+    code = (
+        "import sys, slactl.git as g; assert 'git' not in sys.modules; "
+        f"assert g.head_commit(sys.argv[1]) == {sha!r}; "
+        "import git; assert sys.modules['git'].__name__ == 'git' and hasattr(git, 'Repo'), sys.modules['git']; "
+        "assert 'gitdb' in sys.modules"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    subprocess.run([sys.executable, "-c", code, str(git_repo.path)], check=True, env=env)
