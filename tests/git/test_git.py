@@ -642,3 +642,26 @@ def test_commands_run_through_gitpython(git_repo: GitRepo) -> None:
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     subprocess.run([sys.executable, "-c", code, str(git_repo.path)], check=True, env=env)
+
+
+def test_a_git_command_shows_gitpython_by_its_top_level_name(git_repo: GitRepo) -> None:
+    """The positive control of tests/test_lazy_imports.py: there ``git`` in an import list is GitPython.
+
+    Read the same way (``-X importtime``, top-level names), ``slactl history`` imports ``git``
+    (GitPython), while this package shows up as ``slactl``.
+    """
+    from helpers_validate import EXAMPLES
+
+    git_repo.write("sla.yaml", (EXAMPLES / "it-hr-support-fy2027.yaml").read_text(encoding="utf-8"))
+    git_repo.commit("add the agreement")
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "slactl", "history", "sla.yaml", "--format", "json"],
+        cwd=git_repo.path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    names = [line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")]
+    assert "slactl.git" in names
+    assert "git" in {name.split(".")[0] for name in names}  # GitPython, by its own name
