@@ -111,7 +111,7 @@ def bare_parse(repo: Path, path: str, cores: int) -> tuple[float, float, int]:
     and split over ``cores`` forked processes (what the cores really give together)."""
     import multiprocessing
 
-    from slactl import gitio
+    from slactl import git as gitio
 
     blobs = [r.blob_id for r in gitio.file_revisions(repo, path) if r.blob_id]
     _TEXTS[:] = [raw.decode("utf-8") for _, raw in gitio.read_blobs(repo, blobs)]

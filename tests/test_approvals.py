@@ -21,7 +21,7 @@ from slactl.cli import main
 from slactl.digest import content_digest
 from slactl.documents import load_valid
 from slactl.errors import SlactlError
-from slactl.gitio import Signature
+from slactl.git import Signature
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "it-hr-support-fy2027.yaml"
 AGREEMENT = "agreements/it-hr.yaml"

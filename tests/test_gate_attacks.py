@@ -563,7 +563,7 @@ def stage_of_tuple(stages: tuple[approvals.StageStatus, ...], name: str) -> appr
 
 
 def test_gitio_empty_commits_and_ancestry_order(world: World) -> None:
-    from slactl import gitio
+    from slactl import git as gitio
 
     root = world.repo.head()
     late = world.repo.commit("Empty, dated late", allow_empty=True, date=datetime(2030, 1, 1, tzinfo=UTC))

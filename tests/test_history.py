@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from gitrepo import GitRepo
-from slactl import gitio
+from slactl import git as gitio
 from slactl.cli import main
 from slactl.digest import content_digest
 from slactl.history import DiffReport, History, cache_dir, diff_revisions, file_history, parse_bytes

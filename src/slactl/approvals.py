@@ -46,7 +46,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from slactl import gitio
+from slactl import git as gitio
 from slactl.errors import SlactlError
 
 if TYPE_CHECKING:

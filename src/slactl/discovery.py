@@ -482,14 +482,14 @@ def gitattributes_findings(repo_root: Path, relpaths: Iterable[str]) -> list[Fin
     what git stores (and what ``status --base`` judges). End-of-line conversion (``text``,
     ``eol``) changes no value of a YAML document and is fine.
     """
-    from slactl import gitio
+    from slactl import git
 
     paths = sorted(set(relpaths))
     if not paths:
         return []
     # Paths on stdin: a run over thousands of files must not hit the command-line length limit.
     stdin = b"".join(p.encode("utf-8", "surrogateescape") + b"\0" for p in paths)
-    proc = gitio._run(
+    proc = git.run_plain(
         repo_root, ["check-attr", "-z", "--stdin", *_TRANSFORMING], what="reading .gitattributes", input=stdin
     )
     fields = proc.stdout.split(b"\0")

@@ -32,7 +32,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from slactl import gitio
+from slactl import git as gitio
 from slactl.discovery import classify
 from slactl.errors import SlactlError
 from slactl.findings import Finding, Severity

@@ -81,7 +81,7 @@ def _term_epoch(agreement: Agreement) -> int:
 def fingerprint(path: Path, agreement: Agreement) -> Fingerprint:
     """The digest, and the git commit when ``path`` is clean at HEAD of its repository."""
     from slactl.digest import content_digest
-    from slactl.gitio import GitError, commit_date, find_repo, head_commit, is_clean_at_head, rel_path
+    from slactl.git import GitError, commit_date, find_repo, head_commit, is_clean_at_head, rel_path
 
     digest = content_digest(agreement)
     try:
@@ -1011,7 +1011,7 @@ def recorded_approvals(path: Path, base: str | None = None) -> list[ApprovalReco
     so a branch that adds its own key to the roster does not render as approved.
     """
     from slactl.approvals import approval_table
-    from slactl.gitio import find_repo, head_commit, merge_base_with_default
+    from slactl.git import find_repo, head_commit, merge_base_with_default
 
     repo = find_repo(path)
     if repo is None:

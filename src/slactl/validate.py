@@ -168,7 +168,7 @@ def _attribute_findings(files: list[Path]) -> list[Finding]:
     """.gitattributes that make a checked file differ from its blob (files inside a git work tree)."""
     from dataclasses import replace
 
-    from slactl import gitio
+    from slactl import git as gitio
 
     roots: dict[Path, Path | None] = {}
     by_repo: dict[Path, dict[str, str]] = {}

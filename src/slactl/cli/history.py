@@ -63,7 +63,7 @@ def history(
     of the stage, and whether their digest matches that revision; a revision that did not
     validate is shown with its first findings.
     """
-    from slactl import gitio
+    from slactl import git as gitio
     from slactl.cli.progress import progress_bar
     from slactl.errors import SlactlError
     from slactl.history import file_history
@@ -102,7 +102,7 @@ def history(
 
 def _split_args(args: list[str]) -> tuple[Path, list[str], list[str]]:
     """``[REV_A [REV_B]] [PATH...]``: leading arguments that name commits and no file are revisions."""
-    from slactl import gitio
+    from slactl import git as gitio
     from slactl.errors import SlactlError
 
     start = Path.cwd()

@@ -66,7 +66,7 @@ def _version(path: Path, raw: bytes, commit: str | None, committed: datetime | N
 
 def load_terms(path: Path) -> Terms:
     """Read the agreement's versions: every committed revision (when in a repository), else the working tree."""
-    from slactl import gitio
+    from slactl import git as gitio
     from slactl.documents import load_valid
 
     current = load_valid(path)  # the working tree must be valid: it names the levels to report

@@ -1,4 +1,4 @@
-"""slactl.gitio against real temporary repositories (see tests/gitrepo.py)."""
+"""slactl.git against real temporary repositories (see tests/gitrepo.py)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gitrepo import AUTHOR, BASE_DATE, COMMITTER, PINNED_DATE, STEP, GitRepo, SshKey, make_ssh_key
-from slactl import gitio
+from slactl import git as gitio
 from slactl.errors import SlactlError
-from slactl.gitio import GitError
+from slactl.git import GitError
 
 
 def blob(repo: GitRepo, rev: str, path: str) -> str:
@@ -213,6 +213,29 @@ def test_inherited_git_dir_is_ignored(git_repo: GitRepo, tmp_path: Path, monkeyp
     monkeypatch.setenv("GIT_DIR", str(other.path / ".git"))
     monkeypatch.setenv("GIT_WORK_TREE", str(other.path))
     assert gitio.head_commit(git_repo.path) == mine
+
+
+def test_blobs_ignore_inherited_variables_and_replace_refs(
+    git_repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GitPython's persistent cat-file gets the pinned environment and options too."""
+    other = GitRepo(tmp_path / "other", git_repo.env)
+    other.write("x", "theirs\n")
+    other.commit("other repo")
+    r = git_repo
+    r.write("a", "mine\n")
+    r.write("b", "swapped\n")
+    c = r.commit("two files")
+    a, b = blob(r, c, "a"), blob(r, c, "b")
+    r.git("replace", a, b)  # refs/replace would make `a` read as `b` without --no-replace-objects
+    assert r.git("cat-file", "blob", a) == "swapped"  # (GitRepo.git strips the output)
+    monkeypatch.setenv("GIT_DIR", str(other.path / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(other.path))
+    monkeypatch.setenv("GIT_OBJECT_DIRECTORY", str(other.path / ".git" / "objects"))
+    monkeypatch.setenv("GIT_INDEX_FILE", str(other.path / ".git" / "index"))
+    assert list(gitio.read_blobs(r.path, [a, b])) == [(a, b"mine\n"), (b, b"swapped\n")]
+    assert gitio.read_file_at(r.path, "HEAD", "a") == b"mine\n"
+    assert gitio.file_state(r.path, "a") == "clean"
 
 
 # ---------------------------------------------------------------------- blobs
@@ -602,6 +625,43 @@ def test_config_get(git_repo: GitRepo) -> None:
 
 
 def test_import_is_cheap() -> None:
-    code = "import sys, slactl.gitio; bad = {'git', 'gitdb', 'yaml'} & set(sys.modules); assert not bad, bad"
+    code = "import sys, slactl.git; bad = {'git', 'gitdb', 'smmap', 'yaml'} & set(sys.modules); assert not bad, bad"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
+
+
+def test_commands_run_through_gitpython(git_repo: GitRepo) -> None:
+    """The first command that runs git imports GitPython (the top-level name ``git`` is GitPython, not us)."""
+    git_repo.write("a.yaml", "a\n")
+    sha = git_repo.commit("one")
+    code = (
+        "import sys, slactl.git as g; assert 'git' not in sys.modules; "
+        f"assert g.head_commit(sys.argv[1]) == {sha!r}; "
+        "import git; assert sys.modules['git'].__name__ == 'git' and hasattr(git, 'Repo'), sys.modules['git']; "
+        "assert 'gitdb' in sys.modules"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    subprocess.run([sys.executable, "-c", code, str(git_repo.path)], check=True, env=env)
+
+
+def test_a_git_command_shows_gitpython_by_its_top_level_name(git_repo: GitRepo) -> None:
+    """The positive control of tests/test_lazy_imports.py: there ``git`` in an import list is GitPython.
+
+    Read the same way (``-X importtime``, top-level names), ``slactl history`` imports ``git``
+    (GitPython), while this package shows up as ``slactl``.
+    """
+    from helpers_validate import EXAMPLES
+
+    git_repo.write("sla.yaml", (EXAMPLES / "it-hr-support-fy2027.yaml").read_text(encoding="utf-8"))
+    git_repo.commit("add the agreement")
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "slactl", "history", "sla.yaml", "--format", "json"],
+        cwd=git_repo.path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    names = [line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")]
+    assert "slactl.git" in names
+    assert "git" in {name.split(".")[0] for name in names}  # GitPython, by its own name
