@@ -500,10 +500,10 @@ def install_requirement() -> str | None:
 
 def _git_person(folder: Path, notes: list[str]) -> dict[str, Any] | None:
     """The roster entry of the git user in ``folder``: name, e-mail and signing key, when all are configured."""
-    from slactl import gitio
+    from slactl import git
 
-    name = gitio.config_get(folder, "user.name")
-    email = gitio.config_get(folder, "user.email")
+    name = git.config_get(folder, "user.name")
+    email = git.config_get(folder, "user.email")
     if not name or not email:
         notes.append(
             "people: git has no user.name/user.email here, so nobody was added; add yourself to slactl.yaml's "
@@ -511,7 +511,7 @@ def _git_person(folder: Path, notes: list[str]) -> dict[str, Any] | None:
         )
         return None
     try:
-        key = gitio.signing_key(folder)
+        key = git.signing_key(folder)
     except SlactlError as exc:
         notes.append(f"people: {name} was not added: {exc.message}; add the key to slactl.yaml's `people` by hand")
         return None
@@ -528,18 +528,14 @@ def _git_person(folder: Path, notes: list[str]) -> dict[str, Any] | None:
 
 def _git_init(folder: Path, notes: list[str]) -> bool:
     """``git init`` ``folder`` when it is in no repository; False when git cannot be run."""
-    import subprocess
+    from slactl import git
 
-    from slactl import gitio
-
-    if gitio.find_repo(folder) is not None:
+    if git.find_repo(folder) is not None:
         return True
     try:
-        subprocess.run(["git", "init", "-q", str(folder)], check=True, capture_output=True, timeout=60)
-    except (OSError, subprocess.SubprocessError) as exc:
-        reason = getattr(exc, "stderr", b"") or str(exc)
-        shown = reason.decode(errors="replace").strip() if isinstance(reason, bytes) else str(reason)
-        notes.append(f"git: could not run `git init {folder}` ({shown}); run it yourself before `slactl approve`")
+        git.init_repository(folder)
+    except git.GitError as exc:
+        notes.append(f"git: could not run `git init {folder}` ({exc.message}); run it yourself before `slactl approve`")
         return False
     notes.append(f"git: initialized a repository in {folder} (`git init`)")
     return True

@@ -57,6 +57,12 @@ def find_repo(path: StrPath) -> Path | None:
     return Path(top)
 
 
+def init_repository(folder: StrPath) -> None:
+    """``git init`` ``folder`` (made if missing); GitError when git cannot."""
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    run_plain(folder, ["init", "-q"], what="making a repository")
+
+
 def _real(path: StrPath) -> Path:
     """Absolute path with symlinked folders resolved, but not the last component."""
     p = _abspath(path)
