@@ -26,7 +26,7 @@ from slactl.digest import content_digest  # noqa: E402
 from slactl.documents import ValidDocument, load_valid  # noqa: E402
 from slactl.model.agreement import Agreement  # noqa: E402
 from slactl.render import (  # noqa: E402
-    Fingerprint,
+    Provenance,
     load_catalogs,
     make_environment,
     render_document,
@@ -85,15 +85,15 @@ def main() -> None:
         valid = load_valid(path)
         agreement = valid.document
         assert isinstance(agreement, Agreement)
-        # A fixed fingerprint: the benchmark measures rendering, not git.
-        fp = Fingerprint(content_digest(agreement), "committed", "0" * 40, 0)
+        # A fixed provenance: the benchmark measures rendering, not git.
+        fp = Provenance(content_digest(agreement), "committed", "0" * 40, 0)
         floor = median_ms(lambda path=path: load_valid(path), args.runs)
         row = {"file": path.name, "floor": floor}
         for fmt in formats:
             runs = args.pdf_runs if fmt == "pdf" else args.runs
 
-            def job(fmt: str = fmt, valid: ValidDocument = valid, fp: Fingerprint = fp) -> bytes:
-                return render_document(valid, fmt, catalogs=catalogs, env=env, fp=fp)  # type: ignore[arg-type]
+            def job(fmt: str = fmt, valid: ValidDocument = valid, fp: Provenance = fp) -> bytes:
+                return render_document(valid, fmt, provenance=fp, catalogs=catalogs, env=env)  # type: ignore[arg-type]
 
             job()  # warm: compile templates, load fonts
             row[fmt] = median_ms(job, runs)

@@ -418,11 +418,13 @@ def test_approval_table_rows_for_the_renderer(world: World) -> None:
 
 
 def test_rendered_document_shows_the_recorded_approvals(world: World) -> None:
+    from slactl.provenance import provenance_of
     from slactl.render import render_document
 
     world.approve("alex", "management-initial")
     world.approve("laura", "legal")
-    text = render_document(load_valid(world.path), "md").decode()
+    valid = load_valid(world.path)
+    text = render_document(valid, "md", provenance=provenance_of(valid)).decode()
     rows = text[text.index("| Stage") :].split("\n\n")[0].splitlines()[2:]
     assert rows[0] == (
         "| Management initial | Management | Alex Romero &lt;alex.romero@lakeside.example.org&gt; "

@@ -26,11 +26,11 @@ from slactl.documents import ValidDocument, load_valid
 from slactl.errors import SlactlError
 from slactl.model.agreement import Agreement
 from slactl.model.catalog import Catalog
+from slactl.provenance import fingerprint
 from slactl.render import (
     ApprovalRecord,
     Fingerprint,
     autoescape_for,
-    fingerprint,
     make_environment,
     md_escape,
     output_owner,

@@ -64,6 +64,7 @@ def render(
     (exit 2); a symlink is never written through.
     """
     from slactl.config import load_config
+    from slactl.provenance import provenance_of
     from slactl.render import check_overwrite, load_catalogs, make_environment, plan_jobs, render_document, write_output
 
     if fmt is None:
@@ -76,7 +77,7 @@ def render(
     env = make_environment(templates or cfg.templates)
     catalogs = load_catalogs(cfg.catalogs)
     for job in jobs:
-        data = render_document(job.valid, fmt.value, catalogs=catalogs, env=env)
+        data = render_document(job.valid, fmt.value, provenance=provenance_of(job.valid), catalogs=catalogs, env=env)
         if job.output is None:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
