@@ -1,8 +1,8 @@
 """Snapshot tests: the exact stdout, stderr and exit code of every command, run as a user runs it.
 
 Each case runs ``python -m slactl ARGS`` in a fresh process, with a pinned environment
-(no colour or CI variables, 80 columns, ``HOME`` in tmp, pinned git identities and dates),
-in one of the folders the module fixture builds under tmp:
+(no colour or CI variables, 80 columns, a fixed time zone, ``HOME`` in tmp, pinned git
+identities and dates), in one of the folders the module fixture builds under tmp:
 
 - ``examples/``: a copy of the bundled examples and their sample data (not a git repository);
 - ``broken/``: the same with findings put in (two schema errors, a vague wording);
@@ -45,6 +45,9 @@ AGREEMENT = "agreements/fy2027/it-hr-support.yaml"
 TODAY = "2026-11-01"
 # Variables that change what a command prints, whatever the machine running the tests has set.
 UNPINNED = ("NO_COLOR", "FORCE_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "CI", "GITHUB_ACTIONS", "TERM", "COLUMNS", "LINES")
+UNPINNED += ("SOURCE_DATE_EPOCH", "PYTHONWARNINGS")
+# Not UTC, so that a command that starts printing local time shows up; a POSIX rule needs no tzdata.
+TZ = "EST5EDT,M3.2.0,M11.1.0"
 ROSTER = """\
 fiscal_year_start: '10-01'
 roles: [management, legal, signatory]
@@ -280,7 +283,7 @@ def build_repo(world: World, keys: dict[str, Path]) -> None:
 def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     tmp = tmp_path_factory.mktemp("snapshots")
     env = {k: v for k, v in git_test_env(tmp / "home").items() if k not in UNPINNED and not k.startswith("SLACTL")}
-    env.update({"COLUMNS": "80", "PYTHONIOENCODING": "utf-8", "SOURCE_DATE_EPOCH": "1700000000"})
+    env.update({"COLUMNS": "80", "PYTHONIOENCODING": "utf-8", "TZ": TZ})
     (tmp / "home").mkdir()
     world = World(tmp, env)
     world.folders["examples"] = copy_examples(tmp / "examples")
