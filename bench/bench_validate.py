@@ -181,16 +181,19 @@ into strings that pydantic compiles and evaluates (~270 of them), and default fa
 serializers are Python functions: pydantic reads the signature of each on every field, and a
 builtin's (`list`, `str`) is parsed from its text every time. Model import and first validation
 of an agreement, a catalog and slactl.yaml went from 222 to 162 ms of CPU (15 interleaved runs),
-the whole command from 1,013 to 724 ms (9 interleaved runs with `python -c pass`: 35.7x to 25.5x
-of CPU on the loaded machine; the JSON Schemas, canonical forms, digests and findings of every
-file in examples/ and tests/ are byte-identical). Tried and left out: the format's typed values
-(durations, percentages, amounts...) as one core schema each instead of pydantic's
-BeforeValidator, PlainSerializer and WithJsonSchema chain (the same schemas, no measurable
-difference), and a cached core schema (pydantic offers no supported way to keep one between
-runs; its schemas hold the validator functions). What is left is pydantic's import and schema
-generation for ~45 models, which every run needs while the models are the format: the 15x
-compass is not reached on this machine, and an idle run of this version was not possible on the
-day (an idle run of the version before measured 26x at 280 ms).
+the whole command from 1,013 to 724 ms and from 940 to 759 ms in two series of interleaved runs
+(9 and 11 runs with `python -c pass`: 35.7x to 25.5x and 30.7x to 24.8x of CPU; wall time 33%
+and 28% less), and in this benchmark's runs (`--files 100 --runs 5`), one after the other as the
+load moved, from 921 and 1,029 ms to 815 and 795 ms (the floor moved between 24 and 31 ms, so
+those ratios say little); `slactl --help` is unchanged (268 and 267 ms). The JSON Schemas,
+canonical forms, digests and findings of every file in examples/ and tests/ are byte-identical.
+Tried and left out: the format's typed values (durations, percentages, amounts...) as one core
+schema each instead of pydantic's BeforeValidator, PlainSerializer and WithJsonSchema chain (the
+same schemas, no measurable difference), and a cached core schema (pydantic offers no supported
+way to keep one between runs; its schemas hold the validator functions). What is left is
+pydantic's import and schema generation for ~45 models, which every run needs while the models
+are the format: the 15x compass is not reached on this machine, and an idle run of this version
+was not possible on the day (an idle run of the version before measured 26x at 280 ms).
 
 In bulk, per file: libyaml composing ~3.7 ms, slactl's YAML 1.2 value builder ~0.7 ms, pydantic
 ~0.5 ms, the rules ~1.8 ms; CSafeLoader's own Python constructor costs ~2.6 ms on top of the
