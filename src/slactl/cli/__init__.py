@@ -1,23 +1,44 @@
 """The command line. Only this package imports typer, prompts, prints or picks exit codes.
 
 Each command module registers its commands on ``app``; command bodies import the core
-lazily so that ``slactl --help`` stays cheap (no pydantic, jinja2 or git).
+lazily so that ``slactl --help`` stays cheap (no pydantic, jinja2 or git). This module
+imports no typer itself: a plain `slactl validate` (a pre-commit hook) runs without it
+(``slactl.cli.fast``), and ``app`` is built on first use.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
-from slactl.cli.app import COMPLETE_VAR, app, commands_for, completion_init, state
+_TYPER_NAMES = ("app", "commands_for", "state", "COMPLETE_VAR", "completion_init")
 
-# Registering commands: each module adds its own to `app`.
-from slactl.cli import validate as _validate  # noqa: F401  isort: skip
-from slactl.cli import render as _render  # noqa: F401  isort: skip
-from slactl.cli import history as _history  # noqa: F401  isort: skip
-from slactl.cli import report as _report  # noqa: F401  isort: skip
-from slactl.cli import approvals as _approvals  # noqa: F401  isort: skip
-from slactl.cli import scaffold as _scaffold  # noqa: F401  isort: skip
+
+def _typer_app() -> Any:
+    """``slactl.cli.app`` with every command registered (imports typer)."""
+    from importlib import import_module
+
+    # Not `import slactl.cli.app as module`: that reads the package's `app`, the Typer once built.
+    module = import_module("slactl.cli.app")
+
+    # Registering commands: each module adds its own to `app`.
+    from slactl.cli import validate as _validate  # noqa: F401  isort: skip
+    from slactl.cli import render as _render  # noqa: F401  isort: skip
+    from slactl.cli import history as _history  # noqa: F401  isort: skip
+    from slactl.cli import report as _report  # noqa: F401  isort: skip
+    from slactl.cli import approvals as _approvals  # noqa: F401  isort: skip
+    from slactl.cli import scaffold as _scaffold  # noqa: F401  isort: skip
+
+    # Importing the submodule `slactl.cli.app` bound its name here to the module: `app` is the Typer.
+    globals().update({name: getattr(module, name) for name in _TYPER_NAMES})
+    return module
+
+
+def __getattr__(name: str) -> Any:
+    if name in _TYPER_NAMES:
+        return getattr(_typer_app(), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,12 +46,22 @@ def main(argv: list[str] | None = None) -> int:
     from slactl.errors import SlactlError
 
     args = sys.argv[1:] if argv is None else argv
-    state.debug = "--debug" in args or os.environ.get("SLACTL_DEBUG") == "1"
-    if os.environ.get(COMPLETE_VAR):
-        completion_init()
+    debug = "--debug" in args or os.environ.get("SLACTL_DEBUG") == "1"
+    state: Any = None  # the typer app's flags, when typer runs
     try:
-        with commands_for(args):
-            code = app(args=args, prog_name="slactl", standalone_mode=False)
+        from slactl.cli import fast
+
+        chosen = fast.validate_args(args)
+        if chosen is not None:
+            code: Any = fast.run_validate(**chosen)
+        else:
+            cli = _typer_app()
+            state = cli.state
+            state.debug = debug
+            if os.environ.get(cli.COMPLETE_VAR):
+                cli.completion_init()
+            with cli.commands_for(args):
+                code = cli.app(args=args, prog_name="slactl", standalone_mode=False)
     except SlactlError as exc:
         sys.stderr.write(f"slactl: error: {exc}\n")
         return 2
@@ -38,15 +69,16 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write("slactl: interrupted\n")
         return 130
     except Exception as exc:  # the one place that turns bugs into exit 3
-        from typer import Abort
-        from typer._click.exceptions import ClickException
+        if "typer" in sys.modules:
+            from typer import Abort
+            from typer._click.exceptions import ClickException
 
-        if isinstance(exc, ClickException):
-            return _usage_error(exc)
-        if isinstance(exc, Abort):
-            sys.stderr.write("slactl: aborted\n")
-            return 130
-        if state.debug:
+            if isinstance(exc, ClickException):
+                return _usage_error(exc)
+            if isinstance(exc, Abort):
+                sys.stderr.write("slactl: aborted\n")
+                return 130
+        if debug or (state is not None and state.debug):
             import traceback
 
             traceback.print_exc()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -82,40 +80,16 @@ def validate(
     configuration error. Findings accepted in the file (`ignore: [{code, path, reason}]`) are
     not counted; the text output gives their number, `--format json` lists them with the reason.
     """
-    from slactl.config import load_config
-    from slactl.loading import slow_parser_note
-    from slactl.reporters import REPORTERS, text
-    from slactl.validate import validate_paths
+    from slactl.cli.fast import run_validate
 
-    note = slow_parser_note()
-    if note:
-        typer.echo(f"slactl: warning: {note}", err=True)
-
-    targets = paths or [Path()]
-    cfg = load_config(targets[0], explicit=config)
-    chosen = fmt.value if fmt else ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    from slactl.cli.progress import progress_bar
-
-    with progress_bar("Validating") as bar:
-        result = validate_paths(targets, cfg, jobs=jobs, sniff_files=only_slactl, progress=bar)
-    if chosen == "sarif":
-        from slactl.discovery import repo_root_of
-        from slactl.reporters import sarif
-
-        sarif(result, sys.stdout, root=repo_root_of(targets[0]) or Path.cwd())
-    elif chosen == "text":
-        from slactl.reporters.terminal import colour_wanted
-
-        text(result, sys.stdout, colour=colour_wanted(color.value, sys.stdout))
-    else:
-        REPORTERS[chosen](result, sys.stdout)
-    failed = result.errors > 0 or (strict and result.warnings > 0)
-    # A hook is handed only the changed files: none of them being an agreement is normal.
-    files_only = only_slactl and not any(p.is_dir() for p in targets)
-    if result.found == 0 and not (allow_empty or files_only):
-        shown = ", ".join(str(p) for p in targets)
-        typer.echo(
-            f"slactl: no agreement or catalog found in {shown} (pass --allow-empty if that is expected)", err=True
-        )
-        failed = True
-    raise typer.Exit(1 if failed else 0)
+    code = run_validate(
+        paths,
+        fmt=fmt.value if fmt else None,
+        strict=strict,
+        config=config,
+        jobs=jobs,
+        only_slactl=only_slactl,
+        allow_empty=allow_empty,
+        color=color.value,
+    )
+    raise typer.Exit(code)

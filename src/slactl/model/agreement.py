@@ -5,13 +5,11 @@ value (sums, references, ordering) are rules in ``slactl.rules``, so they are re
 findings all at once instead of stopping at the first.
 """
 
-from __future__ import annotations
-
 import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
 from pydantic import (
     BeforeValidator,
@@ -25,6 +23,7 @@ from pydantic import (
 )
 
 from slactl.model.types import (
+    BUILT_AT_IMPORT,
     MAX_TERM_DAYS,
     Amount,
     Bool,
@@ -45,6 +44,7 @@ from slactl.model.types import (
     TimeZone,
     parse_amount,
     parse_duration,
+    text_of,
 )
 
 if TYPE_CHECKING:
@@ -56,7 +56,20 @@ PartyName = Literal["provider", "customer"]
 
 def F(description: str, **kwargs: Any) -> Any:
     """A field with its description (every field has one: it feeds the schema and the docs)."""
+    factory = kwargs.get("default_factory")
+    if factory is list or factory is dict:
+        # pydantic reads each factory's signature; a builtin's is parsed from its text on every
+        # field (about a millisecond each at start-up), a Python function's is not.
+        kwargs["default_factory"] = _new_list if factory is list else _new_dict
     return Field(description=description, **kwargs)
+
+
+def _new_list() -> list[Any]:
+    return []
+
+
+def _new_dict() -> dict[Any, Any]:
+    return {}
 
 
 # --------------------------------------------------------------------------- metadata
@@ -175,7 +188,7 @@ class Renewal(Model):
     )
 
     @model_validator(mode="after")
-    def _notice_needs_renewal(self) -> Renewal:
+    def _notice_needs_renewal(self) -> Self:
         if self.mode == "none" and self.notice is not None:
             raise ValueError("an agreement that does not renew (`mode: none`) takes no renewal `notice`")
         return self
@@ -212,7 +225,7 @@ class Term(Model):
         return value
 
     @model_validator(mode="after")
-    def _at_most_a_century(self) -> Term:
+    def _at_most_a_century(self) -> Self:
         if self.end is None:
             return self
         # Reports, renewals and wording walk a term window by window: bound it where it is read.
@@ -261,7 +274,7 @@ class Service(Model):
     sites: list[Text] = F("Sites covered (multi-level agreements).", default_factory=list)
 
     @model_validator(mode="after")
-    def _named(self) -> Service:
+    def _named(self) -> Self:
         if self.catalog is None and self.name is None:
             raise ValueError("a service needs a `name` unless it refers to a `catalog` service")
         return self
@@ -385,7 +398,7 @@ class PublicHolidays(Model):
             _holiday_problem("categories", info.data["country"], None, tuple(value))
         return value
 
-    def holiday_set(self) -> HolidaySet:
+    def holiday_set(self) -> "HolidaySet":
         """The set as the clock takes it."""
         from slactl.holidays import HolidaySet
 
@@ -526,7 +539,7 @@ class ServiceLevel(Model):
     description: str | None = F("Anything a reader needs to know about it.", default=None)
 
     @model_validator(mode="after")
-    def _window_shape(self) -> ServiceLevel:
+    def _window_shape(self) -> Self:
         if self.window_anchor is not None and self.window not in (None, "calendar_month"):
             raise ValueError(f"`window_anchor` is for monthly windows (`calendar_month`), not `{self.window}`")
         if (self.window == "rolling") != (self.rolling_days is not None):
@@ -540,7 +553,7 @@ class ServiceLevel(Model):
         return self
 
     @model_validator(mode="after")
-    def _typed(self) -> ServiceLevel:
+    def _typed(self) -> Self:
         from slactl.model.types import Count, Duration, Percent, Score
 
         expected: dict[str, tuple[type, ...]] = {
@@ -724,7 +737,7 @@ def parse_money(value: Any) -> Money:
 MoneyT = Annotated[
     Money,
     PlainValidator(parse_money),
-    PlainSerializer(str, return_type=str),
+    PlainSerializer(text_of, return_type=str),
     WithJsonSchema(
         {
             "anyOf": [{"type": "integer"}, {"type": "string", "pattern": r"^([A-Z]{3} )?[0-9][0-9,]*(\.[0-9]+)?$"}],
@@ -805,7 +818,7 @@ class PerEvent(Model):
     )
 
     @model_validator(mode="after")
-    def _one(self) -> PerEvent:
+    def _one(self) -> Self:
         if (self.amount is None) == (self.percent is None):
             raise ValueError("give exactly one of `amount` or `percent`")
         return self
@@ -826,7 +839,7 @@ class CreditSchedule(Model):
     )
 
     @model_validator(mode="after")
-    def _something(self) -> CreditSchedule:
+    def _something(self) -> Self:
         if not self.bands and self.per_event is None:
             raise ValueError("a credit schedule needs `bands`, `per_event` or both")
         return self
@@ -892,7 +905,7 @@ def parse_claim_deadline(value: Any) -> ClaimDeadline:
 ClaimDeadlineT = Annotated[
     ClaimDeadline,
     PlainValidator(parse_claim_deadline),
-    PlainSerializer(str, return_type=str),
+    PlainSerializer(text_of, return_type=str),
     WithJsonSchema(
         {
             "type": "string",
@@ -997,7 +1010,7 @@ class TerminationCondition(Model):
     of_consecutive: Int | None = F("...out of this many consecutive windows (e.g. 2 of 3).", default=None, ge=1)
 
     @model_validator(mode="after")
-    def _counts(self) -> TerminationCondition:
+    def _counts(self) -> Self:
         if (self.missed is None) != (self.of_consecutive is None):
             raise ValueError("give both `missed` and `of_consecutive`, or neither")
         if self.missed is not None and self.of_consecutive is not None and self.missed > self.of_consecutive:
@@ -1103,6 +1116,8 @@ class Acceptance(Model):
 
 class Agreement(Model):
     """A service-level agreement (``kind: Agreement``)."""
+
+    model_config = BUILT_AT_IMPORT
 
     api_version: Literal["slactl/v1"] = F("Format version.", alias="apiVersion")
     kind: Literal["Agreement"] = F("Document kind.")

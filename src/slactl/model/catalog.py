@@ -1,11 +1,9 @@
 """The provider's service catalog (``kind: Catalog``): standard services, prices, defaults."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from slactl.model.agreement import Acceptance, Calendar, F, Metric, Scope, Window
-from slactl.model.types import Amount, Currency, DurationT, Model, Slug, Target, Text
+from slactl.model.types import BUILT_AT_IMPORT, Amount, Currency, DurationT, Model, Slug, Target, Text
 
 
 class CatalogMetadata(Model):
@@ -41,6 +39,8 @@ class CatalogService(Model):
 
 class Catalog(Model):
     """A provider's service catalog (``kind: Catalog``)."""
+
+    model_config = BUILT_AT_IMPORT
 
     api_version: Literal["slactl/v1"] = F("Format version.", alias="apiVersion")
     kind: Literal["Catalog"] = F("Document kind.")

@@ -1,7 +1,5 @@
 """The shape of ``slactl.yaml``."""
 
-from __future__ import annotations
-
 from pydantic import field_validator
 
 from slactl.model.agreement import F

@@ -27,10 +27,30 @@ from pydantic import (
 from pydantic.functional_validators import AfterValidator
 
 
-class Model(_Base):
-    """Base of every model: the exact YAML shape, frozen, unknown keys refused."""
+def text_of(value: Any) -> str:
+    """``str(value)``, as a serializer: pydantic reads a serializer's signature for every field that
+    uses it, and a builtin's (``str``, ``date.isoformat``) is parsed from its text each time."""
+    return str(value)
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+def _iso_date(value: date) -> str:
+    return value.isoformat()
+
+
+class Model(_Base):
+    """Base of every model: the exact YAML shape, frozen, unknown keys refused.
+
+    Built on first use (``defer_build``): a document model (``Agreement``, ``Catalog``) is
+    built when its module is imported and generates the schema of every model nested in it,
+    so building each nested model on its own as well would only cost start-up time.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
+
+
+BUILT_AT_IMPORT = ConfigDict(defer_build=False)
+"""``model_config`` of a document model: built at import, so that processes forked after it
+(the pools of ``validate``, ``history`` and ``report``) inherit it ready."""
 
 
 # --------------------------------------------------------------------------- limits
@@ -331,7 +351,7 @@ def parse_percent(value: Any) -> Percent:
 PercentT = Annotated[
     Percent,
     BeforeValidator(parse_percent),
-    PlainSerializer(str, return_type=str),
+    PlainSerializer(text_of, return_type=str),
     WithJsonSchema({"type": "string", "pattern": r"^\s*[0-9]+(\.[0-9]+)?\s*%\s*$", "examples": ["99.9%"]}),
 ]
 
@@ -440,7 +460,7 @@ def parse_date(value: Any) -> date:
 IsoDate = Annotated[
     date,
     BeforeValidator(parse_date),
-    PlainSerializer(date.isoformat, return_type=str),
+    PlainSerializer(_iso_date, return_type=str),
     WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}),
 ]
 
