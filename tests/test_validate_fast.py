@@ -94,6 +94,7 @@ def test_no_paths_is_the_current_folder(
         "jobs": None,
         "only_slactl": False,
         "allow_empty": False,
+        "color": "auto",
     }
     run = both_ways(["validate"], capsys, monkeypatch)
     assert "files checked" in run.out
@@ -108,6 +109,7 @@ def test_options_are_read_as_typer_reads_them() -> None:
         "jobs": 3,
         "only_slactl": False,
         "allow_empty": False,
+        "color": "auto",
     }
 
 
@@ -146,7 +148,7 @@ def test_usage_errors_are_typers(capsys: pytest.CaptureFixture[str]) -> None:
     run = run_main(["validate", str(EXAMPLES), "--format", "xml"], capsys)
     assert run.code == 2
     assert "Invalid value for '--format'" in run.err
-    assert "Usage: slactl validate" in run.err
+    assert run.err.startswith("slactl: error: ") and "hint: see 'slactl validate --help'" in run.err  # slactl's style
 
 
 def test_shell_completion_is_left_to_typer(monkeypatch: pytest.MonkeyPatch) -> None:
