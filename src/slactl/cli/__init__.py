@@ -18,6 +18,7 @@ from slactl.cli import history as _history  # noqa: F401  isort: skip
 from slactl.cli import report as _report  # noqa: F401  isort: skip
 from slactl.cli import approvals as _approvals  # noqa: F401  isort: skip
 from slactl.cli import scaffold as _scaffold  # noqa: F401  isort: skip
+from slactl.cli import explain as _explain  # noqa: F401  isort: skip
 
 
 def main(argv: list[str] | None = None) -> int:
