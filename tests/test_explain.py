@@ -151,3 +151,12 @@ def test_an_unknown_code_exits_2_with_a_did_you_mean(given: str, hint: str, caps
     err = run.err
     assert f"unknown rule code `{given}`" in err
     assert hint in err
+
+
+def test_explain_rule_imports_no_renderer_git_or_rich(tmp_path: Path) -> None:
+    from test_lazy_imports import imported
+
+    modules, proc = imported("explain-rule", "SLA123", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.startswith("SLA123 (error)")
+    assert sorted(modules & {"jinja2", "git", "rich", "markdown_it", "weasyprint"}) == []

@@ -107,10 +107,21 @@ _LINK_SERVICES = ((_SERVICES, _SERVICES_LINKED),)
 _WITH_CATALOG = (("catalog.yaml", CATALOG),)
 
 _TERM = "term:\n  start: 2026-10-01\n  end: 2027-09-30\n  fiscal_year: FY2027\n"
-_P1 = "  - {id: desk-p1-response, service: desk, metric: response_time, scope: {priority: P1}, target: 1h, "
-_P1_RES = "  - {id: desk-p1-resolution, service: desk, metric: resolution_time, scope: {priority: P1}, target: 4h, "
-_P2 = "  - {id: desk-p2-response, service: desk, metric: response_time, scope: {priority: P2}, target: 4h, "
-_SAT = "  - {id: desk-satisfaction, service: desk, metric: satisfaction, target: 4.2/5, "
+# Whole lines of the corpus agreement's service levels.
+_P1_RES = (
+    "  - {id: desk-p1-resolution, service: desk, metric: resolution_time, scope: {priority: P1}, target: 4h, "
+    "attainment: 95%, window: calendar_month}\n"
+)
+_P2 = (
+    "  - {id: desk-p2-response, service: desk, metric: response_time, scope: {priority: P2}, target: 4h, "
+    "attainment: 90%, window: calendar_month}\n"
+)
+_SAT = (
+    "  - {id: desk-satisfaction, service: desk, metric: satisfaction, target: 4.2/5, "
+    "window: calendar_quarter, calendar: business}\n"
+)
+_ATTENDEES = ", attendees: [Ada Park, Eve Lin, IT Liaison, RLPO]}\n"
+_REWARD = " condition: Target met for a quarter, reward: Recognition}\n"
 _OCT = '    - {due: 2026-10-15, amount: "30,000.00"}\n'
 _APR = '    - {due: 2027-04-15, amount: "30,000.00"}\n'
 _PAY = "  payment_schedule:\n" + _OCT + _APR
@@ -143,9 +154,9 @@ EXPLANATIONS: dict[str, Explanation] = {
         "The file must parse as YAML before anything else can be checked. The commonest causes are a "
         "tab in the indentation, a colon followed by a space inside a plain value, and an unclosed quote.",
         Fix(
-            bad="communication:\n  meetings:\n    - {name: Service review: monthly, cadence: monthly,",
-            good='communication:\n  meetings:\n    - {name: "Service review: monthly", cadence: monthly,',
-            anchor="communication:\n  meetings:\n    - {name: Service review, cadence: monthly,",
+            bad="communication:\n  meetings:\n    - {name: Service review: monthly, cadence: monthly" + _ATTENDEES,
+            good='communication:\n  meetings:\n    - {name: "Service review: monthly", cadence: monthly' + _ATTENDEES,
+            anchor="communication:\n  meetings:\n    - {name: Service review, cadence: monthly" + _ATTENDEES,
             note="A colon and a space inside a plain value start a new key: quote the value.",
         ),
     ),
@@ -352,12 +363,12 @@ EXPLANATIONS: dict[str, Explanation] = {
     "SLA132": Explanation(
         "Percentages are between 0% and 100% (an attainment above 0%) and scores within their scale; "
         "a value outside is a typo or a promise that means nothing.",
-        Fix(bad=_P2 + "attainment: 0%", good=_P2 + "attainment: 90%"),
+        Fix(bad=_P2.replace("attainment: 90%", "attainment: 0%"), good=_P2),
     ),
     "SLA133": Explanation(
         "A service level is measured over a window (`calendar_month`, `calendar_quarter`...); without one "
         "nobody can tell whether it was met.",
-        Fix(bad=_SAT + "calendar: business}", good=_SAT + "window: calendar_quarter, calendar: business}"),
+        Fix(bad=_SAT.replace("window: calendar_quarter, ", ""), good=_SAT),
     ),
     "SLA134": Explanation(
         "A service level belongs to a service listed in `services`; an unknown id measures nothing the "
@@ -368,16 +379,16 @@ EXPLANATIONS: dict[str, Explanation] = {
         "Calendars say when the clock runs (business hours, 24x7); one that is named but not defined in "
         "`calendars`, or a service level with no calendar at all, leaves time targets undefined.",
         Fix(
-            bad=_SAT + "window: calendar_quarter, calendar: office}",
-            good=_SAT + "window: calendar_quarter, calendar: business}",
+            bad=_SAT.replace("calendar: business", "calendar: office"),
+            good=_SAT,
         ),
     ),
     "SLA136": Explanation(
         "Credits, rewards, penalties and termination conditions refer to a service level by id; an "
         "unknown id attaches a consequence to nothing.",
         Fix(
-            bad="  rewards:\n    - {service_level: desk-csat,",
-            good="  rewards:\n    - {service_level: desk-satisfaction,",
+            bad="  rewards:\n    - {service_level: desk-csat," + _REWARD,
+            good="  rewards:\n    - {service_level: desk-satisfaction," + _REWARD,
         ),
     ),
     "SLA140": Explanation(
