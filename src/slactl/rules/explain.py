@@ -4,7 +4,8 @@
 known-valid agreement, the rule corpus's ``tests/cases/valid/complete.yaml`` (validated with
 ``tests/cases/slactl.yaml``): ``anchor`` is text of that file, replaced by ``bad`` for the
 broken file and by ``good`` for the fixed one. tests/test_explain.py validates both for every
-code, so an example cannot show a fix that does not fix. Plain data: no pydantic here.
+code, so an example cannot show a fix that does not fix. The data is plain (this module
+imports no pydantic); ``describe`` adds severity and summary from the rule registry.
 """
 
 from __future__ import annotations
