@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slactl.rules import iter_rules
+from slactl.rules import RuleInfo, iter_rules
 
 HEADER = """\
 # Rules
@@ -10,7 +10,8 @@ HEADER = """\
 Every finding `slactl validate` reports has a stable code. Errors fail validation; warnings
 fail it only with `--strict`. SLA0xx codes come from the YAML loader and the schema; SLA1xx
 (mostly errors) and SLA3xx (warnings) from the semantic rules, which run once a file has the
-right shape. SLA15x look across all the files of a run.
+right shape. SLA15x look across all the files of a run. `slactl explain-rule CODE` explains
+one rule with an example of the fix (the same text as [Rule by rule](#rule-by-rule) below).
 
 Output formats: `--format text` (the default), `json` (findings and accepted findings with
 their reasons), `github` (workflow annotations; the default when `GITHUB_ACTIONS=true` and no
@@ -37,7 +38,44 @@ def render_markdown() -> str:
     return (
         f"{HEADER}{rows}\n## Accepting a finding\n\n{accept.ACCEPTING}"
         f"\n## How durations are compared\n\n{agreement.DURATIONS}"
+        f"\n## Rule by rule\n\n{BY_RULE}{''.join(_section(r) for r in iter_rules())}"
     )
+
+
+BY_RULE = """\
+What each rule checks and why a reviewer cares, with an example of the fix; `slactl explain-rule
+CODE` prints the same. Each example is an edit of the rule corpus's agreement
+(tests/cases/valid/complete.yaml), and tests/test_explain.py validates both files of every
+example: the first reports the code, the fixed one does not.
+"""
+
+
+def _section(rule: RuleInfo) -> str:
+    from slactl.rules.explain import EXPLANATIONS
+
+    explanation = EXPLANATIONS[rule.code]
+    out = [f"\n### {rule.code} ({rule.severity.value})\n\n{_wrap(rule.summary)}\n\n{_wrap(explanation.why)}\n"]
+    fix = explanation.fix
+    if fix is None:
+        out.append(f"\n{_wrap(f'No example: {explanation.no_example}.')}\n")
+        return "".join(out)
+    where = "" if fix.target == "agreement.yaml" else f" (in `{fix.target}`)"
+    if fix.note:
+        out.append(f"\n{_wrap(fix.note)}\n")
+    lang = "yaml" if fix.target.endswith(".yaml") else ""
+    out.append(f"\nInstead of{where}:\n\n{_code(fix.bad, lang)}\nwrite:\n\n{_code(fix.good, lang)}")
+    return "".join(out)
+
+
+def _code(snippet: str, lang: str) -> str:
+    body = snippet if snippet else "# (nothing here)\n"
+    return f"```{lang}\n{body}```\n"
+
+
+def _wrap(text: str) -> str:
+    import textwrap
+
+    return textwrap.fill(text, width=94, break_long_words=False, break_on_hyphens=False)
 
 
 def _cell(text: str) -> str:
