@@ -27,6 +27,7 @@ COMMANDS = [
     "schema",
     "new",
     "init",
+    "explain-rule",
 ]
 ESC = "\x1b["
 ITHR = (EXAMPLES / "it-hr-support-fy2027.yaml").read_text(encoding="utf-8")

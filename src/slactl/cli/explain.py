@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from slactl.cli.app import app
+from slactl.cli.app import command
 
 if TYPE_CHECKING:
     from slactl.rules.explain import RuleDoc
@@ -21,9 +21,15 @@ class Format(StrEnum):
     json = "json"
 
 
-@app.command("explain-rule")
+@command(
+    summary="Explain a rule, with an example of the fix.",
+    epilog="""
+slactl explain-rule SLA305
+slactl explain-rule sla110 --format json
+""",
+)
 def explain_rule(
-    code: Annotated[str, typer.Argument(help="A rule code, as validate reports it (SLA123; any case).")],
+    code: Annotated[str, typer.Argument(help="A rule code, as validate reports it (SLA123; any case).", metavar="CODE")],
     *,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output: text, or json for machines.")] = Format.text,
 ) -> None:

@@ -20,7 +20,7 @@ class Format(StrEnum):
 
 
 @command(
-    summary="Show every revision of an agreement and what it changed in terms.",
+    summary="Show every revision of an agreement and what it changed.",
     epilog=(
         "slactl history agreements/its-fy2027.yaml\n"
         "slactl history agreements/its-fy2027.yaml -f markdown --base origin/main"

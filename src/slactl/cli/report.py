@@ -172,7 +172,7 @@ def _as_of(text: str) -> datetime:
 
 
 @command(
-    summary="Work out the credit a measured value would earn (a what-if).",
+    summary="Work out the credit one window would earn (a what-if).",
     epilog=("slactl credits agreements/its-fy2027.yaml --service-level availability --availability 99.7"),
 )
 def credits(
