@@ -460,18 +460,6 @@ def _matches(rel: str, pattern: str) -> bool:
     return _pattern(pattern).fullmatch(rel) is not None
 
 
-def check_pattern(pattern: str) -> str | None:
-    """Why an ``agreements``/``exclude`` entry is refused, or None (pure: for the config model)."""
-    text = pattern.strip()
-    if not text:
-        return "an empty path"
-    if text.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", text):
-        return f"{pattern!r} is absolute; write it relative to slactl.yaml"
-    if ".." in text.replace("\\", "/").split("/"):
-        return f"{pattern!r} leaves the folder of slactl.yaml"
-    return None
-
-
 # --------------------------------------------------------------------------- .gitattributes
 
 

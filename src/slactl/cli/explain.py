@@ -29,7 +29,9 @@ slactl explain-rule sla110 --format json
 """,
 )
 def explain_rule(
-    code: Annotated[str, typer.Argument(help="A rule code, as validate reports it (SLA123; any case).", metavar="CODE")],
+    code: Annotated[
+        str, typer.Argument(help="A rule code, as validate reports it (SLA123; any case).", metavar="CODE")
+    ],
     *,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output: text, or json for machines.")] = Format.text,
 ) -> None:

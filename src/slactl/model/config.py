@@ -1,5 +1,7 @@
 """The shape of ``slactl.yaml``."""
 
+import re
+
 from pydantic import field_validator
 
 from slactl.model.agreement import F
@@ -149,7 +151,6 @@ class RepoConfig(Model):
     @field_validator("agreements", "exclude")
     @classmethod
     def _inside(cls, value: list[str]) -> list[str]:
-        from slactl.discovery import check_pattern
 
         for pattern in value:
             problem = check_pattern(pattern)
@@ -162,3 +163,15 @@ class RosterFile(Model):
     """A roster file (named by `roster:` in ``slactl.yaml``): the people who may approve."""
 
     people: list[Person] = F("Who may approve, with their roles and signing keys.", default_factory=list)
+
+
+def check_pattern(pattern: str) -> str | None:
+    """Why an ``agreements``/``exclude`` entry is refused, or None (pure: for the config model)."""
+    text = pattern.strip()
+    if not text:
+        return "an empty path"
+    if text.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", text):
+        return f"{pattern!r} is absolute; write it relative to slactl.yaml"
+    if ".." in text.replace("\\", "/").split("/"):
+        return f"{pattern!r} leaves the folder of slactl.yaml"
+    return None
