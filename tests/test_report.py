@@ -189,7 +189,7 @@ def test_surveys_dated_by_their_ticket(report: Report) -> None:
 
 def test_credits_whatif(agreement: Path) -> None:
     from slactl.documents import load_valid
-    from slactl.report.credits import whatif
+    from slactl.report.whatif import whatif
 
     doc = load_valid(agreement).document
     _line, text = whatif(doc, "hosting-availability", Decimal("99.62"), None)  # type: ignore[arg-type]

@@ -206,7 +206,7 @@ def credits(
     """What-if: the credit one window would earn under the agreement's credit bands and credits per event."""
     from slactl.documents import load_valid
     from slactl.errors import SlactlError
-    from slactl.report.credits import whatif
+    from slactl.report.whatif import whatif
 
     given = [v for v in (availability, attainment) if v is not None]
     if len(given) > 1:
