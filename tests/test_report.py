@@ -380,7 +380,7 @@ def test_html_has_no_script_and_escapes(tmp_path: Path, agreement: Path) -> None
 
 
 def test_markdown_cells_escape_pipes() -> None:
-    from slactl.report.render import md_cell
+    from slactl.textsafe import md_escape as md_cell
 
     assert md_cell("a|b\nc") == "a\\|b c"
 

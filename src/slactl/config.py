@@ -61,9 +61,7 @@ def load_config(start: Path | None = None, *, explicit: Path | None = None) -> C
     try:
         loaded = load_path(path)
     except LoadError as exc:
-        raise SlactlError(
-            f"line {exc.line}, column {exc.column}: {exc.message}", path=str(path), hint=exc.hint
-        ) from None
+        raise exc.at(str(path)) from None
     try:
         model = RepoConfig.model_validate(loaded.data if loaded.data is not None else {})
     except ValidationError as exc:

@@ -32,9 +32,7 @@ def load_valid(path: Path, *, kind: str | None = "Agreement", raw: bytes | None 
     try:
         loaded = load_text(decode(raw))
     except LoadError as exc:
-        raise SlactlError(
-            f"line {exc.line}, column {exc.column}: {exc.message}", path=str(path), hint=exc.hint
-        ) from None
+        raise exc.at(str(path)) from None
     parsed = parse_document(loaded, str(path))
     if parsed.document is None:
         shown = "\n".join(f"  {f.line}:{f.column}: {f.code} {f.message}" for f in parsed.findings[:10])

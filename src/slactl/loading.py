@@ -17,11 +17,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from slactl.errors import SlactlError
+
+if TYPE_CHECKING:
+    from slactl.findings import Finding
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
@@ -71,6 +74,17 @@ class LoadError(SlactlError):
         self.code = code
         self.line = line
         self.column = column
+
+    def finding(self, file: str) -> Finding:
+        """The finding ``validate`` reports for it: at its line and column, the hint in the message."""
+        from slactl.findings import Finding, Severity
+
+        message = self.message + (f" ({self.hint})" if self.hint else "")
+        return Finding(file, self.line, self.column, "", Severity.ERROR, self.code, message)
+
+    def at(self, path: str) -> SlactlError:
+        """The error a command stops with when it needs the file: 'line L, column C: message', the hint kept."""
+        return SlactlError(f"line {self.line}, column {self.column}: {self.message}", path=path, hint=self.hint)
 
 
 @dataclass(frozen=True)

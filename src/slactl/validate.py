@@ -86,9 +86,7 @@ def check_file(candidate: Candidate, settings: Settings | None = None) -> FileRe
         return FileResult(file, False, [])  # a workflow, a compose file: not ours
     findings: list[Finding] = []
     if found.error is not None:
-        err = found.error
-        message = err.message + (f" ({err.hint})" if err.hint else "")
-        findings.append(Finding(file, err.line, err.column, "", Severity.ERROR, err.code, message))
+        findings.append(found.error.finding(file))
     if found.near_miss is not None:
         findings.append(near_miss_finding(file, found.near_miss))
     if findings or found.loaded is None:

@@ -48,8 +48,6 @@ __all__ = [
     "breaches",
     "detail_text",
     "is_report",
-    "md_cell",
-    "md_text",
     "miss_text",
     "number",
     "sections",
@@ -222,20 +220,6 @@ def _credit_json(c: Any) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- Markdown and HTML
-
-
-def md_cell(text: object) -> str:
-    """One Markdown table cell: inert (slactl.textsafe.md_escape), on one line, never empty."""
-    from slactl.textsafe import md_escape
-
-    return md_escape(text) or " "
-
-
-def md_text(text: object) -> str:
-    """Running Markdown text, inert: the one escaper slactl has (slactl.textsafe.md_escape)."""
-    from slactl.textsafe import md_escape
-
-    return md_escape(text)
 
 
 _ENV: list[Environment] = []
