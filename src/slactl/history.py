@@ -178,19 +178,21 @@ def _place_approvals(
     """Attach each approval of this agreement to the revision whose content it approved, judged by ``judge``."""
     if not ids:
         return
-    commits = gitio.trailer_commits(repo, "HEAD", "Slactl-", allowed_signers, verify=True)
+    from slactl.approvals import trailers
+
+    commits = trailers.approval_commits(repo, "HEAD", allowed_signers, verify=True)
     paths = list(dict.fromkeys(e.revision.path_at_revision for e in entries))
     digests = {e.revision.commit: e.parsed.digest for e in entries if e.parsed is not None}
     for commit in commits:
-        agreement = next((v for v in commit.values("Slactl-Agreement") if v in ids), None)
+        found = trailers.read(commit)
+        agreement = next((v for v in found.agreements if v in ids), None)
         if agreement is None:
             continue
         blob = next((b for p in paths if (b := gitio.blob_at(repo, commit.commit, p)) is not None), None)
         candidates = [e for e in entries if e.revision.committer_date <= commit.committer_date] or entries
         target = next((e for e in candidates if e.revision.blob_id == blob), None) if blob else None
         target = target or candidates[0]
-        digest = (commit.values("Slactl-Digest") or [""])[0]
-        stage = (commit.values("Slactl-Approval") or ["?"])[0]
+        digest, stage = found.digest, found.stage
         sig = commit.signature
         mark = ApprovalMark(
             commit=commit.commit,

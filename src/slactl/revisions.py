@@ -583,9 +583,10 @@ class Revisions:
         return self._parsed
 
     def dumps_by_digest(self) -> dict[str, dict[str, Any]]:
-        """Content digest -> canonical dump, of every valid revision that is an agreement (oldest wins)."""
+        """Content digest -> canonical dump, of every committed revision that is a valid agreement."""
         parsed = self.parsed()
-        wanted = [b for b in self.blobs() if parsed[b].kind == "Agreement"]
+        blobs = dict.fromkeys(r.blob_id for r in self.revisions if r.blob_id is not None)
+        wanted = [b for b in blobs if parsed[b].kind == "Agreement"]
         stored = self.cache.bodies(wanted)
         out: dict[str, dict[str, Any]] = {}
         for blob in wanted:
