@@ -270,8 +270,9 @@ def cache_rows(repo: GitRepo) -> dict[tuple[str, ...], tuple[object, ...]]:
     """Every row of the cache file: ("parsed", blob) or ("diffs", a, b) -> the whole row."""
     with contextlib.closing(sqlite3.connect(cache_dir(repo.path) / CACHE_FILE)) as db:
         parsed = {("parsed", r[1]): r for r in db.execute("SELECT * FROM parsed")}
+        bodies = {("bodies", r[1]): r for r in db.execute("SELECT * FROM bodies")}
         diffs = {("diffs", r[1], r[2]): r for r in db.execute("SELECT * FROM diffs")}
-    return parsed | diffs
+    return parsed | bodies | diffs
 
 
 def cache_edit(repo: GitRepo, sql: str, *args: object) -> None:
@@ -290,13 +291,13 @@ def test_the_cache_is_written_read_and_rebuilt_when_corrupt(git_repo: GitRepo) -
     assert cache_files(git_repo) == [cache_dir(git_repo.path) / CACHE_FILE]  # one file, not one per revision
     good = cache_rows(git_repo)
     parsed = [k for k in good if k[0] == "parsed"]
-    assert len(parsed) == 2 and len(good) == 3  # and one diff
+    assert len(parsed) == 2 and len(good) == 5  # their two bodies, and one diff
     assert cache_dir(git_repo.path).is_relative_to(git_repo.path / ".git")
 
-    cache_edit(git_repo, "UPDATE parsed SET body = ? WHERE blob = ?", b"garbage", parsed[0][1])
-    body = good[parsed[1]][5]
+    cache_edit(git_repo, "UPDATE bodies SET body = ? WHERE blob = ?", b"garbage", parsed[0][1])
+    body = good[("bodies", parsed[1][1])][2]
     assert isinstance(body, bytes)
-    cache_edit(git_repo, "UPDATE parsed SET body = ? WHERE blob = ?", body[:-40], parsed[1][1])  # truncated
+    cache_edit(git_repo, "UPDATE bodies SET body = ? WHERE blob = ?", body[:-40], parsed[1][1])  # truncated
     cache_edit(git_repo, "UPDATE diffs SET changes = ?", b'{"format": "something else"}')
     again = file_history(git_repo.path, "hr.yaml")
     assert sentences(again) == sentences(first)
@@ -357,8 +358,8 @@ def test_a_pool_diffs_across_invalid_revisions_chunks_and_a_half_warm_cache(git_
     assert len([k for k in good if k[0] == "diffs"]) == 54  # one a compared pair: 60 revisions, 5 invalid, r0 with none
     assert cache_files(git_repo) == [cache_dir(git_repo.path) / CACHE_FILE]
     for key in sorted(good)[::2]:  # every other row gone: parsed ones and diffs across all chunks
-        if key[0] == "parsed":
-            cache_edit(git_repo, "DELETE FROM parsed WHERE blob = ?", key[1])
+        if key[0] in ("parsed", "bodies"):
+            cache_edit(git_repo, f"DELETE FROM {key[0]} WHERE blob = ?", key[1])
         else:
             cache_edit(git_repo, "DELETE FROM diffs WHERE a = ? AND b = ?", key[1], key[2])
     again = file_history(git_repo.path, "hr.yaml", jobs=2)

@@ -46,7 +46,8 @@ if TYPE_CHECKING:
 
 __all__ = ["CACHE_FILE", "Cache", "Parsed", "Revisions", "cache_dir", "parse_bytes"]
 
-CACHE_FORMAT = 2  # 1: two files per revision under cache/parsed-<key>/, cache/diffs-<key>/
+# 1: two files per revision under cache/parsed-<key>/ and cache/diffs-<key>/; 2: bodies inline
+CACHE_FORMAT = 3
 CACHE_FILE = "revisions.sqlite"
 PARALLEL_FROM = 24  # fewer items than this are done in-process: a pool costs more than it saves
 _APPLICATION_ID = 0x534C4131  # "SLA1": a SQLite file with another id is not ours
@@ -55,17 +56,20 @@ _APPLICATION_ID = 0x534C4131  # "SLA1": a SQLite file with another id is not our
 _PARSE_SOURCES = ("loading.py", "parse.py", "digest.py", "model/__init__.py", "model/agreement.py",
                   "model/catalog.py", "model/types.py")  # fmt: skip
 _DIFF_SOURCES = (*_PARSE_SOURCES, "semdiff.py", "wording.py")
+# Small rows in their own table (a warm history reads only those), the bodies beside them.
 _SCHEMA = """
 CREATE TABLE parsed (
     version TEXT NOT NULL, blob TEXT NOT NULL, kind TEXT, digest TEXT, doc_id TEXT,
-    body BLOB NOT NULL, body_check TEXT NOT NULL, row_check TEXT NOT NULL,
+    body_check TEXT NOT NULL, row_check TEXT NOT NULL,
     PRIMARY KEY (version, blob)
 ) WITHOUT ROWID;
+CREATE TABLE bodies (version TEXT NOT NULL, blob TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (version, blob));
 CREATE TABLE diffs (
-    version TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL, changes BLOB NOT NULL, row_check TEXT NOT NULL,
+    version TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL, row_check TEXT NOT NULL, changes BLOB NOT NULL,
     PRIMARY KEY (version, a, b)
-) WITHOUT ROWID;
+);
 """
+_BATCH = 400  # ids per query: under every SQLite's limit of bound parameters
 
 
 # --------------------------------------------------------------------------- parsed revisions
@@ -88,12 +92,12 @@ class Parsed:
 
 # A parsed row as stored: blob, kind, digest, doc_id, body, body_check, row_check.
 _Row = tuple[str, str | None, str | None, str | None, bytes, str, str]
-_DiffRow = tuple[str, str, bytes, str]  # a, b, changes (JSON), row_check
+_DiffRow = tuple[str, str, str, bytes]  # a, b, row_check, changes (JSON)
 _FindingRow = list[Any]  # line, column, path, code, message
 
 
-def _check(*parts: object) -> str:
-    return hashlib.blake2b(json.dumps(parts).encode("utf-8"), digest_size=16).hexdigest()
+def _check(*parts: str | None) -> str:
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _body_check(body: bytes) -> str:
@@ -141,7 +145,7 @@ def _row(blob: str, kind: str | None, digest: str | None, doc_id: str | None, bo
 
 def _diff_row(a: str, b: str, changes: list[Change]) -> _DiffRow:
     data = json.dumps([c.as_dict() for c in changes], ensure_ascii=False).encode("utf-8")
-    return a, b, data, _check(_key(_DIFF_SOURCES), a, b, _body_check(data))
+    return a, b, _check(_key(_DIFF_SOURCES), a, b, _body_check(data)), data
 
 
 def parse_bytes(raw: bytes, file: str) -> Parsed:
@@ -246,79 +250,66 @@ class Cache:
             self._db = None
 
     # -- reading
-    def summaries(self, blobs: dict[str, str]) -> dict[str, Parsed]:
-        """The ``Parsed`` (no dump) of each blob (-> its path, for findings) found whole in the cache."""
+    def _rows(self, sql: str, keys: Sequence[str], *args: str) -> Iterator[tuple[Any, ...]]:
+        """Rows of ``sql`` (ending in ``IN ({})``) for ``keys``, a batch of ids at a time."""
         db = self._connect()
         if db is None:
-            return {}
-        version = _key(_PARSE_SOURCES)
-        out: dict[str, Parsed] = {}
-        query = (
-            "SELECT kind, digest, doc_id, body_check, row_check, CASE WHEN kind IS NULL THEN body END "
-            "FROM parsed WHERE version=? AND blob=?"
-        )
+            return
         try:
-            for blob, file in blobs.items():
-                row = db.execute(query, (version, blob)).fetchone()
-                if row is None:
-                    continue
-                kind, digest, doc_id, body_check, row_check, body = row
-                if row_check != _check(version, blob, kind, digest, doc_id, body_check):
-                    continue
-                if kind is not None:
-                    out[blob] = Parsed(kind, digest, doc_id, None, ())
-                    continue
-                if not isinstance(body, bytes) or _body_check(body) != body_check:
-                    continue
-                with contextlib.suppress(ValueError, TypeError, IndexError):
-                    out[blob] = Parsed(None, None, None, None, _findings(json.loads(body), file))
+            for start in range(0, len(keys), _BATCH):
+                batch = keys[start : start + _BATCH]
+                yield from db.execute(sql.format(",".join("?" * len(batch))), (*args, *batch)).fetchall()
         except sqlite3.Error:
             self._damaged()
+
+    def _bodies(self, blobs: Sequence[str]) -> dict[str, bytes]:
+        version = _key(_PARSE_SOURCES)
+        sql = "SELECT blob, body FROM bodies WHERE version=? AND blob IN ({})"
+        return {blob: body for blob, body in self._rows(sql, blobs, version) if isinstance(body, bytes)}
+
+    def summaries(self, blobs: dict[str, str]) -> dict[str, Parsed]:
+        """The ``Parsed`` (no dump) of each blob (-> its path, for findings) found whole in the cache."""
+        version = _key(_PARSE_SOURCES)
+        sql = "SELECT blob, kind, digest, doc_id, body_check, row_check FROM parsed WHERE version=? AND blob IN ({})"
+        out: dict[str, Parsed] = {}
+        invalid: dict[str, str] = {}  # blob -> its body check
+        for blob, kind, digest, doc_id, body_check, row_check in self._rows(sql, list(blobs), version):
+            if blob not in blobs or row_check != _check(version, blob, kind, digest, doc_id, body_check):
+                continue
+            if kind is not None:
+                out[blob] = Parsed(kind, digest, doc_id, None, ())
+            else:
+                invalid[blob] = body_check
+        for blob, body in self._bodies(list(invalid)).items():
+            if _body_check(body) == invalid[blob]:
+                with contextlib.suppress(ValueError, TypeError, IndexError):
+                    out[blob] = Parsed(None, None, None, None, _findings(json.loads(body), blobs[blob]))
         return out
 
     def bodies(self, blobs: Sequence[str]) -> dict[str, bytes]:
-        """The stored (compressed) canonical JSON of valid blobs, those whose body checks out."""
-        db = self._connect()
-        if db is None:
-            return {}
+        """The stored (compressed) canonical JSON of valid blobs, those whose row and body check out."""
         version = _key(_PARSE_SOURCES)
-        out: dict[str, bytes] = {}
-        query = "SELECT kind, digest, doc_id, body, body_check, row_check FROM parsed WHERE version=? AND blob=?"
-        try:
-            for blob in dict.fromkeys(blobs):
-                row = db.execute(query, (version, blob)).fetchone()
-                if row is None:
-                    continue
-                kind, digest, doc_id, body, body_check, row_check = row
-                if (
-                    kind is not None
-                    and isinstance(body, bytes)
-                    and row_check == _check(version, blob, kind, digest, doc_id, body_check)
-                    and _body_check(body) == body_check
-                ):
-                    out[blob] = body
-        except sqlite3.Error:
-            self._damaged()
-        return out
+        wanted = list(dict.fromkeys(blobs))
+        sql = "SELECT blob, kind, digest, doc_id, body_check, row_check FROM parsed WHERE version=? AND blob IN ({})"
+        checks = {
+            blob: body_check
+            for blob, kind, digest, doc_id, body_check, row_check in self._rows(sql, wanted, version)
+            if kind is not None and row_check == _check(version, blob, kind, digest, doc_id, body_check)
+        }
+        return {blob: body for blob, body in self._bodies(list(checks)).items() if _body_check(body) == checks[blob]}
 
     def diffs(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], list[Change]]:
-        db = self._connect()
-        if db is None:
-            return {}
         version = _key(_DIFF_SOURCES)
+        wanted = set(pairs)
+        sql = "SELECT a, b, row_check, changes FROM diffs WHERE version=? AND b IN ({})"
         out: dict[tuple[str, str], list[Change]] = {}
-        query = "SELECT changes, row_check FROM diffs WHERE version=? AND a=? AND b=?"
-        try:
-            for a, b in pairs:
-                row = db.execute(query, (version, a, b)).fetchone()
-                if row is None or not isinstance(row[0], bytes):
-                    continue
-                if row[1] != _check(version, a, b, _body_check(row[0])):
-                    continue
-                with contextlib.suppress(ValueError, TypeError, KeyError, AttributeError):
-                    out[(a, b)] = [Change.from_dict(c) for c in json.loads(row[0])]
-        except sqlite3.Error:
-            self._damaged()
+        for a, b, row_check, changes in self._rows(sql, list(dict.fromkeys(b for _, b in pairs)), version):
+            if (a, b) not in wanted or not isinstance(changes, bytes):
+                continue
+            if row_check != _check(version, a, b, _body_check(changes)):
+                continue
+            with contextlib.suppress(ValueError, TypeError, KeyError, AttributeError):
+                out[(a, b)] = [Change.from_dict(c) for c in json.loads(changes)]
         return out
 
     # -- writing
@@ -332,11 +323,17 @@ class Cache:
             db.execute("BEGIN IMMEDIATE")
             try:
                 if not self._pruned:
-                    db.execute("DELETE FROM parsed WHERE version != ?", (parse_key,))
-                    db.execute("DELETE FROM diffs WHERE version != ?", (diff_key,))
+                    for table, key in (("parsed", parse_key), ("bodies", parse_key), ("diffs", diff_key)):
+                        db.execute(f"DELETE FROM {table} WHERE version != ?", (key,))
                     self._pruned = True
-                db.executemany("INSERT OR REPLACE INTO parsed VALUES (?,?,?,?,?,?,?,?)",
-                               [(parse_key, *row) for row in rows])  # fmt: skip
+                db.executemany(
+                    "INSERT OR REPLACE INTO parsed VALUES (?,?,?,?,?,?,?)",
+                    [(parse_key, blob, kind, digest, doc_id, body_check, row_check)
+                     for blob, kind, digest, doc_id, _body, body_check, row_check in rows],
+                )  # fmt: skip
+                db.executemany(
+                    "INSERT OR REPLACE INTO bodies VALUES (?,?,?)", [(parse_key, row[0], row[4]) for row in rows]
+                )
                 db.executemany("INSERT OR REPLACE INTO diffs VALUES (?,?,?,?,?)", [(diff_key, *d) for d in diffs])
             except BaseException:
                 db.execute("ROLLBACK")
