@@ -20,13 +20,8 @@ from slactl.errors import SlactlError
 if TYPE_CHECKING:
     from slactl.model.config import RepoConfig
 
-
 CONFIG_NAME = "slactl.yaml"
-
-
 _GPG_FPR_RE = re.compile(r"[0-9A-F]{40}|[0-9A-F]{64}")
-
-
 _SSH_STATUS_REASONS = {
     "B": "bad signature: the commit does not match its signature",
     "X": "the signature has expired",

@@ -367,7 +367,7 @@ class _Gate:
         Read from git objects only. Returns (head path, head content) to judge, deletions
         (not gated) and problems (an agreement in the base the branch made into something else).
         """
-        judge: list[tuple[str, bytes]] = []
+        to_judge: list[tuple[str, bytes]] = []
         deleted: list[tuple[str, str]] = []
         problems: list[str] = []
         for change in self.changed:
@@ -380,7 +380,7 @@ class _Gate:
             was_agreement = base_raw is not None and _kind_of(base_raw) == "Agreement"
             if head_kind == "Agreement" and head_raw is not None:
                 if not was_agreement or _try_agreement(self.repo / change.path, head_raw) is not None:
-                    judge.append((change.path, head_raw))
+                    to_judge.append((change.path, head_raw))
                     continue
                 # Meant to be one (a near miss: `kind: Agreements`) but no valid agreement: a problem line.
                 head_kind = "invalid"
@@ -402,7 +402,7 @@ class _Gate:
                         f"{change.path}: was an agreement at {self.base} ({what}) and no longer parses as one "
                         f"({found}): fix it, or delete it in a change of its own"
                     )
-        return judge, deleted, problems
+        return to_judge, deleted, problems
 
 
 _DOC_SUFFIXES = (".yaml", ".yml", ".json")
@@ -455,10 +455,10 @@ def status_paths(
             gate, repo = gate_of(item)
             scopes.setdefault(repo, []).append(gitio.rel_path(repo, item))
         for repo, within in scopes.items():
-            judge, gone, bad = gates[repo].changed_agreements(within)
+            to_judge, gone, bad = gates[repo].changed_agreements(within)
             deleted += gone
             problems += bad
-            for relpath, raw in judge:
+            for relpath, raw in to_judge:
                 if (repo, relpath) not in seen:
                     seen.add((repo, relpath))
                     out.append(gates[repo].status(repo / relpath, relpath, raw, today))

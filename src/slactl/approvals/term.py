@@ -11,8 +11,6 @@ if TYPE_CHECKING:
 
 
 EXPIRING_WITHIN = timedelta(days=90)
-
-
 TermState = Literal["not-started", "active", "expiring", "expired"]
 
 
