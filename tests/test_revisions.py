@@ -183,3 +183,13 @@ def test_terms_load_each_blob_once(git_repo: GitRepo, monkeypatch: pytest.Monkey
     assert [v.source.split()[0] for v in terms.versions] == ["commit"] * 3
     assert terms.versions[0].digest == terms.versions[2].digest != terms.versions[1].digest
     assert len(loaded) == 3  # the working tree, and each of the two blobs once
+
+
+def test_the_folders_of_the_old_two_files_per_revision_cache_are_removed(three: GitRepo) -> None:
+    folder = cache_dir(three.path)
+    old = [folder / "parsed-0.1.0-1-2513f050959a" / "ab" / "cdef", folder / "diffs-0.1.0-1-af51c36c7443" / "ab" / "c-d"]
+    for path in old:
+        path.parent.mkdir(parents=True)
+        path.write_bytes(b"{}")
+    file_history(three.path, "hr.yaml", jobs=1)
+    assert cache_files(three) == [folder / CACHE_FILE]

@@ -222,12 +222,22 @@ class Cache:
                     f"BEGIN; {_SCHEMA} PRAGMA application_id={_APPLICATION_ID}; PRAGMA user_version={CACHE_FORMAT};"
                     " COMMIT;"
                 )
+                self._remove_old_format()
             elif app != _APPLICATION_ID or version != CACHE_FORMAT:
                 raise sqlite3.DatabaseError("not a slactl revisions cache of this format")
         except BaseException:
             db.close()
             raise
         return db
+
+    def _remove_old_format(self) -> None:
+        """The folders of the first format (two files per revision) are never read again: free their room."""
+        import shutil
+
+        assert self.root is not None
+        for folder in (*self.root.glob("parsed-*"), *self.root.glob("diffs-*")):
+            if folder.is_dir() and not folder.is_symlink():
+                shutil.rmtree(folder, ignore_errors=True)
 
     def _damaged(self) -> None:
         """Drop the connection; remove the file and start anew the first time, else go on without."""
