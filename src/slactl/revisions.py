@@ -234,7 +234,8 @@ class Cache:
         """The folders of the first format (two files per revision) are never read again: free their room."""
         import shutil
 
-        assert self.root is not None
+        if self.root is None:
+            return
         for folder in (*self.root.glob("parsed-*"), *self.root.glob("diffs-*")):
             if folder.is_dir() and not folder.is_symlink():
                 shutil.rmtree(folder, ignore_errors=True)
