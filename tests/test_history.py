@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from slactl.cli import main
 from slactl.digest import content_digest
 from slactl.history import DiffReport, History, cache_dir, diff_revisions, file_history, parse_bytes
 from slactl.model import Agreement
+from slactl.revisions import CACHE_FILE
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 ITHR = (EXAMPLES / "it-hr-support-fy2027.yaml").read_text(encoding="utf-8")
@@ -259,8 +262,22 @@ def test_history_checks_signatures_against_the_repository_roster(
 # --------------------------------------------------------------------------- the cache
 
 
-def entry_files(repo: GitRepo) -> list[Path]:
+def cache_files(repo: GitRepo) -> list[Path]:
     return sorted(p for p in cache_dir(repo.path).rglob("*") if p.is_file())
+
+
+def cache_rows(repo: GitRepo) -> dict[tuple[str, ...], tuple[object, ...]]:
+    """Every row of the cache file: ("parsed", blob) or ("diffs", a, b) -> the whole row."""
+    with contextlib.closing(sqlite3.connect(cache_dir(repo.path) / CACHE_FILE)) as db:
+        parsed = {("parsed", r[1]): r for r in db.execute("SELECT * FROM parsed")}
+        bodies = {("bodies", r[1]): r for r in db.execute("SELECT * FROM bodies")}
+        diffs = {("diffs", r[1], r[2]): r for r in db.execute("SELECT * FROM diffs")}
+    return parsed | bodies | diffs
+
+
+def cache_edit(repo: GitRepo, sql: str, *args: object) -> None:
+    with contextlib.closing(sqlite3.connect(cache_dir(repo.path) / CACHE_FILE)) as db, db:
+        db.execute(sql, args)
 
 
 def test_the_cache_is_written_read_and_rebuilt_when_corrupt(git_repo: GitRepo) -> None:
@@ -271,31 +288,32 @@ def test_the_cache_is_written_read_and_rebuilt_when_corrupt(git_repo: GitRepo) -
     assert not cache_dir(git_repo.path).exists()
 
     first = file_history(git_repo.path, "hr.yaml")
-    files = entry_files(git_repo)
-    parsed = [p for p in files if p.parent.parent.name.startswith("parsed-")]
-    diffs = [p for p in files if p.parent.parent.name.startswith("diffs-")]
-    assert len(parsed) == 2 and len(diffs) == 1
+    assert cache_files(git_repo) == [cache_dir(git_repo.path) / CACHE_FILE]  # one file, not one per revision
+    good = cache_rows(git_repo)
+    parsed = [k for k in good if k[0] == "parsed"]
+    assert len(parsed) == 2 and len(good) == 5  # their two bodies, and one diff
     assert cache_dir(git_repo.path).is_relative_to(git_repo.path / ".git")
 
-    good = {p: p.read_bytes() for p in files}
-    parsed[0].write_bytes(b"garbage")
-    parsed[1].write_bytes(good[parsed[1]][:-40])  # truncated
-    diffs[0].write_text('{"format": "something else"}')
+    cache_edit(git_repo, "UPDATE bodies SET body = ? WHERE blob = ?", b"garbage", parsed[0][1])
+    body = good[("bodies", parsed[1][1])][2]
+    assert isinstance(body, bytes)
+    cache_edit(git_repo, "UPDATE bodies SET body = ? WHERE blob = ?", body[:-40], parsed[1][1])  # truncated
+    cache_edit(git_repo, "UPDATE diffs SET changes = ?", b'{"format": "something else"}')
     again = file_history(git_repo.path, "hr.yaml")
     assert sentences(again) == sentences(first)
     assert [e.parsed for e in again.entries] == [e.parsed for e in first.entries]
-    assert {p: p.read_bytes() for p in entry_files(git_repo)} == good  # rebuilt, byte for byte
+    assert cache_rows(git_repo) == good  # rebuilt, byte for byte
 
 
 def test_a_cache_entry_whose_body_was_edited_is_not_trusted(git_repo: GitRepo) -> None:
     git_repo.write("hr.yaml", ITHR)
     git_repo.commit("Initial draft")
     file_history(git_repo.path, "hr.yaml")
-    (entry,) = entry_files(git_repo)
-    entry.write_bytes(entry.read_bytes().replace(b"it-hr-support-fy2027", b"forged-id-0000000000"))
+    cache_edit(git_repo, "UPDATE parsed SET doc_id = 'forged-id-0000000000', digest = 'sha256:' || hex(zeroblob(32))")
     hist = file_history(git_repo.path, "hr.yaml")
     assert hist.entries[0].parsed is not None and hist.entries[0].parsed.digest == digest_of(ITHR)
-    assert b"forged" not in entry.read_bytes()
+    assert hist.entries[0].parsed.document_id == "it-hr-support-fy2027"
+    assert not any(b"forged" in str(row).encode() for row in cache_rows(git_repo).values())
 
 
 def test_no_cache_leaves_nothing_behind(git_repo: GitRepo) -> None:
@@ -336,18 +354,20 @@ def test_a_pool_diffs_across_invalid_revisions_chunks_and_a_half_warm_cache(git_
     r53, r52, r51 = pooled.entries[6:9]  # newest first; r52 is invalid
     assert r52.status == "invalid" and r53.compared_with == r51.revision.commit and len(r53.changes) == 1
     assert sentences(pooled)[58] == [p1("30", "11")]
-    files = entry_files(git_repo)
-    diffs = [p for p in files if p.parent.parent.name.startswith("diffs-")]
-    assert len(diffs) == 54  # one a compared pair: 60 revisions, 5 invalid, r0 with none
-    good = {p: p.read_bytes() for p in files}
-    for path in files[::2]:  # every other entry gone: parsed ones and diffs across all chunks
-        path.unlink()
+    good = cache_rows(git_repo)
+    assert len([k for k in good if k[0] == "diffs"]) == 54  # one a compared pair: 60 revisions, 5 invalid, r0 with none
+    assert cache_files(git_repo) == [cache_dir(git_repo.path) / CACHE_FILE]
+    for key in sorted(good)[::2]:  # every other row gone: parsed ones and diffs across all chunks
+        if key[0] in ("parsed", "bodies"):
+            cache_edit(git_repo, f"DELETE FROM {key[0]} WHERE blob = ?", key[1])
+        else:
+            cache_edit(git_repo, "DELETE FROM diffs WHERE a = ? AND b = ?", key[1], key[2])
     again = file_history(git_repo.path, "hr.yaml", jobs=2)
     assert sentences(again) == sentences(serial)
-    now = {p: p.read_bytes() for p in entry_files(git_repo)}
-    assert all(now[p] == data for p, data in good.items())  # rebuilt, byte for byte
-    # A chunk of scattered misses may also diff a pair the history does not show: a true entry all the same.
-    assert all(p.parent.parent.name.startswith("diffs-") for p in set(now) - set(good))
+    now = cache_rows(git_repo)
+    assert all(now[k] == row for k, row in good.items())  # rebuilt, byte for byte
+    # A chunk of scattered misses may also diff a pair the history does not show: a true row all the same.
+    assert all(k[0] == "diffs" for k in set(now) - set(good))
 
 
 def test_history_of_a_file_never_committed(git_repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:

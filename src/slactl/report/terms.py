@@ -56,14 +56,6 @@ class Terms:
         return self.versions[i - 1], None
 
 
-def _version(path: Path, raw: bytes, commit: str | None, committed: datetime | None, source: str) -> Version:
-    from slactl.digest import content_digest
-    from slactl.documents import load_valid
-
-    doc = load_valid(path, kind="Agreement", raw=raw).document
-    return Version(doc, content_digest(doc), commit, committed, source)
-
-
 def load_terms(path: Path) -> Terms:
     """Read the agreement's versions: every committed revision (when in a repository), else the working tree."""
     from slactl import git as gitio
@@ -87,7 +79,10 @@ def load_terms(path: Path) -> Terms:
             ("The agreement is not in a Git repository: every window is judged by the working-tree content.",),
         )
     rel = gitio.rel_path(repo, path)
-    revisions = [r for r in gitio.file_revisions(repo, rel) if r.blob_id is not None]
+    from slactl.revisions import Revisions
+
+    service = Revisions(repo, rel)  # each blob loaded once, however many commits have it
+    revisions = [r for r in service.revisions if r.blob_id is not None]
     if not revisions:
         worktree = Version(
             current.document, content_digest(current.document), None, None, "working tree (not committed)"
@@ -95,16 +90,17 @@ def load_terms(path: Path) -> Terms:
         note = "The agreement is not committed to Git yet: every window is judged by the working-tree content."
         return Terms((worktree,), (), worktree, (note,))
     revisions.sort(key=lambda r: r.committer_date)
-    blobs = dict(gitio.read_blobs(repo, {r.blob_id for r in revisions if r.blob_id}))
+    documents = service.documents(path)
     versions: list[Version] = []
     notes: list[str] = []
     for rev in revisions:
         assert rev.blob_id is not None
         source = f"commit {rev.commit[:10]} of {rev.committer_date.date().isoformat()}"
-        try:
-            versions.append(_version(path, blobs[rev.blob_id], rev.commit, rev.committer_date, source))
-        except SlactlError:
+        doc = documents[rev.blob_id]
+        if isinstance(doc, SlactlError):
             notes.append(f"The revision in {source} is not a valid agreement; the revision before it stays in force.")
+        else:
+            versions.append(Version(doc, content_digest(doc), rev.commit, rev.committer_date, source))
     if not versions:
         raise SlactlError(
             "no committed revision of the agreement is valid", path=str(path), hint=f"run `slactl validate {path}`"
