@@ -22,13 +22,13 @@ import csv
 import io
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from slactl.errors import SlactlError
 
@@ -462,16 +462,20 @@ def check_year(value: datetime) -> None:
         raise ValueError(f"is not from {MIN_YEAR}-01-01 and before {MAX_YEAR + 1}-01-01")
 
 
+T = TypeVar("T")
+
+
 def check_holds(text: str) -> None:
     """ValueError when ``on_hold`` lists more than MAX_HOLDS intervals."""
     if text.count(";") >= MAX_HOLDS and sum(1 for part in text.split(";") if part.strip()) > MAX_HOLDS:
         raise ValueError(f"on_hold has more than {MAX_HOLDS:,} intervals")
 
 
-def parse_holds(text: str, zone: tzinfo) -> list[tuple[datetime, datetime]]:
-    """``start/end;start/end`` -> intervals (ValueError on a bad or backwards pair, or too many)."""
+def parse_holds(text: str, parse: Callable[[str], T]) -> list[tuple[T, T]]:
+    """``start/end;start/end`` -> intervals, each end read by ``parse`` (ValueError on a bad or
+    backwards pair, or too many). The one reader of `on_hold`, whatever the time is kept as."""
     check_holds(text)
-    out: list[tuple[datetime, datetime]] = []
+    out: list[tuple[T, T]] = []
     for part in text.split(";"):
         part = part.strip()
         if not part:
@@ -479,8 +483,11 @@ def parse_holds(text: str, zone: tzinfo) -> list[tuple[datetime, datetime]]:
         a, sep, b = part.partition("/")
         if not sep:
             raise ValueError(f"on_hold {part!r} is not start/end")
-        start, end = parse_instant(a.strip(), zone), parse_instant(b.strip(), zone)
-        if end < start:
+        try:
+            start, end = parse(a.strip()), parse(b.strip())
+        except ValueError:
+            raise ValueError(f"on_hold {part!r} is not two ISO 8601 timestamps") from None
+        if end < start:  # type: ignore[operator]  # datetimes or microseconds: both ordered
             raise ValueError(f"on_hold {part!r} ends before it starts")
         out.append((start, end))
     return out

@@ -377,24 +377,8 @@ def _check_unmeasured(
 
 
 def _holds(text: str, parse: Callable[[str], int]) -> list[tuple[int, int]]:
-    """``start/end;start/end`` as microsecond pairs (ValueError on a bad or backwards pair, or too many)."""
-    io_.check_holds(text)
-    out: list[tuple[int, int]] = []
-    for part in text.split(";"):
-        part = part.strip()
-        if not part:
-            continue
-        a, sep, b = part.partition("/")
-        if not sep:
-            raise ValueError(f"on_hold {part!r} is not start/end")
-        try:
-            start, end = parse(a.strip()), parse(b.strip())
-        except ValueError:
-            raise ValueError(f"on_hold {part!r} is not two ISO 8601 timestamps") from None
-        if end < start:
-            raise ValueError(f"on_hold {part!r} ends before it starts")
-        out.append((start, end))
-    return out
+    """``start/end;start/end`` as microsecond pairs (see :func:`slactl.report.inputs.parse_holds`)."""
+    return io_.parse_holds(text, parse)
 
 
 def _reason(what: str, exc: ValueError, value: str) -> str:
