@@ -27,7 +27,6 @@ import contextlib
 import gc
 import hashlib
 import json
-import os
 import sqlite3
 import zlib
 from collections.abc import Iterator, Sequence
@@ -42,6 +41,7 @@ from slactl.semdiff import Change, diff_dumps
 
 if TYPE_CHECKING:
     from slactl.loading import SeriesLoader
+    from slactl.pool import ForkPool
     from slactl.validate import Progress
 
 __all__ = ["CACHE_FILE", "Cache", "Parsed", "Revisions", "cache_dir", "parse_bytes"]
@@ -468,15 +468,17 @@ class Workers:
     """Runs chunks of work in a fork pool when there is enough of it, else here; one pool per run."""
 
     def __init__(self, jobs: int | None) -> None:
-        self.workers = jobs if jobs is not None else (os.cpu_count() or 1)
-        self._pool: Any = None
+        from slactl.pool import usable_cores
+
+        self.workers = jobs if jobs is not None else usable_cores()
+        self._pool: ForkPool | None = None
 
     def map(self, fn: Any, tasks: list[Any], items: int) -> Iterator[Any]:
-        if self.workers <= 1 or items < PARALLEL_FROM:
+        from slactl.pool import ForkPool, worker_count
+
+        if worker_count(self.workers, items, threshold=PARALLEL_FROM) <= 1:
             return (fn(task) for task in tasks)
         if self._pool is None:
-            import multiprocessing
-
             # Import the heavy modules before forking so every worker inherits them ready-built.
             import slactl.loading
             import slactl.parse
@@ -484,8 +486,8 @@ class Workers:
 
             _key(_PARSE_SOURCES), _key(_DIFF_SOURCES)
             gc.freeze()  # keep the parent's objects out of the children's collections (copy-on-write)
-            self._pool = multiprocessing.get_context("fork").Pool(self.workers)
-        return iter(self._pool.imap(fn, tasks))
+            self._pool = ForkPool(self.workers)
+        return self._pool.map(fn, tasks)
 
     def chunks(self, items: list[Any]) -> list[list[Any]]:
         """Chunks shrinking towards the end ("guided"), so the workers finish together.
@@ -493,7 +495,9 @@ class Workers:
         Large early chunks keep the per-chunk costs (a ``git cat-file``, the diffs across a
         chunk's boundary) few; small last ones leave no worker alone with a big one.
         """
-        if self.workers <= 1 or len(items) < PARALLEL_FROM:
+        from slactl.pool import worker_count
+
+        if worker_count(self.workers, len(items), threshold=PARALLEL_FROM) <= 1:
             return [items] if items else []
         out, start = [], 0
         while start < len(items):
@@ -504,8 +508,8 @@ class Workers:
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
+            self._pool.close()
+            self._pool = None
             gc.unfreeze()
 
 

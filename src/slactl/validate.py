@@ -193,8 +193,10 @@ def _run(
     jobs: int | None,
     progress: Callable[[int], None] | None,
 ) -> Iterable[FileResult]:
-    workers = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
-    if workers <= 1 or len(candidates) < PARALLEL_FROM:
+    from slactl.pool import ForkPool, worker_count
+
+    workers = worker_count(jobs, len(candidates), threshold=PARALLEL_FROM, cap=4)
+    if workers <= 1:
         gc.disable()
         try:
             for candidate in candidates:
@@ -204,8 +206,6 @@ def _run(
         finally:
             gc.enable()
         return
-    import multiprocessing
-
     # Import the heavy modules before forking so every worker inherits them ready-built.
     import slactl.parse
     import slactl.rules.repo  # noqa: F401
@@ -215,10 +215,11 @@ def _run(
     size = max(4, min(64, len(candidates) // (workers * 8) or 1))
     chunks = [(candidates[i : i + size], settings) for i in range(0, len(candidates), size)]
     gc.freeze()  # keep the parent's objects out of the children's collections (copy-on-write)
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers) as pool:
-        for chunk in pool.imap(_check_chunk, chunks):
-            yield from chunk
-            if progress:
-                progress(len(chunk))
-    gc.unfreeze()
+    try:
+        with ForkPool(workers) as pool:
+            for chunk in pool.map(_check_chunk, chunks):
+                yield from chunk
+                if progress:
+                    progress(len(chunk))
+    finally:
+        gc.unfreeze()
