@@ -185,12 +185,11 @@ def render_doc() -> str:
         lines.append(f'  {name}["{name}: {", ".join(p.removeprefix("slactl.") for p in packages[rank])}"]')
     for a, b in sorted(edges, key=lambda e: (NAMES.index(e[0]), NAMES.index(e[1]))):
         lines.append(f"  {a} --> {b}")
-    lines += ["```", "", "| Layer | What it holds | Modules | Lines |", "|---|---|---|---|"]
+    lines += ["```", "", "| Layer | What it holds | Modules |", "|---|---|---|"]
     for rank, (name, what, _) in enumerate(LAYERS):
         names = sorted(by_layer[rank])
-        count = sum(len(mods[n].read_text().splitlines()) for n in names)
         shown = ", ".join(f"`{n.removeprefix('slactl.') or 'slactl'}`" for n in names)
-        lines.append(f"| {name} | {what} | {shown} | {count:,} |")
+        lines.append(f"| {name} | {what} | {shown} |")
     lines += ["", FLOWS]
     return "\n".join(lines)
 
