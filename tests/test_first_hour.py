@@ -134,3 +134,44 @@ def test_a_bad_install_requirement_is_refused(tmp_path: Path, capsys: pytest.Cap
     err = capsys.readouterr().err
     assert code == 2 and "--install is a pip requirement on one line" in err
     assert not (tmp_path / "r" / ".github").exists()
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=Dana", "-c", "user.email=dana@example.org", *args],
+        cwd=cwd, check=True, capture_output=True,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("branch", "remote", "hint"),
+    [
+        ("main", False, "hint: this repository has no remote; its default branch is main: --base main"),
+        ("trunk", False, "hint: this repository has no remote and no main or master branch: give a branch, tag"),
+        ("main", True, "hint: fetch it first (`git fetch --all`), or give --base main"),
+    ],
+)
+def test_an_unknown_base_says_what_to_give_instead(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    branch: str,
+    remote: bool,
+    hint: str,
+) -> None:
+    isolated_git(monkeypatch, tmp_path / "home")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", branch)
+    desk = repo / "desk.yaml"
+    run(capsys, "new", str(desk), "--fiscal-year", "FY2027", "--no-input")
+    git(repo, "add", "desk.yaml")
+    git(repo, "commit", "-q", "-m", "draft")
+    if remote:
+        git(repo, "remote", "add", "origin", str(tmp_path / "nowhere"))
+    monkeypatch.chdir(repo)
+    code = main(["status", "--base", "origin/main"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "--base 'origin/main' names no commit here" in err
+    assert hint in err

@@ -163,6 +163,24 @@ class _Counterpart:
     doc: Agreement
 
 
+def _resolve_base(repo: Path, base: str) -> str:
+    """The commit ``--base`` names; an unknown one is refused with what to give instead, never guessed."""
+    try:
+        return gitio.resolve(repo, base)
+    except gitio.GitError as exc:
+        if not exc.message.startswith("unknown revision"):
+            raise
+        default = gitio.default_branch(repo)
+        short = default.removeprefix("refs/heads/").removeprefix("refs/remotes/") if default else None
+        if gitio.remote_names(repo):
+            hint = "fetch it first (`git fetch --all`)" + (f", or give --base {short}" if short else "")
+        elif short:
+            hint = f"this repository has no remote; its default branch is {short}: --base {short}"
+        else:
+            hint = "this repository has no remote and no main or master branch: give a branch, tag or commit id"
+        raise SlactlError(f"--base {base!r} names no commit here", path=str(repo), hint=hint        ) from None
+
+
 class _Gate:
     """Everything judged in one repository: settings and approvals per settings file, the base."""
 
@@ -170,7 +188,7 @@ class _Gate:
         if gitio.head_commit(repo) is None:
             raise SlactlError("the repository has no commit yet", path=str(repo), hint="commit the agreement first")
         self.repo, self.base, self.require_signed = repo, base, require_signed
-        self.base_sha = gitio.resolve(repo, base) if base is not None else None
+        self.base_sha = _resolve_base(repo, base) if base is not None else None
         self.head_sha = gitio.resolve(repo, "HEAD")
         self._settings: dict[str, Settings] = {}
         self._records: dict[str, list[ApprovalRecord]] = {}

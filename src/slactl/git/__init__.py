@@ -44,6 +44,7 @@ from slactl.git.repo import (
     is_ancestor,
     merge_base_with_default,
     rel_path,
+    remote_names,
     resolve,
     tree_files,
 )
@@ -82,6 +83,7 @@ __all__ = [
     "read_blobs",
     "read_file_at",
     "rel_path",
+    "remote_names",
     "resolve",
     "run_plain",
     "signing_key",

@@ -191,6 +191,12 @@ def default_branch(repo: StrPath) -> str | None:
     return None
 
 
+def remote_names(repo: StrPath) -> list[str]:
+    """The names of the repository's remotes (``origin``...), sorted; empty without any."""
+    proc = _run(repo, ["remote"], what="listing remotes", ok=(0,))
+    return sorted(line for line in _fsdecode(proc.stdout).splitlines() if line)
+
+
 def merge_base_with_default(repo: StrPath) -> str | None:
     """The merge base of HEAD and the default branch (see :func:`default_branch`).
 
