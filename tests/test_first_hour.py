@@ -175,3 +175,35 @@ def test_an_unknown_base_says_what_to_give_instead(
     assert code == 2
     assert "--base 'origin/main' names no commit here" in err
     assert hint in err
+
+
+ITHR = Path(__file__).resolve().parents[1] / "examples" / "it-hr-support-fy2027.yaml"
+
+
+def codes_of(capsys: pytest.CaptureFixture[str], path: Path) -> list[tuple[str, str]]:
+    import json
+
+    main(["validate", "--format", "json", str(path)])
+    return [(f["code"], f["path"]) for f in json.loads(capsys.readouterr().out)["findings"]]
+
+
+def test_one_run_reports_schema_and_semantic_findings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = ITHR.read_text()
+    text = text.replace("  end: 2027-09-30", "  end: 2026-09-30")  # SLA100: the term ends before it starts
+    text = text.replace("target: 30 minutes", "target: 30 minuets", 1)  # a schema error
+    bad = tmp_path / "desk.yaml"
+    bad.write_text(text)
+    found = codes_of(capsys, bad)
+    assert ("SLA100", "term.end") in found  # the semantic rule ran ...
+    assert any(code.startswith("SLA02") and path.startswith("service_levels") for code, path in found)  # ... beside it
+    # The service levels were set aside: nothing is said about them or what refers to them.
+    assert not any(code in ("SLA305", "SLA306", "SLA136") for code, _ in found)
+
+
+def test_a_schema_error_in_a_required_section_runs_no_rules(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = ITHR.read_text().replace("  end: 2027-09-30", "  end: 2026-09-30")
+    text = text.replace("  start: 2026-10-01", "  start: 2026-10-01\n  stop: 2026-10-02")  # term has an unknown key
+    bad = tmp_path / "desk.yaml"
+    bad.write_text(text)
+    found = codes_of(capsys, bad)
+    assert [code for code, _ in found] == ["SLA021"]  # the term could not be read: nothing to judge it by

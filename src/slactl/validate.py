@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from slactl.findings import Finding, Severity
 from slactl.rules import Settings, Summary
 
 if TYPE_CHECKING:
+    from slactl.loading import Loaded
     from slactl.rules.accept import Accepted, Entry
 
 __all__ = ["Candidate", "FileResult", "Progress", "Result", "check_file", "settings_for", "validate_paths"]
@@ -94,9 +96,58 @@ def check_file(candidate: Candidate, settings: Settings | None = None) -> FileRe
     loaded = found.loaded
     parsed = parse_document(loaded, file)
     if parsed.document is None:
-        return FileResult(file, True, parsed.findings)
+        return FileResult(file, True, parsed.findings + partial_rules(loaded, file, parsed.findings, settings))
     findings = run_file_rules(FileContext(parsed.document, loaded, file, settings or Settings()))
     return FileResult(file, True, findings, summarize(parsed.document, loaded, file), entries(parsed.document, loaded))
+
+
+# Optional sections other sections point into: when one is set aside, so are those that refer
+# to it (a credit naming a service level that was set aside is not a finding), and the codes
+# that read it from elsewhere are not reported.
+_REFERRED = {
+    "calendars": ("service_levels",),
+    "service_levels": ("credits", "termination"),
+}
+_READS = {"calendars": ("SLA135",), "service_levels": ("SLA306",)}
+_SECTION = re.compile(r"[A-Za-z_]+")
+
+
+def partial_rules(loaded: Loaded, file: str, schema: list[Finding], settings: Settings | None) -> list[Finding]:
+    """The semantic rules on every part of a document that passed the schema.
+
+    The sections with schema findings (and the sections that refer to them) are set aside; if
+    what is left is a valid document (every section set aside is optional), the rules run on
+    it, so one run reports both kinds. Findings about what was set aside are left out: a
+    missing-section warning for it, or a reference into it.
+    """
+    from slactl.model import KINDS
+    from slactl.rules import FileContext, run_file_rules
+
+    data = loaded.data
+    kind = data.get("kind") if isinstance(data, dict) else None
+    model = KINDS.get(kind) if isinstance(kind, str) else None
+    sections = [_SECTION.match(f.path) for f in schema]
+    if model is None or not schema or any(m is None for m in sections):
+        return []  # no kind, or a finding on the whole document: nothing can be set aside
+    failed = {m.group(0) for m in sections if m is not None}
+    aside = set(failed)
+    for section in sorted(failed):
+        aside.update(_REFERRED.get(section, ()))
+    fields = {info.alias or name: info for name, info in model.model_fields.items()}
+    if any(key not in fields or fields[key].is_required() for key in aside):
+        return []
+    try:
+        document = model.model_validate({k: v for k, v in data.items() if k not in aside})
+    except ValueError:  # what is left is still no document (pydantic's ValidationError is a ValueError)
+        return []
+    quiet = {code for section in aside for code in _READS.get(section, ())}
+    found = run_file_rules(FileContext(document, loaded, file, settings or Settings()))
+    return [f for f in found if f.code not in quiet and not (f.code == "SLA305" and _section(f.path) in aside)]
+
+
+def _section(path: str) -> str | None:
+    match = _SECTION.match(path)
+    return match.group(0) if match else None
 
 
 def settings_for(config: Config) -> Settings:
