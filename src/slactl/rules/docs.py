@@ -9,8 +9,11 @@ HEADER = """\
 
 Every finding `slactl validate` reports has a stable code. Errors fail validation; warnings
 fail it only with `--strict`. SLA0xx codes come from the YAML loader and the schema; SLA1xx
-(mostly errors) and SLA3xx (warnings) from the semantic rules, which run once a file has the
-right shape. SLA15x look across all the files of a run. `slactl explain-rule CODE` explains
+(mostly errors) and SLA3xx (warnings) from the semantic rules. The rules run on every part of
+a file that has the right shape, in the same run as the schema checks: a section with a schema
+finding (and a section referring to it, such as `credits` to `service_levels`) is set aside,
+and the rest is checked, unless a required section (`metadata`, `parties`, `term`,
+`services`) is the one that failed. SLA15x look across all the files of a run. `slactl explain-rule CODE` explains
 one rule with an example of the fix (the same text as [Rule by rule](#rule-by-rule) below).
 
 Output formats: `--format text` (the default), `json` (findings and accepted findings with
