@@ -41,7 +41,7 @@ from slactl.semdiff import diff_documents
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "agreement.yaml"
 BASE: dict[str, Any] = load_path(FIXTURE).data
 NOW = datetime(2028, 2, 1, tzinfo=UTC)
-# The data of tests/test_report.py: tickets on the business calendar and on the 24x7 one.
+# The data of tests/report/test_report.py: tickets on the business calendar and on the 24x7 one.
 TICKETS = """id,priority,service,opened,first_response,resolved,on_hold
 T1,P1,desk,2027-01-15 16:55,2027-01-19 09:10,2027-01-19 10:00,
 T2,P1,desk,2027-01-20 10:00,2027-01-20 10:20,2027-01-20 11:00,
@@ -468,7 +468,7 @@ def test_percent_spellings_digest_alike_exactly_when_they_mean_alike(data: st.Da
 
 
 def render_md(doc: Agreement) -> str:
-    # Markdown and HTML are made from one view of the document (tests/test_render.py checks
+    # Markdown and HTML are made from one view of the document (tests/render/test_render.py checks
     # their parity), so the Markdown text stands for both here.
     return render_text(doc, "md", fp=Fingerprint(content_digest(doc), "committed", "0" * 40, 1_700_000_000))
 

@@ -645,7 +645,7 @@ def test_commands_run_through_gitpython(git_repo: GitRepo) -> None:
 
 
 def test_a_git_command_shows_gitpython_by_its_top_level_name(git_repo: GitRepo) -> None:
-    """The positive control of tests/test_lazy_imports.py: there ``git`` in an import list is GitPython.
+    """The positive control of tests/cli/test_lazy_imports.py: there ``git`` in an import list is GitPython.
 
     Read the same way (``-X importtime``, top-level names), ``slactl history`` imports ``git``
     (GitPython), while this package shows up as ``slactl``.

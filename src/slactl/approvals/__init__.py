@@ -17,7 +17,7 @@ An approval is a commit of its own (no file changes) whose final trailer block r
     Slactl-Approval: <stage id from approvals.stages>
     Slactl-Digest: sha256:<hex>            (slactl.digest.content_digest of the committed file)
 
-Trust rules (docs/approvals.md explains them; tests/test_trust.py attacks each one):
+Trust rules (docs/approvals.md explains them; tests/approvals/test_trust.py attacks each one):
 
 * the approver is who the *verified signature* says (SSH: the allowed-signers principal,
   which slactl writes from the roster, cross-checked against the key fingerprint; GPG: the
@@ -36,7 +36,7 @@ Trust rules (docs/approvals.md explains them; tests/test_trust.py attacks each o
 * an approval counts only as ``slactl approve`` makes it: empty, author == committer (name,
   e-mail, date), authored by the person whose key signed it (a rebase re-signs, it does not
   approve);
-* the gate (``--base``, tests/test_gate_attacks.py): content from HEAD's objects; the bar
+* the gate (``--base``, tests/approvals/test_gate_attacks.py): content from HEAD's objects; the bar
   from the base counterpart (path, rename, id) or, for a new agreement, the base policy
   and the stages of agreements the branch deletes; roster and policy of the nearest
   ``slactl.yaml`` in the base tree; every changed file that parses as an agreement.

@@ -3,7 +3,7 @@
 ``render_document(valid, fmt, provenance=...)`` depends on the validated document and a
 :class:`Provenance` value (digest, git commit and its date, work-tree state, the judged
 approval rows) and nothing else: no git, no approvals engine, no clock. The caller asks git
-once, above the renderer (:func:`slactl.provenance.provenance_of`); tests/test_render_pure.py
+once, above the renderer (:func:`slactl.provenance.provenance_of`); tests/render/test_render_pure.py
 checks that no module of this package imports git or the approvals engine.
 
 - :mod:`~slactl.render.provenance`: the ``Provenance`` and ``ApprovalRecord`` values;

@@ -48,7 +48,7 @@ def render_markdown() -> str:
 BY_RULE = """\
 What each rule checks and why a reviewer cares, with an example of the fix; `slactl explain-rule
 CODE` prints the same. Each example is an edit of the rule corpus's agreement
-(tests/cases/valid/complete.yaml), and tests/test_explain.py validates both files of every
+(tests/cases/valid/complete.yaml), and tests/cli/test_explain.py validates both files of every
 example: the first reports the code, the fixed one does not.
 """
 

@@ -3,7 +3,7 @@
 `slactl explain-rule CODE` and docs/rules.md show these. Each example is an edit of one
 known-valid agreement, the rule corpus's ``tests/cases/valid/complete.yaml`` (validated with
 ``tests/cases/slactl.yaml``): ``anchor`` is text of that file, replaced by ``bad`` for the
-broken file and by ``good`` for the fixed one. tests/test_explain.py validates both for every
+broken file and by ``good`` for the fixed one. tests/cli/test_explain.py validates both for every
 code, so an example cannot show a fix that does not fix. The data is plain (this module
 imports no pydantic); ``describe`` adds severity and summary from the rule registry.
 """

@@ -18,7 +18,7 @@ from slactl.history import DiffReport, History, cache_dir, diff_revisions, file_
 from slactl.model import Agreement
 from slactl.revisions import CACHE_FILE
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ITHR = (EXAMPLES / "it-hr-support-fy2027.yaml").read_text(encoding="utf-8")
 P1 = "    scope: {priority: P1}\n    target: 30 minutes\n"
 P1_ROW = (

@@ -33,7 +33,7 @@ def slactl(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subproce
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     # The counts below are of the first four examples; the examples of issue 10 (which accept
-    # findings in `ignore:`) are checked by tests/test_new_examples.py.
+    # findings in `ignore:`) are checked by tests/report/test_new_examples.py.
     root = make_repo(tmp_path)
     for name in ("cloud-compute-public-sla", "lawyer-standard-sla", "public-sector-es-support"):
         (root / f"{name}.yaml").unlink(missing_ok=True)

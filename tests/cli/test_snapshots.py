@@ -18,7 +18,7 @@ replaced (by ``<tmp>``, in :func:`normalise`).
 
 When a change of output is intended, update the snapshots and review the diff::
 
-    UPDATE_SNAPSHOTS=1 python -m pytest tests/test_snapshots.py
+    UPDATE_SNAPSHOTS=1 python -m pytest tests/cli/test_snapshots.py
 """
 
 from __future__ import annotations
@@ -35,9 +35,9 @@ import pytest
 
 from gitrepo import GitRepo, SshKey, git_test_env
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
-SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
+SNAPSHOTS = Path(__file__).resolve().parents[1] / "snapshots"
 KEYS = SNAPSHOTS / "keys"
 UPDATE = os.environ.get("UPDATE_SNAPSHOTS") == "1"
 
@@ -101,7 +101,7 @@ VALIDATE = [
         ("findings-folder", "broken", "."),
     )
 ]
-# name, period, as-of, data files (the sample data covers these periods; see tests/test_new_examples.py)
+# name, period, as-of, data files (the sample data covers these periods; see tests/report/test_new_examples.py)
 REPORTED = (
     (CEC, "FY2027", "2027-10-01", ("tickets", "outages", "surveys")),
     ("cloud-compute-public-sla", "2027-01-16..2027-04-15", "2027-05-01", ("outages", "charges")),

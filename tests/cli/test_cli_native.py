@@ -219,7 +219,7 @@ def test_status_and_history_draw_tables_in_colour_only_when_asked(git_repo: GitR
 def test_usage_errors_in_slactl_style(
     args: list[str], message: str, hint: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(Path(__file__).parent)
+    monkeypatch.chdir(Path(__file__).parents[1])
     run = run_main(args, capsys)
     assert run.code == 2
     assert run.out == ""

@@ -177,7 +177,7 @@ def test_an_unknown_base_says_what_to_give_instead(
     assert hint in err
 
 
-ITHR = Path(__file__).resolve().parents[1] / "examples" / "it-hr-support-fy2027.yaml"
+ITHR = Path(__file__).resolve().parents[2] / "examples" / "it-hr-support-fy2027.yaml"
 
 
 def codes_of(capsys: pytest.CaptureFixture[str], path: Path) -> list[tuple[str, str]]:

@@ -17,7 +17,7 @@ import pytest
 
 from slactl.report import Report, build_report
 
-FIXTURE = Path(__file__).parent / "fixtures" / "report" / "agreement.yaml"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "report" / "agreement.yaml"
 NY = ZoneInfo("America/New_York")
 
 

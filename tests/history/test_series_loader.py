@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 import slactl.loading as loading
 from slactl.loading import LoadError, SeriesLoader, load_text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 CASES = sorted((ROOT / "tests" / "cases").rglob("*.yaml"))
 BASE = (ROOT / "examples" / "cec-fy2027-rural-lending.yaml").read_text(encoding="utf-8")

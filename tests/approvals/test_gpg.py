@@ -126,7 +126,7 @@ def test_a_key_outside_the_roster_is_rejected_naming_it(signed_repo: tuple[GitRe
     # Mallory even claims to be Laura in the commit's author
     repo.config("user.name", LAURA[0])
     repo.config("user.email", LAURA[1])
-    # `slactl approve` refuses a key outside the roster (tests/test_approve_refusals.py): by hand
+    # `slactl approve` refuses a key outside the roster (tests/approvals/test_approve_refusals.py): by hand
     digest = content_digest(load_valid(repo.file(AGREEMENT)).document)
     repo.config("user.signingkey", mallory)
     message = approvals.approval_message(AGREEMENT_ID, "legal", digest)

@@ -1,6 +1,6 @@
 """slactl approve / status on real temporary repositories with real SSH-signed commits.
 
-The attacks on the trust rules are in tests/test_trust.py; this file covers the normal
+The attacks on the trust rules are in tests/approvals/test_trust.py; this file covers the normal
 workflow, the refusals, the term, the output and the render integration. The helpers
 here (``World``, ``setup_world``...) are shared with test_trust.py.
 """
@@ -23,7 +23,7 @@ from slactl.documents import load_valid
 from slactl.errors import SlactlError
 from slactl.git import Signature
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "it-hr-support-fy2027.yaml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "it-hr-support-fy2027.yaml"
 AGREEMENT = "agreements/it-hr.yaml"
 AGREEMENT_ID = "it-hr-support-fy2027"
 STAGES = ("management-initial", "legal", "management-final", "signature")
@@ -291,7 +291,7 @@ def test_status_finds_agreements_in_folders(world: World, capsys: pytest.Capture
 
 def test_status_unknown_base_is_a_usage_error(world: World, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["status", str(world.path), "--base", "no-such-branch"]) == 2
-    assert "unknown revision" in capsys.readouterr().err
+    assert "--base 'no-such-branch' names no commit here" in capsys.readouterr().err
 
 
 def test_agreement_without_stages_is_never_complete(world: World) -> None:
@@ -451,7 +451,7 @@ def test_describe_change_uses_the_semantic_diff_and_caps_the_list() -> None:
 # ----------------------------------------------------------------------- docs
 
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 @pytest.mark.parametrize(

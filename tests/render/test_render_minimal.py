@@ -25,9 +25,9 @@ from slactl.model.agreement import Agreement
 from slactl.render import Fingerprint, render_text
 from slactl.semdiff import diff_dumps, dump_of
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 MINIMAL = FIXTURES / "minimal.yaml"
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ITHR = EXAMPLES / "it-hr-support-fy2027.yaml"
 
 Data = dict[str, Any]

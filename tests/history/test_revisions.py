@@ -16,7 +16,7 @@ from slactl.history import History, file_history
 from slactl.report.terms import load_terms
 from slactl.revisions import CACHE_FILE, Revisions, cache_dir
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ITHR = (EXAMPLES / "it-hr-support-fy2027.yaml").read_text(encoding="utf-8")
 P1 = "    scope: {priority: P1}\n    target: 30 minutes\n"
 

@@ -31,7 +31,7 @@ from slactl.schema import schema_text
 from slactl.templates_dir import builtin_templates
 from slactl.validate import validate_paths
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SLACTL = Path(sys.executable).parent / "slactl"
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
 HOSTILE = [

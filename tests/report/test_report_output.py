@@ -3,7 +3,7 @@
 The goldens in tests/golden/report/ were written by the hand-built writers that the
 templates replaced: the Markdown must stay byte for byte the same, the HTML the same once
 whitespace between tags is set aside (the templates are indented, the old page was one line).
-Regenerate after a deliberate change with ``UPDATE_GOLDEN=1 python -m pytest tests/test_report_output.py``.
+Regenerate after a deliberate change with ``UPDATE_GOLDEN=1 python -m pytest tests/report/test_report_output.py``.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ import pytest
 from slactl.report import Report, build_report
 from slactl.report.render import to_html, to_markdown
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 DATA = EXAMPLES / "data"
-FIXTURE = Path(__file__).parent / "fixtures" / "report" / "agreement.yaml"
-GOLDEN = Path(__file__).parent / "golden" / "report"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "report" / "agreement.yaml"
+GOLDEN = Path(__file__).parents[1] / "golden" / "report"
 
 # name -> (agreement, period, as of, data files by kind)
 CASES: dict[str, tuple[Path, str, str, dict[str, str]]] = {
@@ -54,7 +54,7 @@ CASES: dict[str, tuple[Path, str, str, dict[str, str]]] = {
     ),
 }
 
-# The fixture of tests/test_report.py with hostile text in every kind of cell it can reach.
+# The fixture of tests/report/test_report.py with hostile text in every kind of cell it can reach.
 HOSTILE_TICKETS = """id,priority,service,opened,first_response,resolved,on_hold
 T1 | *x* `y`,P1,desk,2027-01-15 16:55,2027-01-19 09:10,2027-01-19 10:00,
 T2,P1,desk,2027-01-20 10:00,2027-01-20 10:20,2027-01-20 11:00,
@@ -111,7 +111,7 @@ def _golden(path: Path, text: str) -> str:
     if os.environ.get("UPDATE_GOLDEN"):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="")
-    assert path.exists(), f"no golden {path}; run UPDATE_GOLDEN=1 python -m pytest tests/test_report_output.py"
+    assert path.exists(), f"no golden {path}; run UPDATE_GOLDEN=1 python -m pytest tests/report/test_report_output.py"
     return path.read_text(encoding="utf-8")
 
 

@@ -332,7 +332,7 @@ from zoneinfo import ZoneInfo  # noqa: E402
 
 from slactl.report import build_report  # noqa: E402
 
-FIXTURE = Path(__file__).parent / "fixtures" / "report" / "agreement.yaml"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "report" / "agreement.yaml"
 NOW = datetime(2028, 2, 1, tzinfo=ZoneInfo("UTC"))
 SITES = ("north", "south", "east")
 NY = ZoneInfo("America/New_York")

@@ -24,7 +24,7 @@ from slactl.model.agreement import Agreement
 from slactl.report.claims import claim_by
 from slactl.report.periods import Window
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ES = EXAMPLES / "public-sector-es-support.yaml"
 CLOUD = EXAMPLES / "cloud-compute-public-sla.yaml"
 CEC = EXAMPLES / "cec-fy2027-rural-lending.yaml"

@@ -15,7 +15,7 @@ import yaml
 
 from slactl.cli import main
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ES = EXAMPLES / "public-sector-es-support.yaml"
 CLOUD = EXAMPLES / "cloud-compute-public-sla.yaml"
 

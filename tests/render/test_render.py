@@ -2,7 +2,7 @@
 
 Update the snapshots after an intended change with one command:
 
-    UPDATE_GOLDEN=1 python -m pytest tests/test_render.py
+    UPDATE_GOLDEN=1 python -m pytest tests/render/test_render.py
 """
 
 from __future__ import annotations
@@ -39,9 +39,9 @@ from slactl.render import (
     render_text,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
-GOLDEN = Path(__file__).parent / "golden" / "render"
+GOLDEN = Path(__file__).parents[1] / "golden" / "render"
 AGREEMENTS = sorted(p for p in EXAMPLES.glob("*.yaml") if b"kind: Agreement" in p.read_bytes())
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
@@ -129,7 +129,7 @@ def test_golden(path: Path, fmt: str) -> None:
     if UPDATE:
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(text, encoding="utf-8")
-    assert golden.exists(), f"no snapshot {golden}; run UPDATE_GOLDEN=1 python -m pytest tests/test_render.py"
+    assert golden.exists(), f"no snapshot {golden}; run UPDATE_GOLDEN=1 python -m pytest tests/render/test_render.py"
     assert text == golden.read_text(encoding="utf-8"), "changed: if intended, UPDATE_GOLDEN=1 and review the diff"
 
 

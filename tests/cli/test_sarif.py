@@ -25,7 +25,7 @@ from slactl.reporters import sarif
 from slactl.rules import iter_rules
 from slactl.validate import Result
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "tests" / "fixtures" / "sarif-2.1.0.json").read_text())
 CASES = ROOT / "tests" / "cases"
 CEC = "cec-fy2027-rural-lending.yaml"

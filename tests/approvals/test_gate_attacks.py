@@ -3,7 +3,7 @@
 The adversary controls the pull-request branch (its files, commits, slactl.yaml and commit
 metadata) but not `main`. Every test here is an attack that passed the gate before it was
 closed. Real temporary repositories, real ssh-keygen keys, real signed commits; the world
-(roster, agreement, people) is the one of tests/test_approvals.py.
+(roster, agreement, people) is the one of tests/approvals/test_approvals.py.
 """
 
 from __future__ import annotations

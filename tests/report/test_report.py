@@ -20,7 +20,7 @@ from slactl.errors import SlactlError
 from slactl.report import Report, build_report
 from slactl.report.render import to_html, to_json, to_markdown
 
-FIXTURE = Path(__file__).parent / "fixtures" / "report" / "agreement.yaml"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "report" / "agreement.yaml"
 NOW = datetime(2028, 2, 1, tzinfo=UTC)
 
 TICKETS = """id,priority,service,opened,first_response,resolved,on_hold

@@ -20,7 +20,7 @@ from slactl.digest import content_digest
 from slactl.model.agreement import Agreement
 from slactl.render import Fingerprint, render_text
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 CEC = EXAMPLES / "cec-fy2027-rural-lending.yaml"
 
 

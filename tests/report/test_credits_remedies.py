@@ -21,7 +21,7 @@ from slactl.model import Agreement
 from slactl.parse import parse_document
 from slactl.validate import validate_paths
 
-CASES = Path(__file__).resolve().parent / "cases"
+CASES = Path(__file__).resolve().parents[1] / "cases"
 COMPLETE = (CASES / "valid" / "complete.yaml").read_text()
 HOSTING_BANDS = """      bands:
         - {from: 99.5%, to: 99.9%, credit: 10%}
@@ -238,7 +238,7 @@ def test_unused_terms_stay_out_of_the_digest() -> None:
 # minutes); Sunday patching 02:00-06:00 on the 7th, 14th, 21st and 28th is excluded (960
 # minutes), so one 4-hour outage leaves 1 - 240/39,360 = 99.39% in the [99%, 99.5%) band: 15%.
 # Hosting earns 15% x 1,000.00 = 150.00, storage 15% x 500.00 = 75.00; 225.00 in all.
-REPORT_FIXTURE = Path(__file__).parent / "fixtures" / "report" / "agreement.yaml"
+REPORT_FIXTURE = Path(__file__).parents[1] / "fixtures" / "report" / "agreement.yaml"
 FEB_OUTAGES = """id,service,start,end,planned
 H-1,hosting,2027-02-10 10:00,2027-02-10 14:00,no
 S-1,storage,2027-02-11 10:00,2027-02-11 14:00,no

@@ -24,7 +24,7 @@ from slactl.model.agreement import Agreement
 from slactl.model.catalog import Catalog
 from slactl.render import Fingerprint, render_text
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 AGREEMENTS = sorted(p for p in EXAMPLES.glob("*.yaml") if b"kind: Agreement" in p.read_bytes())
 WIDTHS = (375, 794)
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)

@@ -24,7 +24,7 @@ from slactl.documents import load_valid
 from slactl.model.agreement import Agreement
 from slactl.render import ApprovalRecord, Provenance, load_catalogs, render_document
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 AGREEMENTS = sorted(p for p in EXAMPLES.glob("*.yaml") if b"kind: Agreement" in p.read_bytes())
 FORBIDDEN = ("slactl.gitio", "slactl.git", "slactl.approvals", "slactl.history", "slactl.provenance", "git")

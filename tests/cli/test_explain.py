@@ -20,7 +20,7 @@ from slactl.rules import RULES, iter_rules
 from slactl.rules.explain import BASE, EXPLANATIONS, Fix, describe
 from slactl.validate import Candidate, Result, check_file, validate_paths
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "tests" / "cases"
 CODES = [r.code for r in iter_rules()]
 EXAMPLES = sorted(code for code, e in EXPLANATIONS.items() if e.fix is not None)
