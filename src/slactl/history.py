@@ -352,15 +352,17 @@ def diff_revisions(repo: Path, rev_a: str | None, rev_b: str | None, paths: Sequ
     """Diff ``paths`` (relative to ``repo``; none: every slactl file that changed) from A to B.
 
     A defaults to the merge base of HEAD with the default branch (what a pull request
-    changes), B to the working tree.
+    changes), else to the root commit (everything the branch holds); B to the working tree.
+    The report's ``base_label`` says which base was used.
     """
     if rev_a is None:
         base = gitio.merge_base_with_default(repo)
         ref = gitio.default_branch(repo)
         label = f"merge base with {ref.removeprefix('refs/heads/').removeprefix('refs/remotes/')}" if ref else ""
         if base is None:
-            base = gitio.head_commit(repo)
-            label = "HEAD"
+            base = gitio.root_commit(repo)
+            why = "no common ancestor with the default branch" if ref else "no main or master branch"
+            label = f"root commit: {why}"
         if base is None:
             raise SlactlError("the repository has no commit yet: nothing to diff against", path=str(repo))
     else:

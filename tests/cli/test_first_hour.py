@@ -207,3 +207,23 @@ def test_a_schema_error_in_a_required_section_runs_no_rules(tmp_path: Path, caps
     bad.write_text(text)
     found = codes_of(capsys, bad)
     assert [code for code, _ in found] == ["SLA021"]  # the term could not be read: nothing to judge it by
+
+
+def test_diff_without_a_default_branch_compares_with_the_root_commit_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    isolated_git(monkeypatch, tmp_path / "home")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "trunk")
+    desk = repo / "desk.yaml"
+    run(capsys, "new", str(desk), "--fiscal-year", "FY2027", "--no-input", "--title", "First title")
+    git(repo, "add", "desk.yaml")
+    git(repo, "commit", "-q", "-m", "draft")
+    desk.write_text(desk.read_text().replace("First title", "Second title"))
+    git(repo, "commit", "-q", "-am", "retitle")
+    desk.write_text(desk.read_text().replace("Second title", "Third title"))
+    monkeypatch.chdir(repo)
+    out = run(capsys, "diff")
+    assert "(root commit: no main or master branch) → the working tree" in out.splitlines()[0]
+    assert "First title" in out and "Third title" in out  # everything the branch changed, both commits

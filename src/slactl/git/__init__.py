@@ -46,6 +46,7 @@ from slactl.git.repo import (
     rel_path,
     remote_names,
     resolve,
+    root_commit,
     tree_files,
 )
 from slactl.git.signatures import signing_key, verify_commit, write_allowed_signers
@@ -85,6 +86,7 @@ __all__ = [
     "rel_path",
     "remote_names",
     "resolve",
+    "root_commit",
     "run_plain",
     "signing_key",
     "trailer_commits",

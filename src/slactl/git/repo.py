@@ -191,6 +191,15 @@ def default_branch(repo: StrPath) -> str | None:
     return None
 
 
+def root_commit(repo: StrPath) -> str | None:
+    """The first commit of HEAD's history (the oldest root, if merges brought in several); None without one."""
+    if head_commit(repo) is None:
+        return None
+    proc = _run(repo, ["rev-list", "--max-parents=0", "HEAD"], what="finding the root commit", ok=(0,))
+    roots = _lines(proc.stdout).split()
+    return roots[-1] if roots else None
+
+
 def remote_names(repo: StrPath) -> list[str]:
     """The names of the repository's remotes (``origin``...), sorted; empty without any."""
     proc = _run(repo, ["remote"], what="listing remotes", ok=(0,))
