@@ -204,7 +204,7 @@ def test_signature_by_a_person_without_the_stages_role_is_rejected_with_the_reas
     world.approve("alex", "legal")  # Alex is management, not legal
     legal = stage_of(world.status(), "legal")
     assert legal.state == "rejected" and legal.decisive is not None
-    assert legal.decisive.reason == "Alex Romero holds role(s) management; stage legal needs legal"
+    assert legal.decisive.reason == "Alex Romero holds role management; stage legal needs legal"
 
 
 # Rule (decided): stages are judged independently; "furthest stage reached" is the unbroken run.

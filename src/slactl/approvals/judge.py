@@ -154,7 +154,8 @@ def judge(
         need = ", ".join(stage.roles)
         return Judged(
             record, "rejected", True, ident.person,
-            f"{ident.person.name} holds role(s) {held}; stage {stage.stage} needs {need}",
+            f"{ident.person.name} holds {'role' if len(ident.person.roles) == 1 else 'roles'} {held}; "
+            f"stage {stage.stage} needs {need}",
         )  # fmt: skip
     if record.digest != digest:
         return Judged(record, "stale", ident.verified, ident.person, None, history.changed_since(record.digest))

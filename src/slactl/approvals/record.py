@@ -127,9 +127,11 @@ def _approval_stage(doc: Agreement, name: str, where: str, named_as_role: bool) 
     ids = [s.stage for s in stages]
     taking = [s.stage for s in stages if name in s.roles]
     if named_as_role and name in ids and any(t != name for t in taking):
-        others = ", ".join(t for t in taking if t != name)
+        listed = [t for t in taking if t != name]
+        others = ", ".join(listed)
         raise SlactlError(
-            f"`--role {name}` is ambiguous: {name} is a stage, and also a role of stage(s) {others}",
+            f"`--role {name}` is ambiguous: {name} is a stage, and also a role of "
+            f"{'stage' if len(listed) == 1 else 'stages'} {others}",
             path=where,
             hint=f"--role is deprecated and means the stage: say `--stage {name}` for the stage named {name}",
         )

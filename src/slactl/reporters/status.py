@@ -147,7 +147,8 @@ def status_text(report: StatusReport, out: TextIO, *, colour: bool = False) -> N
     verdict = "all stages hold" if report.ok else "not every stage holds"
     signed = " (signed approvals only)" if report.require_signed else ""
     echo("")
-    echo(f"{len(report.agreements)} agreement(s): {verdict}{signed}", "green" if report.ok else "red")
+    count = len(report.agreements)
+    echo(f"{count} agreement{'' if count == 1 else 's'}: {verdict}{signed}", "green" if report.ok else "red")
 
 
 def _head_lines(a: AgreementStatus) -> list[str]:
