@@ -207,10 +207,7 @@ def scan_outages(engine: Engine, table: io_.Table, columns: dict[str, int], summ
     as_of = to_us(engine.as_of)
     for index, row in enumerate(table):
         if len(row) < width:
-            if row and any(row):
-                summary.rows += 1
-                reason = io_.row_error(row) or f"{len(row)} columns, expected at least {width}"
-                engine.problems.add(table.name, table.line(index), reason)
+            _short_row(engine, summary, table, index, row, width)
             continue
         summary.rows += 1
         service = row[i_svc]
@@ -256,10 +253,7 @@ def scan_surveys(engine: Engine, table: io_.Table, columns: dict[str, int], summ
     zone = engine.default_zone(engine.latest)
     for index, row in enumerate(table):
         if len(row) < width:
-            if row and any(row):
-                summary.rows += 1
-                reason = io_.row_error(row) or f"{len(row)} columns, expected at least {width}"
-                engine.problems.add(table.name, table.line(index), reason)
+            _short_row(engine, summary, table, index, row, width)
             continue
         summary.rows += 1
         service = row[i_svc] if i_svc is not None else ""
@@ -374,6 +368,14 @@ def _check_unmeasured(
     except ValueError as exc:
         return _reason(what, exc, text)
     return None
+
+
+def _short_row(engine: Engine, summary: InputSummary, table: io_.Table, index: int, row: list[str], width: int) -> None:
+    """A row with fewer columns than the file's: a bad row counted and said; a blank line is no row."""
+    if row and any(row):
+        summary.rows += 1
+        reason = io_.row_error(row) or f"{len(row)} columns, expected at least {width}"
+        engine.problems.add(table.name, table.line(index), reason)
 
 
 def _holds(text: str, parse: Callable[[str], int]) -> list[tuple[int, int]]:
