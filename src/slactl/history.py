@@ -63,8 +63,10 @@ YAML_SUFFIXES = (".yaml", ".yml")
 # The source files whose code decides what a parsed revision is, and what a diff says:
 # any change to them (an upgrade, a local edit) starts a new cache folder.
 _PARSE_SOURCES = ("loading.py", "parse.py", "digest.py", "model/__init__.py", "model/agreement.py",
+                  "model/levels.py", "model/commercial.py", "model/term.py", "model/fields.py",
                   "model/catalog.py", "model/types.py")  # fmt: skip
-_DIFF_SOURCES = (*_PARSE_SOURCES, "semdiff.py", "wording.py")
+_DIFF_SOURCES = (*_PARSE_SOURCES, "semdiff.py", "wording/__init__.py", "wording/values.py", "wording/levels.py",
+                 "wording/terms.py", "wording/credits.py")  # fmt: skip
 
 
 # --------------------------------------------------------------------------- parsed revisions
