@@ -65,7 +65,8 @@ YAML_SUFFIXES = (".yaml", ".yml")
 _PARSE_SOURCES = ("loading.py", "parse.py", "digest.py", "model/__init__.py", "model/agreement.py",
                   "model/levels.py", "model/commercial.py", "model/term.py", "model/fields.py",
                   "model/catalog.py", "model/types.py")  # fmt: skip
-_DIFF_SOURCES = (*_PARSE_SOURCES, "semdiff.py", "wording/__init__.py", "wording/values.py", "wording/levels.py",
+_DIFF_SOURCES = (*_PARSE_SOURCES, "semdiff/__init__.py", "semdiff/schema.py", "semdiff/say.py",
+                 "semdiff/favour.py", "wording/__init__.py", "wording/values.py", "wording/levels.py",
                  "wording/terms.py", "wording/credits.py")  # fmt: skip
 
 
