@@ -5,7 +5,7 @@ value (sums, references, ordering) are rules in ``slactl.rules``, so they are re
 findings all at once instead of stopping at the first.
 """
 
-from typing import TYPE_CHECKING, Literal, Self
+from typing import Literal, Self
 
 from pydantic import (
     field_validator,
@@ -75,9 +75,6 @@ from slactl.model.types import (
     Slug,
     Text,
 )
-
-if TYPE_CHECKING:
-    pass
 
 # Calendars and service levels (``levels``), pricing and credits (``commercial``), the term and
 # termination (``term``) have their own modules; their names stay importable from here, where

@@ -8,7 +8,7 @@ faster from real annotations, so a model is defined after the models its fields 
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     BeforeValidator,
@@ -33,10 +33,6 @@ from slactl.model.types import (
     parse_amount,
     text_of,
 )
-
-if TYPE_CHECKING:
-    pass
-
 
 # --------------------------------------------------------------------------- pricing
 

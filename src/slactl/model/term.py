@@ -5,7 +5,7 @@ to one role. No ``from __future__ import annotations``, as in ``agreement``: pyd
 faster from real annotations, so a model is defined after the models its fields name.
 """
 
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     PlainSerializer,
@@ -29,10 +29,6 @@ from slactl.model.types import (
     Text,
     parse_duration,
 )
-
-if TYPE_CHECKING:
-    pass
-
 
 # --------------------------------------------------------------------------- term
 
