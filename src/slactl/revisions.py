@@ -54,8 +54,11 @@ _APPLICATION_ID = 0x534C4131  # "SLA1": a SQLite file with another id is not our
 # The source files whose code decides what a parsed revision is, and what a diff says:
 # any change to them (an upgrade, a local edit) changes the version key of new rows.
 _PARSE_SOURCES = ("loading.py", "parse.py", "digest.py", "model/__init__.py", "model/agreement.py",
+                  "model/levels.py", "model/commercial.py", "model/term.py", "model/fields.py",
                   "model/catalog.py", "model/types.py")  # fmt: skip
-_DIFF_SOURCES = (*_PARSE_SOURCES, "semdiff.py", "wording.py")
+_DIFF_SOURCES = (*_PARSE_SOURCES, "semdiff/__init__.py", "semdiff/schema.py", "semdiff/say.py",
+                 "semdiff/favour.py", "wording/__init__.py", "wording/values.py", "wording/levels.py",
+                 "wording/terms.py", "wording/credits.py")  # fmt: skip
 # Small rows in their own table (a warm history reads only those), the bodies beside them.
 _SCHEMA = """
 CREATE TABLE parsed (

@@ -2,7 +2,9 @@
 
 from typing import Literal
 
-from slactl.model.agreement import Acceptance, Calendar, F, Metric, Scope, Window
+from slactl.model.agreement import Acceptance
+from slactl.model.fields import F
+from slactl.model.levels import Calendar, Metric, Scope, Window
 from slactl.model.types import BUILT_AT_IMPORT, Amount, Currency, DurationT, Model, Slug, Target, Text
 
 

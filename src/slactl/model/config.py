@@ -4,7 +4,7 @@ import re
 
 from pydantic import field_validator
 
-from slactl.model.agreement import F
+from slactl.model.fields import F
 from slactl.model.types import Currency, Email, Model, Slug, Text
 
 

@@ -143,9 +143,16 @@ def iter_rules() -> Iterator[RuleInfo]:
     yield from (RULES[code] for code in sorted(RULES))
 
 
+# The rule modules, in the order their rules are registered (and run: findings are sorted after).
+RULE_MODULES = ("accept", "agreement", "levels", "credits", "prose", "catalog", "placeholders", "repo")
+
+
 def _load_rules() -> None:
     # Importing the rule modules registers them; done lazily so `--help` never pays for it.
-    from slactl.rules import accept, agreement, catalog, placeholders, repo  # noqa: F401
+    import importlib
+
+    for name in RULE_MODULES:
+        importlib.import_module(f"slactl.rules.{name}")
 
 
 # Codes of the loader and the schema: defined here so every code is documented in one table.
