@@ -144,7 +144,8 @@ def _fmt(t: time | None) -> str:
     return f"{t.hour:02d}:{t.minute:02d}"
 
 
-def _day_list(days: list[int]) -> str:
+def day_runs(days: Sequence[int]) -> str:
+    """Weekdays (0=Mon..6=Sun, in order) as runs: [0, 1, 2, 3, 4, 6] -> 'Mon-Fri, Sun'."""
     runs: list[list[int]] = []
     for d in days:
         if runs and runs[-1][-1] == d - 1:
@@ -311,7 +312,7 @@ class BusinessCalendar:
                 if spans:
                     groups.setdefault(spans, []).append(weekday)
             parts = [
-                f"{_day_list(wds)} " + " and ".join(f"{_fmt(s)}-{_fmt(e)}" for s, e in spans)
+                f"{day_runs(wds)} " + " and ".join(f"{_fmt(s)}-{_fmt(e)}" for s, e in spans)
                 for spans, wds in groups.items()
             ]
             head = "; ".join(parts) + f" {self.timezone}"

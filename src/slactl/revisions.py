@@ -58,7 +58,7 @@ _PARSE_SOURCES = ("loading.py", "parse.py", "digest.py", "model/__init__.py", "m
                   "model/catalog.py", "model/types.py")  # fmt: skip
 _DIFF_SOURCES = (*_PARSE_SOURCES, "semdiff/__init__.py", "semdiff/schema.py", "semdiff/say.py",
                  "semdiff/favour.py", "wording/__init__.py", "wording/values.py", "wording/levels.py",
-                 "wording/terms.py", "wording/credits.py")  # fmt: skip
+                 "wording/terms.py", "wording/credits.py", "clock.py")  # fmt: skip
 # Small rows in their own table (a warm history reads only those), the bodies beside them.
 _SCHEMA = """
 CREATE TABLE parsed (

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
+from slactl.clock import day_runs
 from slactl.model.types import Count, Duration, Percent, Score
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ _MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
-_DAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _CENT = Decimal("0.01")
 # Digits for money arithmetic: amounts and quantities have at most 18 + 6 digits each
 # (model/types.py), so a product or sum of a few of them fits exactly.
@@ -181,16 +181,6 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _day_runs(days: Sequence[int]) -> str:
-    runs: list[list[int]] = []
-    for day in days:
-        if runs and runs[-1][-1] == day - 1:
-            runs[-1].append(day)
-        else:
-            runs.append([day])
-    return ", ".join(_DAY_ABBR[r[0]] if len(r) == 1 else f"{_DAY_ABBR[r[0]]}-{_DAY_ABBR[r[-1]]}" for r in runs)
-
-
 def say_calendar(calendar: Calendar) -> str:
     """'Mon-Fri 08:00-17:00 America/New_York, federal holidays excluded'; '24 hours a day, 7 days a week'."""
     if calendar.hours == "24x7":
@@ -201,7 +191,7 @@ def say_calendar(calendar: Calendar) -> str:
             if spans:
                 groups.setdefault(tuple(spans), []).append(day)
         pieces = [
-            f"{_day_runs(days)} " + " and ".join(f"{_hhmm(a)}-{_hhmm(b)}" for a, b in spans)
+            f"{day_runs(days)} " + " and ".join(f"{_hhmm(a)}-{_hhmm(b)}" for a, b in spans)
             for spans, days in sorted(groups.items(), key=lambda item: item[1][0])
         ]
         head = "; ".join(pieces) + f" {calendar.timezone}"
