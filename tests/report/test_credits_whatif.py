@@ -128,3 +128,15 @@ def test_events_on_a_schedule_without_per_event(capsys: pytest.CaptureFixture[st
     )  # fmt: skip
     assert code == 2
     assert "has no credit per event (`per_event`): leave out --events" in out
+
+
+def test_a_share_of_all_charges_is_not_capped_from_one_service(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = cloud_with(tmp_path, agreement_cap="5%")
+    code, out = credits(
+        capsys, path, "--service-level", "compute-region-uptime", "--availability", "97", "--fee", "100"
+    )
+    assert code == 0, out
+    # 30% of 100.00 = 30.00; 5% of every service's charges cannot be known from one service's
+    assert "= USD 30.00 (the agreement cap, 5% of every service's charges, needs them all: see `slactl report`)" in out

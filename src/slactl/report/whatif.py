@@ -132,6 +132,9 @@ def _apply_limits(agreement: Agreement, line: CreditLine, sentence: str, currenc
     if whole is not None and line.owed > whole[0]:
         line.owed = whole[0]
         sentence += f", capped at {whole[1]}: {_money(whole[0], currency)}"
+    elif usage and credits.agreement_cap is not None and not isinstance(credits.agreement_cap, Money):
+        share = say_number(credits.agreement_cap.value)
+        sentence += f" (the agreement cap, {share}% of every service's charges, needs them all: see `slactl report`)"
     minimum = credits.minimum
     if minimum is not None and 0 < line.owed < minimum.amount:
         line.owed = Decimal(0)
