@@ -83,9 +83,10 @@ def build_report(
 
     ``jobs``: processes reading the tickets file; 0 picks one per core from 4 MB on.
     """
-    from slactl.report.credits import check_rewards, check_termination, compute_credits, credit_currency, read_charges
+    from slactl.report.credits import check_rewards, check_termination, compute_credits, read_charges
     from slactl.report.periods import parse_period
     from slactl.report.terms import load_terms
+    from slactl.wording import credit_currency
 
     terms = load_terms(agreement)
     latest = terms.latest.agreement

@@ -19,7 +19,7 @@ from slactl.model.agreement import Agreement, CreditBand, CreditSchedule, Money
 from slactl.report.claims import claim_by
 from slactl.report.measure import LevelResult, WindowResult
 from slactl.report.periods import Window
-from slactl.wording import monthly_fees, say_money, say_number
+from slactl.wording import credit_currency, monthly_fees, say_money, say_number
 
 _CENT = Decimal("0.01")
 _HUNDRED = Decimal(100)
@@ -283,18 +283,6 @@ def credit_for(
     return CreditLine(
         level_id, service, label, measured, band, band.credit.value, fee, base, amount, amount, currency, sentence
     )
-
-
-def credit_currency(agreement: Agreement) -> str | None:
-    """The currency of credits: the pricing's, else the one a credit term names (base, minimum, cap, per event)."""
-    if agreement.pricing is not None:
-        return agreement.pricing.currency
-    credits = agreement.credits
-    if credits is None:
-        return None
-    named = [credits.base, credits.minimum, credits.agreement_cap]
-    named += [s.per_event.amount for s in credits.schedules if s.per_event is not None]
-    return next((m.currency for m in named if isinstance(m, Money) and m.currency), None)
 
 
 def _money(amount: Decimal, currency: str | None) -> str:

@@ -18,12 +18,11 @@ from slactl.report.credits import (
     _money,
     agreement_limit,
     band_for,
-    credit_currency,
     credit_for,
     pct,
     service_fees,
 )
-from slactl.wording import say_number
+from slactl.wording import credit_currency, say_number
 
 # The `slactl credits` option that gives each metric's measured value (the value credit bands take).
 WHATIF_OPTIONS = {

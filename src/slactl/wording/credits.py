@@ -92,17 +92,31 @@ class CreditBasis:
         return f"{self.of}{where} in the window" if self.usage else f"{self.of}{where}"
 
 
+def credit_currency(agreement: Agreement) -> str | None:
+    """The currency of credits: the pricing's, else the one a credit term names (base, minimum, cap, per event)."""
+    from slactl.model.agreement import Money
+
+    if agreement.pricing is not None:
+        return agreement.pricing.currency
+    credits = agreement.credits
+    if credits is None:
+        return None
+    named = [credits.base, credits.minimum, credits.agreement_cap]
+    named += [s.per_event.amount for s in credits.schedules if s.per_event is not None]
+    return next((m.currency for m in named if isinstance(m, Money) and m.currency), None)
+
+
 def credit_basis(agreement: Agreement) -> CreditBasis:
     """The credit base of an agreement: its priced monthly fees, a fixed fee for every service, or usage."""
     from slactl.model.agreement import Money
 
     base = agreement.credits.base if agreement.credits else None
-    currency = agreement.pricing.currency if agreement.pricing else None
+    currency = credit_currency(agreement)
     if base == "usage":
         return CreditBasis("the charges", {}, currency, usage=True)
     if isinstance(base, Money):
         fees = {level.service: base.amount for level in agreement.service_levels}
-        return CreditBasis("the fixed monthly fee", fees, base.currency or currency)
+        return CreditBasis("the fixed monthly fee", fees, currency)
     return CreditBasis("the monthly fee", monthly_fees(agreement), currency)
 
 
