@@ -7,7 +7,7 @@ import os
 import pytest
 
 from slactl import pool
-from slactl.pool import ForkPool, ordered_map, usable_cores, worker_count
+from slactl.pool import ForkPool, usable_cores, worker_count
 
 pytestmark = pytest.mark.skipif(not pool.can_fork(), reason="fork pools exist only where fork does")
 
@@ -54,14 +54,15 @@ def test_usable_cores_is_the_affinity() -> None:
 
 
 @pytest.mark.parametrize("workers", [1, 2, 3])
-def test_ordered_map_keeps_task_order(workers: int) -> None:
+def test_map_keeps_task_order(workers: int) -> None:
     tasks = list(range(40))
-    assert list(ordered_map(_square, tasks, workers)) == [n * n for n in tasks]
+    with ForkPool(workers) as pool:
+        assert list(pool.map(_square, tasks)) == [n * n for n in tasks]
 
 
-def test_ordered_map_runs_in_other_processes_only_when_asked() -> None:
-    assert set(ordered_map(_pid, [1, 2, 3], 1)) == {os.getpid()}
-    assert os.getpid() not in set(ordered_map(_pid, [1, 2, 3, 4], 2))
+def test_map_runs_in_other_processes() -> None:
+    with ForkPool(2) as pool:
+        assert os.getpid() not in set(pool.map(_pid, [1, 2, 3, 4]))
 
 
 def test_workers_see_the_parent_as_it_was_when_they_started() -> None:

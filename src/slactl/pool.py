@@ -86,12 +86,3 @@ class ForkPool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def ordered_map(fn: Callable[[T], R], tasks: list[T], workers: int) -> Iterator[R]:
-    """``fn`` over ``tasks``, in order: in this process for one worker, else in a fork pool."""
-    if workers <= 1 or len(tasks) <= 1:
-        yield from map(fn, tasks)
-        return
-    with ForkPool(min(workers, len(tasks))) as pool:
-        yield from pool.map(fn, tasks)
