@@ -316,5 +316,8 @@ def level_gaps(target: str, agreement_id: str, facts: LevelFacts, *, desk: bool)
     if level.direction != usual:
         gap(".comparison", f"`comparison: {level.direction}` on {level.metric} is not expressed; exported as {usual}")
     for n, _exclusion in enumerate(level.exclusions):
-        gap(f".exclusions[{n}]", "planned maintenance windows are not expressed; the target counts that time")
+        gap(
+            f".exclusions[{n}]",
+            "planned maintenance windows are not expressed: an outage in one counts against the objective there",
+        )
     return gaps

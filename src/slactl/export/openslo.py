@@ -185,18 +185,11 @@ def export(agreement: Agreement, facts: list[LevelFacts]) -> tuple[list[dict[str
             spec["description"] = _description(
                 service.description, gaps, agreement_id, None, f"services[{service.id}].description"
             )
-        services.append(
-            {
-                "apiVersion": API_VERSION,
-                "kind": "Service",
-                "metadata": {
-                    "name": f"{agreement_id}.{service.id}",
-                    "displayName": service.name,
-                    "labels": _labels(agreement, None),
-                },
-                "spec": spec,
-            }
-        )
+        metadata: dict[str, Any] = {"name": f"{agreement_id}.{service.id}"}
+        if service.name:
+            metadata["displayName"] = service.name
+        metadata["labels"] = _labels(agreement, None)
+        services.append({"apiVersion": API_VERSION, "kind": "Service", "metadata": metadata, "spec": spec})
     return services + slos, gaps, written
 
 
