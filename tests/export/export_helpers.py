@@ -40,6 +40,7 @@ class RawLevel:
     agreement: str
     data: dict[str, Any]
     calendar: dict[str, Any] | None
+    calendar_name: str | None
 
     @property
     def id(self) -> str:
@@ -62,7 +63,7 @@ def raw_levels(path: Path) -> list[RawLevel]:
     out = []
     for level in doc.get("service_levels") or []:
         name = level.get("calendar") or services[level["service"]].get("support_hours")
-        out.append(RawLevel(doc["metadata"]["id"], level, calendars.get(name) if name else None))
+        out.append(RawLevel(doc["metadata"]["id"], level, calendars.get(name) if name else None, name))
     return out
 
 

@@ -41,7 +41,7 @@ def export(
     ],
     out_dir: Annotated[Path, typer.Option("--output", "-o", metavar="DIR", help="Folder to write the files into.")],
     fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="Summary on stdout: text, or json for machines.")
+        Format, typer.Option("--format", "-f", metavar="FORMAT", help="Summary on stdout: text, or json for machines.")
     ] = Format.text,
     force: Annotated[
         bool, typer.Option("--force", help="Replace files that are not slactl's export to this target, or symlinks.")
