@@ -147,3 +147,20 @@ def test_spanish_regional_holidays_are_expanded() -> None:
     certain.add("2027-12-08")
     assert certain <= closed
     assert all(h["date"].startswith("2027-") for h in cal["holidays"])
+
+
+def test_agreement_text_cannot_add_conditions(tmp_path: Path) -> None:
+    """A request type is data: quotes stay inside the JQL string, a caret does not start a new condition."""
+    source = ITHR.read_text(encoding="utf-8").replace(
+        "scope: {request_type: new user}", """scope: {request_type: 'new "user" ^ORactive=false'}"""
+    )
+    path = tmp_path / "it-hr.yaml"
+    path.write_text(source, encoding="utf-8")
+    jsm, _ = exported(path, "jsm")
+    assert jsm is not None
+    goal = next(g for m in jsm["slaMetrics"] for g in m["goals"] if g["slactlLevel"] == "new-user-response")
+    assert goal["jql"] == '"Request Type" = "new \\"user\\" ^ORactive=false"'
+    snow, _ = exported(path, "servicenow")
+    assert snow is not None
+    record = next(r for r in snow["contract_sla"] if r["u_slactl_level"] == "new-user-response")
+    assert record["start_condition"] == 'cat_item.name=new "user" ^^ORactive=false^active=true'

@@ -46,6 +46,11 @@ def _stamp(day: date, minutes: int) -> str:
     return moment.strftime("%Y%m%dT%H%M%S")
 
 
+def encoded_value(text: str) -> str:
+    """A value inside an encoded query: a caret is a separator there, written twice to be literal."""
+    return text.replace("^", "^^").replace("\n", " ")
+
+
 def schedule_name(agreement_id: str, calendar: str) -> str:
     """The schedule's name: unique across agreements."""
     return f"{agreement_id} {calendar}"
@@ -101,7 +106,7 @@ def sla_definition(facts: LevelFacts, agreement: Agreement) -> dict[str, Any]:
     if level.scope.priority is not None:
         start.insert(0, f"priority={PRIORITIES[level.scope.priority]}")
     if table == "sc_req_item":
-        start.insert(0, f"cat_item.name={request}")
+        start.insert(0, f"cat_item.name={encoded_value(request)}")
     stop = STOP[level.metric] if table == "incident" else "active=false"
     pause = PAUSE[level.metric] if table == "incident" else ""
     cancel = f"priority!={PRIORITIES[level.scope.priority]}" if level.scope.priority is not None else ""
