@@ -57,6 +57,7 @@ def test_servicenow_sla_definitions(path: Path) -> None:
         if priority:
             assert f"priority={priority[1]}" in record["start_condition"].split("^")
         assert record["schedule"] == (f"{level.agreement} {level.calendar_name}" if level.calendar else "")
+        assert record["schedule_source"] == ("sla_definition" if level.calendar else "no_schedule")
         if objective(level) < 1:
             assert any(g.level == level.id and g.field.endswith(".attainment") for g in run.gaps)
     if document is not None:

@@ -124,6 +124,7 @@ def sla_definition(facts: LevelFacts, agreement: Agreement) -> dict[str, Any]:
         "cancel_condition": cancel,
         "duration_type": "",
         "duration": glide_duration(facts.threshold_seconds),
+        "schedule_source": "sla_definition" if cal is not None else "no_schedule",
         "schedule": schedule_name(agreement_id, cal.name) if cal is not None else "",
         "timezone_source": "sla.timezone",
         "timezone": cal.timezone if cal is not None else default_timezone(agreement),
