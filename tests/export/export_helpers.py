@@ -100,16 +100,29 @@ def _minute(text: str) -> int:
 
 
 def threshold_seconds(level: RawLevel) -> int:
-    """A time target in seconds of its clock; a business day is the week's open time over its open days."""
-    text = str(level.data["target"]).strip().lower()
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(business days?|working days?|bd|[a-z]+)", text)
-    assert match, text
-    amount, unit = Decimal(match.group(1)), match.group(2)
-    if unit in ("business day", "business days", "working day", "working days", "bd"):
-        week = open_minutes_by_day(level.calendar)
-        open_days = [m for m in week.values() if m]
-        return int(amount * Decimal(sum(open_days) * 60) / len(open_days))
-    return int(amount * UNIT_SECONDS[unit])
+    """A time target in seconds of its clock; a business day is the week's open time over its open days.
+
+    Written as docs/format.md allows: `4h`, `30 minutes`, `1h 30m`, `2 business days`, `PT4H`.
+    """
+    text = str(level.data["target"]).strip()
+    iso = re.fullmatch(r"P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+)S)?)?", text)
+    if iso:
+        weeks, days, hours, minutes, seconds = (Decimal(g or 0) for g in iso.groups())
+        return int(weeks * 604800 + days * 86400 + hours * 3600 + minutes * 60 + seconds)
+    total = Decimal(0)
+    parts = re.findall(
+        r"(\d+(?:\.\d+)?)\s*(business days?|working days?|calendar days?|business hours?|[a-z]+)", text.lower()
+    )
+    assert parts, text
+    for amount_text, unit in parts:
+        amount = Decimal(amount_text)
+        if unit in ("business day", "business days", "working day", "working days", "bd"):
+            week = open_minutes_by_day(level.calendar)
+            open_days = [m for m in week.values() if m]
+            total += amount * Decimal(sum(open_days) * 60) / len(open_days)
+        else:
+            total += amount * UNIT_SECONDS[unit.removeprefix("calendar ").removeprefix("business ")]
+    return int(total)
 
 
 def term(path: Path) -> tuple[date, date | None]:
