@@ -1,10 +1,10 @@
 """Every file a command writes: never through a symlink, never over a file slactl did not write.
 
 Each test is an attack on the output of every command that writes (``render`` in each format and
-with ``--out-dir``, ``report``, ``schema``, ``new``, ``init``, ``renew``), run through the CLI:
+with ``--out-dir``, ``report``, ``schema``, ``new``, ``init``, ``renew``, ``export``), run through the CLI:
 a symlink planted at the output (to a file outside the folder, or dangling), a file of the user's,
 a file that only claims to be slactl's, a symlink planted at a temporary name, a read-only folder.
-``render``, ``report`` and ``schema`` replace their own earlier output without ``--force`` (it
+``render``, ``report``, ``schema`` and ``export`` replace their own earlier output without ``--force`` (it
 carries a stamp that binds the file's content); ``new``, ``init`` and ``renew`` never replace
 anything without ``--force``.
 """
@@ -65,6 +65,30 @@ def _report(fmt: str) -> Callable[[Path, Path], list[str]]:
     return argv
 
 
+# An agreement every export target holds in full (no term left unexpressed: exit 0).
+CLEAN = """\
+apiVersion: slactl/v1
+kind: Agreement
+metadata: {id: clean-uptime, title: Uptime Terms, type: customer, structure: service-based}
+parties:
+  provider: {name: Acme, organization: Acme Hosting Ltd, contacts: [{name: Jo Park, role: Service Manager}]}
+  customer: {}
+term: {start: 2027-01-01, end: 2027-12-31}
+services: [{id: hosting, name: Web hosting, support_hours: always}]
+calendars: {always: {timezone: Europe/London, hours: 24x7}}
+service_levels:
+  - {id: uptime, service: hosting, metric: availability, target: 99.9%, window: rolling, rolling_days: 30}
+"""
+
+
+def _export(target: str) -> Callable[[Path, Path], list[str]]:
+    def argv(work: Path, out: Path) -> list[str]:
+        (work / "clean.yaml").write_text(CLEAN)
+        return ["export", "--to", target, str(work / "clean.yaml"), "-o", str(out.parent)]
+
+    return argv
+
+
 WRITERS = [
     Writer("render-md", _render("md"), "out/doc.md", True),
     Writer("render-html", _render("html"), "out/doc.html", True),
@@ -91,6 +115,8 @@ WRITERS = [
         False,
     ),
     Writer("renew", lambda work, target: ["renew", str(work / AGREEMENT), "-o", str(target)], "out/next.yaml", False),
+    Writer("export-openslo", _export("openslo"), "out/clean-uptime.openslo.yaml", True),
+    Writer("export-sloth", _export("sloth"), "out/clean-uptime.sloth.yaml", True),
 ]
 
 

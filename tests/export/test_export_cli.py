@@ -94,7 +94,7 @@ def test_a_file_slactl_did_not_export_is_kept_without_force(tmp_path: Path, caps
     mine.write_text('{"hand": "written"}\n', encoding="utf-8")
     run = run_main(["export", "--to", "servicenow", str(EXAMPLES), "-o", str(tmp_path)], capsys)
     assert run.code == 2
-    assert "not slactl's export" in run.err
+    assert "refusing to overwrite" in run.err
     assert mine.read_text(encoding="utf-8") == '{"hand": "written"}\n'
     assert list(tmp_path.iterdir()) == [mine]  # nothing else written either
     forced = run_main(["export", "--to", "servicenow", str(EXAMPLES), "-o", str(tmp_path), "--force"], capsys)

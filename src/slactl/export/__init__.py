@@ -103,18 +103,14 @@ def load_agreements(paths: Sequence[Path]) -> list[Agreement]:
 
 def write_all(run: ExportRun, out_dir: Path, *, force: bool = False) -> list[Path]:
     """Write every file into ``out_dir`` (sealed stamps); refuse before writing any if one would be refused."""
-    from slactl.safewrite import existing_owner, seal, write_file
+    from slactl.safewrite import refusal, seal, write_file
 
     owner = stamp_owner(run.target)
     targets = [(out_dir / name, text) for name, text in sorted(run.files.items())]
-    if not force:
-        for path, _ in targets:
-            if (path.exists() or path.is_symlink()) and existing_owner(path) != owner:
-                raise SlactlError(
-                    "the file exists and is not slactl's export to this target",
-                    path=str(path),
-                    hint="remove it, choose another -o folder, or give --force to replace it",
-                )
+    for path, _ in targets:  # every refusal before the first write: all files or none
+        problem = refusal(path, owner=owner, force=force)
+        if problem is not None:
+            raise problem
     written = []
     for path, text in targets:
         write_file(path, seal(text.encode("utf-8")), owner=owner, force=force)

@@ -105,7 +105,7 @@ def sla_definition(facts: LevelFacts, agreement: Agreement) -> dict[str, Any]:
     start = ["active=true"]
     if level.scope.priority is not None:
         start.insert(0, f"priority={PRIORITIES[level.scope.priority]}")
-    if table == "sc_req_item":
+    if request is not None and table == "sc_req_item":
         start.insert(0, f"cat_item.name={encoded_value(request)}")
     stop = STOP[level.metric] if table == "incident" else "active=false"
     pause = PAUSE[level.metric] if table == "incident" else ""
