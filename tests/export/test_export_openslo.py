@@ -121,3 +121,18 @@ def test_a_100_percent_attainment_and_a_satisfaction_level_are_reported_not_writ
     assert "satisfaction" in by_level[("hr-satisfaction", "service_levels[5].metric")]
     # the business-hours clock of the one time level written is said, not dropped
     assert "city-hours" in by_level[("new-user-response", "service_levels[0].calendar")]
+
+
+def test_a_description_longer_than_openslo_allows_is_cut_and_reported(tmp_path: Path) -> None:
+    path = next(p for p in EXAMPLE_FILES if p.stem == "it-hr-support-fy2027")
+    long = "x" * 1200
+    source = path.read_text(encoding="utf-8").replace(
+        "description: Operation of the HR information system and its payroll interface.", f"description: {long}"
+    )
+    changed = tmp_path / "long.yaml"
+    changed.write_text(source, encoding="utf-8")
+    objects, run = exported(changed)
+    service = next(o for o in objects if o["metadata"]["name"] == "it-hr-support-fy2027.hris-hosting")
+    assert len(service["spec"]["description"]) == 1050
+    assert validator().is_valid(service)
+    assert any(g.field == "services[2].description" and "1050" in g.reason for g in run.gaps)

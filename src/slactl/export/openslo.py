@@ -177,13 +177,13 @@ def export(agreement: Agreement, facts: list[LevelFacts]) -> tuple[list[dict[str
             written.append(item.level.id)
     used = {item.level.service for item in facts if item.level.id in written}
     services: list[dict[str, Any]] = []
-    for service in agreement.services:
+    for n, service in enumerate(agreement.services):
         if service.id not in used:
             continue
         spec: dict[str, Any] = {}
         if service.description:
             spec["description"] = _description(
-                service.description, gaps, agreement_id, None, f"services[{service.id}].description"
+                service.description, gaps, agreement_id, None, f"services[{n}].description"
             )
         metadata: dict[str, Any] = {"name": f"{agreement_id}.{service.id}"}
         if service.name:
