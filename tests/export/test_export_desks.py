@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from export_helpers import (
     EXAMPLE_FILES,
     TIME_METRICS,
@@ -41,8 +42,6 @@ def test_servicenow_sla_definitions(path: Path) -> None:
     document, run = exported(path, "servicenow")
     slas = {r["u_slactl_level"]: r for r in (document or {}).get("contract_sla", [])}
     kind = {"customer": "SLA", "internal": "OLA", "vendor": "Underpinning contract"}
-    import yaml
-
     agreement_type = yaml.safe_load(path.read_text(encoding="utf-8"))["metadata"]["type"]
     for level in raw_levels(path):
         if level.metric not in TIME_METRICS:
