@@ -79,7 +79,7 @@ def test_sample_reports_the_numbers_of_the_hand_mapped_csv(
     by_hand = run(agreement, kind, SAMPLES / equivalent)
     assert numbers(detected) == numbers(by_hand)
     assert numbers(named) == numbers(by_hand)
-    assert any(f"read as a " in n and "detected from the file" in n for n in detected.notes)
+    assert any("read as a " in n and "detected from the file" in n for n in detected.notes)
     assert by_hand.problems.count == 0
     summary = next(s for s in detected.inputs if s.kind == kind)
     assert summary.format == source
