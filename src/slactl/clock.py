@@ -18,9 +18,10 @@ Speed: each (calendar, local year) is turned once into a sorted list of open int
 in UTC with running totals, so one query is two binary searches, whatever its span.
 
 Slices: :func:`business_slices` splits an interval into counted, paused and closed
-stretches, each with the rule that decided it (``slactl explain``). Longer than 600 lines
-because the slices read the same private year tables as the counter, so the counted total
-is the counter's by construction; a module of its own would have to reach into them.
+stretches, each with the rule that decided it (``slactl explain``).
+Longer than 600 lines because the slices read the same private year tables as the counter,
+so the counted total is the counter's by construction; a module of its own would have to
+reach into them.
 """
 
 from __future__ import annotations
