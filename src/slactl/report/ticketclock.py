@@ -310,3 +310,62 @@ def compare_verdicts(
                 )
             )
     return check
+
+
+# --------------------------------------------------------------------------- slactl explain
+
+
+@dataclass
+class Explanation:
+    """One ticket's clocks (``slactl explain``)."""
+
+    agreement_id: str
+    ticket: TicketRecord
+    source: str  # the tool whose export it was read from, or "csv"
+    as_of: datetime
+    clocks: list[LevelClock]
+
+
+def explain_ticket(
+    agreement: Path,
+    ticket_id: str,
+    tickets: Path,
+    *,
+    source: str | None = None,
+    columns: dict[str, str] | None = None,
+    source_zone: str | None = None,
+    date_format: str | None = None,
+    fy_start: tuple[int, int] = (10, 1),
+    now: datetime,
+) -> Explanation:
+    """The clock of ``ticket_id`` under each time level measuring it, as ``slactl report`` measures it."""
+    from datetime import date as date_
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from slactl.report.measure.engine import Engine
+    from slactl.report.periods import Period
+    from slactl.report.sources import Options, ServiceNames, detect
+    from slactl.report.terms import load_terms
+
+    terms = load_terms(agreement)
+    latest = terms.latest.agreement
+
+    def engine_for(first: date_, last: date_) -> Engine:
+        return Engine(terms, Period(first, last, "the ticket's window"), fy_start=fy_start, now=now)
+
+    term_end = latest.term.end or date_(min(latest.term.start.year + 1, 8999), 12, 31)
+    engine = engine_for(latest.term.start, term_end)
+    if source is None and not columns:
+        source = detect(tickets)
+    if source == "csv":
+        source = None
+    try:
+        zone = ZoneInfo(source_zone) if source_zone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SlactlError(f"--source-timezone {source_zone!r} is not an IANA time zone") from None
+    options: object = Options(zone, date_format, ServiceNames(latest)) if source is not None else (columns or {})
+    record = find_ticket(engine, tickets, ticket_id, source, options)
+    day = record.opened.date()
+    if not latest.term.start <= day <= term_end:  # before or after the term: the windows around it
+        engine = engine_for(min(day, latest.term.start), max(day, term_end))
+    return Explanation(latest.metadata.id, record, source or "csv", engine.as_of, ticket_clocks(engine, record))
