@@ -222,14 +222,10 @@ TOLERANCE = timedelta(minutes=1)
 
 
 def say_span(value: timedelta) -> str:
-    """'2h 05m', '3d 4h 00m', '0m'."""
+    """'2h 05m', '28h 00m', '0m' (hours, not days: business hours are no days of 24)."""
     minutes = round(value.total_seconds() / 60)
     sign = "-" if minutes < 0 else ""
-    minutes = abs(minutes)
-    days, rest = divmod(minutes, 1440)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return f"{sign}{days}d {hours}h {mins:02d}m"
+    hours, mins = divmod(abs(minutes), 60)
     if hours:
         return f"{sign}{hours}h {mins:02d}m"
     return f"{sign}{mins}m"
