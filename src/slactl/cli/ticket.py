@@ -23,7 +23,7 @@ class Format(StrEnum):
 
 
 @command(
-    summary="Show one ticket's clock: each counted, paused and closed slice and why.",
+    summary="Show one ticket's clock, slice by slice, and why.",
     epilog="""
 slactl explain agreements/its-fy2027.yaml INC0010003 --tickets task_sla.csv
 slactl explain agreements/its-fy2027.yaml DESK-1 --tickets jira.csv --source jira --format json
