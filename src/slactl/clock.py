@@ -705,11 +705,15 @@ def business_slices(
         cuts.add(m)
         day += _ONE_DAY
     points = sorted(cuts)
+    open_starts = [o[0] for o in opens]
+    hold_starts = [h[0] for h in holds]
     out: list[Slice] = []
     for s, e in pairwise(points):
         mid = s + (e - s) // 2
-        is_open = any(o0 <= mid < o1 for o0, o1 in opens)
-        held = any(h0 <= mid < h1 for h0, h1 in holds)
+        i = bisect_right(open_starts, mid) - 1
+        is_open = i >= 0 and mid < opens[i][1]
+        j = bisect_right(hold_starts, mid) - 1
+        held = j >= 0 and mid < holds[j][1]
         local_day = (_EPOCH + _US * s).astimezone(tz).date()
         if is_open:
             state, rule = ("paused", "on hold") if held else ("counted", "open hours")

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from slactl.clock import Slice, business_slices
+from slactl.clock import Slice, business_elapsed, business_slices
 from slactl.errors import SlactlError
 from slactl.report import inputs as io_
 
@@ -57,6 +57,7 @@ class LevelClock:
     end: datetime  # the response or resolution, or the as-of time while still open
     still_open: bool
     slices: list[Slice] = field(default_factory=list)
+    elapsed: timedelta | None = None  # the counted time, when the slices were not asked for
 
     def total(self, state: str) -> timedelta:
         """Time of the slices in ``state`` (counted, paused, closed)."""
@@ -65,7 +66,7 @@ class LevelClock:
     @property
     def counted(self) -> timedelta:
         """The elapsed time the report measures."""
-        return self.total("counted")
+        return self.elapsed if self.elapsed is not None else self.total("counted")
 
     @property
     def met(self) -> bool | None:
@@ -111,8 +112,11 @@ def record_from_row(engine: Engine, file: str, line: int, header: Sequence[str],
     )
 
 
-def ticket_clocks(engine: Engine, ticket: TicketRecord) -> list[LevelClock]:
-    """The clock of every time level that measures ``ticket``, as the report measures it."""
+def ticket_clocks(engine: Engine, ticket: TicketRecord, *, slices: bool = True) -> list[LevelClock]:
+    """The clock of every time level that measures ``ticket``, as the report measures it.
+
+    ``slices=False``: only the counted total (one table lookup, not a slice per day).
+    """
     out: list[LevelClock] = []
     for track in engine.tracks:
         level = track.level
@@ -134,29 +138,22 @@ def ticket_clocks(engine: Engine, ticket: TicketRecord) -> list[LevelClock]:
         still_open = end is None or end > engine.as_of
         stop = engine.as_of if still_open or end is None else end
         clock = plan.clock
-        slices = business_slices(clock, ticket.opened, max(stop, ticket.opened), ticket.on_hold)
-        if clock.is_24x7 and not (clock.holidays or clock.federal_holidays or clock.public):
-            slices = [
-                Slice(
-                    s.start,
-                    s.end,
-                    s.state,
-                    "wall clock (a target in days or weeks)" if s.state == "counted" else s.rule,
+        end_at = max(stop, ticket.opened)
+        label = track.windows[k].label
+        if not slices:
+            elapsed = business_elapsed(clock, ticket.opened, end_at, ticket.on_hold)
+            out.append(
+                LevelClock(
+                    track.id, measure, label, clock.describe(), plan.limit, ticket.opened, stop, still_open, [], elapsed
                 )
-                for s in slices
-            ]
-        out.append(
-            LevelClock(
-                track.id,
-                measure,
-                track.windows[k].label,
-                clock.describe(),
-                plan.limit,
-                ticket.opened,
-                stop,
-                still_open,
-                slices,
             )
+            continue
+        cut = business_slices(clock, ticket.opened, end_at, ticket.on_hold)
+        if clock.is_24x7 and not (clock.holidays or clock.federal_holidays or clock.public):
+            wall = "wall clock (a target in days or weeks)"
+            cut = [Slice(c.start, c.end, c.state, wall if c.state == "counted" else c.rule) for c in cut]
+        out.append(
+            LevelClock(track.id, measure, label, clock.describe(), plan.limit, ticket.opened, stop, still_open, cut)
         )
     return out
 
@@ -278,7 +275,7 @@ def compare_verdicts(
             record = record_from_row(engine, file, found[0], header, found[1])
         except ValueError:
             continue  # already a bad row of the report
-        for clock in ticket_clocks(engine, record):
+        for clock in ticket_clocks(engine, record, slices=False):
             if clock.measure != verdict.measure:
                 continue
             check.compared += 1
@@ -294,6 +291,8 @@ def compare_verdicts(
             if not differ:
                 continue
             state = "missed" if slactl_breached else ("open" if clock.still_open else "met")
+            # Only now the slices: they name the holidays and pauses behind the difference.
+            clock = next(c for c in ticket_clocks(engine, record) if c.level == clock.level)
             check.disagreements.append(
                 Disagreement(
                     verdict.ticket,

@@ -38,6 +38,7 @@ __all__ = [
     "ServiceNames",
     "ToolVerdict",
     "Translated",
+    "as_list",
     "choose_sources",
     "detect",
     "read_into",
@@ -232,7 +233,7 @@ def parse_span(text: str) -> timedelta:
     text = text.strip()
     if not text:
         raise ValueError("is empty")
-    if re.fullmatch(r"\d+", text):
+    if re.fullmatch(r"\d{1,10}", text):
         return timedelta(seconds=int(text))
     if re.fullmatch(r"1970-01-\d\d \d\d:\d\d:\d\d", text):  # ServiceNow's internal duration value
         value = datetime.fromisoformat(text + "+00:00")
@@ -244,8 +245,14 @@ def parse_span(text: str) -> timedelta:
         found = True
         total += abs(float(number)) * _UNIT[unit[0].lower()]
     if not found:
-        raise ValueError(f"{text!r} is not a duration")
+        raise ValueError(f"{text[:40]!r} is not a duration")
+    if total > MAX_SPAN_SECONDS:
+        raise ValueError(f"{text[:40]!r} is longer than 100 years")
     return timedelta(seconds=sign * total)
+
+
+MAX_SPAN_SECONDS = 100 * 366 * 86400
+"""Longest duration a tool's field may give (a longer one is a bad row, not an overflow)."""
 
 
 _TRUE = frozenset({"true", "yes", "1", "y"})
@@ -365,9 +372,17 @@ def json_items(text: str, key: str | None, start: int = 0, stop: int | None = No
             i += 1
         if i >= stop or text[i] == "]":
             return out
-        value, end = decoder.raw_decode(text, i)
+        try:
+            value, end = decoder.raw_decode(text, i)
+        except (json.JSONDecodeError, RecursionError):  # the key was met inside a string, not as a member
+            return out
         out.append((text.count("\n", 0, i) + 1, i, value))
         i = end
+
+
+def as_list(value: object) -> list[Any]:
+    """A JSON member that should be an array (anything else: empty)."""
+    return value if isinstance(value, list) else []
 
 
 def read_json(path: Path) -> tuple[str, Any]:

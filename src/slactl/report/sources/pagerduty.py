@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from slactl.report.sources import Options, Translated, header_for, json_items, parse_when, read_json
+from slactl.report.sources import Options, Translated, as_list, header_for, json_items, parse_when, read_json
 
 
 def detect(head: bytes) -> bool:
@@ -61,7 +61,7 @@ def read(path: Path, options: Options) -> Translated:
             what = "acknowledgements"
             acks = sorted(
                 parse_when(str(a.get("at", "")), options)
-                for a in incident.get("acknowledgements") or ()
+                for a in as_list(incident.get("acknowledgements"))
                 if isinstance(a, dict) and a.get("at")
             )
             if acks:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from slactl.report.sources import Options, Translated, header_for, json_items, parse_when, read_json
+from slactl.report.sources import Options, Translated, as_list, header_for, json_items, parse_when, read_json
 
 DOWN = frozenset({"partial_outage", "major_outage"})
 MAINTENANCE = frozenset({"under_maintenance"})
@@ -35,13 +35,13 @@ def _components(incident: dict[str, Any]) -> tuple[dict[str, str], set[str]]:
     worst: dict[str, str] = {}
     rank = {"operational": 0, "degraded_performance": 1, "under_maintenance": 2, "partial_outage": 3, "major_outage": 4}
     named: set[str] = set()
-    for comp in incident.get("components") or ():
+    for comp in as_list(incident.get("components")):
         if isinstance(comp, dict) and comp.get("name"):
             named.add(str(comp["name"]))
-    for update in incident.get("incident_updates") or ():
+    for update in as_list(incident.get("incident_updates")):
         if not isinstance(update, dict):
             continue
-        for comp in update.get("affected_components") or ():
+        for comp in as_list(update.get("affected_components")):
             if not isinstance(comp, dict) or not comp.get("name"):
                 continue
             name = str(comp["name"])

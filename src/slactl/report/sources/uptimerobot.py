@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from slactl.report.sources import Options, Translated, epoch, header_for, json_items, read_json
+from slactl.report.sources import Options, Translated, as_list, epoch, header_for, json_items, read_json
 
 DOWN, UP, STARTED, PAUSED = 1, 2, 98, 99
 
@@ -25,11 +25,14 @@ def detect(head: bytes) -> bool:
 
 def _windows(monitor: dict[str, Any]) -> list[tuple[float, float]]:
     """Maintenance windows that happened once (type 1: start_time, duration in minutes)."""
-    return [
-        (float(mw["start_time"]), float(mw["start_time"]) + 60 * float(mw.get("duration", 0)))
-        for mw in monitor.get("mwindows") or ()
-        if isinstance(mw, dict) and mw.get("type") == 1 and isinstance(mw.get("start_time"), int | float)
-    ]
+    out = []
+    for mw in as_list(monitor.get("mwindows")):
+        if not isinstance(mw, dict) or mw.get("type") != 1:
+            continue
+        start, minutes = mw.get("start_time"), mw.get("duration", 0)
+        if isinstance(start, int | float) and isinstance(minutes, int | float):
+            out.append((float(start), float(start) + 60 * float(minutes)))
+    return out
 
 
 def read(path: Path, options: Options) -> Translated:

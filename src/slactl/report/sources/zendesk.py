@@ -31,13 +31,18 @@ def detect(head: bytes) -> bool:
 
 
 def _minutes(text: str, what: str) -> timedelta:
+    shown = text[:40]
     try:
         value = float(text)
     except ValueError:
-        raise ValueError(f"{what} {text!r} is not a number of minutes") from None
-    if value < 0:
-        raise ValueError(f"{what} {text!r} is below zero")
+        raise ValueError(f"{what} {shown!r} is not a number of minutes") from None
+    if not 0 <= value <= MAX_MINUTES:  # also NaN and infinity
+        raise ValueError(f"{what} {shown!r} is not a number of minutes from 0 to {MAX_MINUTES:,}")
     return timedelta(minutes=value)
+
+
+MAX_MINUTES = 100 * 366 * 1440
+"""A hundred years of minutes: more is a bad row."""
 
 
 def read(path: Path, options: Options) -> Translated:
@@ -75,7 +80,10 @@ def read(path: Path, options: Options) -> Translated:
                 values["resolved"] = parse_when(text, options)
             what = ""  # _minutes names its column
             if text := row.get(REPLY):
-                values["first_response"] = (datetime.fromisoformat(opened) + _minutes(text, REPLY)).isoformat()
+                try:
+                    values["first_response"] = (datetime.fromisoformat(opened) + _minutes(text, REPLY)).isoformat()
+                except OverflowError:
+                    raise ValueError(f"{REPLY} {text[:40]!r} ends after the year 9999") from None
             verdicts = []
             for column, name, measure in (
                 (REPLY_BUSINESS, "first reply time (business hours)", "response"),
