@@ -143,7 +143,7 @@ def report(
     else:
         write_file(output, data, owner=REPORT_OWNER, force=force)
     for note in result.notes:
-        if " was read as a " in note:  # say which source read which file
+        if " was read as: " in note:  # say which source read which file
             from slactl.textsafe import for_terminal
 
             typer.echo(f"slactl: {for_terminal(note)}", err=True)

@@ -79,7 +79,7 @@ def test_sample_reports_the_numbers_of_the_hand_mapped_csv(
     by_hand = run(agreement, kind, SAMPLES / equivalent)
     assert numbers(detected) == numbers(by_hand)
     assert numbers(named) == numbers(by_hand)
-    assert any("read as a " in n and "detected from the file" in n for n in detected.notes)
+    assert any("read as: " in n and "detected from the file" in n for n in detected.notes)
     assert by_hand.problems.count == 0
     summary = next(s for s in detected.inputs if s.kind == kind)
     assert summary.format == source
@@ -171,3 +171,16 @@ def test_choose_sources_rejects_unknown_and_two_of_a_kind() -> None:
     with pytest.raises(SlactlError, match="both read tickets"):
         choose_sources(["jira", "zendesk"])
     assert choose_sources(["jira", "uptime-kuma"]) == {"tickets": "jira", "outages": "uptime-kuma"}
+
+
+def test_the_command_says_which_source_read_the_file(
+    agreement: Path, kuma_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from slactl.cli import main
+
+    args = ["report", str(agreement), "--tickets", str(SAMPLES / "jira.csv"), "--outages", str(kuma_db)]
+    assert main([*args, "--period", PERIOD, "--as-of", "2028-02-01", "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert "jira.csv was read as: Jira Service Management CSV export (detected from the file)" in captured.err
+    assert "kuma.db was read as: Uptime Kuma database" in captured.err
+    assert '"tool_verdicts"' in captured.out

@@ -514,7 +514,7 @@ def read_sources(
             continue
         translated = read_into(engine, kind, path, name, options)
         left[kind] = None
-        notes.append(f"{path.name} was read as a {SOURCES[name]} ({how}).")
+        notes.append(f"{path.name} was read as: {SOURCES[name]} ({how}).")
         notes.extend(n if n.endswith(".") else n + "." for n in translated.notes)
         if translated.verdicts:
             checks.append(_checker(engine, translated))
