@@ -167,10 +167,15 @@ def find_ticket(engine: Engine, path: Path, ticket_id: str, source: str | None, 
         for line, row in translated.rows:
             if row[translated.header.index("id")] == ticket_id:
                 return _record(engine, str(path), line, translated.header, row)
-        for line, reason in translated.problems:
-            if ticket_id in reason:
-                raise SlactlError(f"ticket {ticket_id} at line {line} cannot be read: {reason}", path=str(path))
-        raise SlactlError(f"no ticket {ticket_id!r} in the file", path=str(path), hint="ids are matched exactly")
+        bad = [f"{line}: {reason}" for line, reason in translated.problems[:3]]
+        raise SlactlError(
+            f"no ticket {ticket_id!r} among the rows that could be read",
+            path=str(path),
+            hint="ids are matched exactly"
+            + (
+                f"; {len(translated.problems)} rows could not be read (line " + "; line ".join(bad) + ")" if bad else ""
+            ),
+        )
     mapping = options if isinstance(options, dict) else {}
     with io_.Table(path) as table:
         columns = io_.resolve_columns(table.header, "tickets", mapping, table.name)
