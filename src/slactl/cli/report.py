@@ -78,6 +78,23 @@ def report(
             "--jobs", "-j", help="Processes reading the tickets file (0: one per core, up to 4, from 4 MB on).", min=0
         ),
     ] = 0,
+    source: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--source",
+            metavar="TOOL",
+            help="The tool an export comes from: jira, servicenow, zendesk, pagerduty (tickets); statuspage, "
+            "uptime-kuma, uptimerobot (outages); csv for slactl's layout. Default: detected. Repeatable.",
+        ),
+    ] = None,
+    source_timezone: Annotated[
+        str | None,
+        typer.Option("--source-timezone", metavar="ZONE", help="Time zone of an export's times without offset."),
+    ] = None,
+    date_format: Annotated[
+        str | None,
+        typer.Option("--date-format", metavar="FORMAT", help="An export's display date format (dd/MMM/yy h:mm a)."),
+    ] = None,
 ) -> None:
     """Measure each service level against ticket, outage and survey data: values, misses, credits.
 
@@ -91,6 +108,7 @@ def report(
     from slactl.report import build_report
     from slactl.report.inputs import columns_from_config, parse_map_options
     from slactl.report.render import RENDERERS
+    from slactl.report.sources import choose_sources
     from slactl.safewrite import refusal, write_file
 
     if tickets is None and outages is None and surveys is None:
@@ -114,6 +132,9 @@ def report(
         fy_start=cfg.fiscal_year_start,
         now=_as_of(as_of) if as_of else datetime.now(UTC),
         jobs=jobs,
+        sources=choose_sources(source or []),
+        source_zone=source_timezone,
+        date_format=date_format,
     )
     data = stamped_report(RENDERERS[fmt.value](result), fmt.value)
     if output is None:
@@ -121,6 +142,11 @@ def report(
         sys.stdout.flush()
     else:
         write_file(output, data, owner=REPORT_OWNER, force=force)
+    for note in result.notes:
+        if " was read as: " in note:  # say which source read which file
+            from slactl.textsafe import for_terminal
+
+            typer.echo(f"slactl: {for_terminal(note)}", err=True)
     if result.problems.count:
         typer.echo(f"slactl: {result.problems.count} bad rows left out of the report:", err=True)
         from slactl.textsafe import for_terminal  # rows quote the data files: no control character

@@ -20,6 +20,7 @@ from slactl.report.periods import Period
 
 if TYPE_CHECKING:
     from slactl.report.parallel import PendingTickets
+    from slactl.report.ticketclock import VerdictCheck
 
 __all__ = ["Report", "VersionUse", "build_report"]
 
@@ -63,6 +64,7 @@ class Report:
     rewards: list[RewardResult]
     versions: list[VersionUse]
     notes: list[str]
+    tool_checks: list[VerdictCheck] = field(default_factory=list)  # a tool's own verdicts beside slactl's
 
 
 def build_report(
@@ -78,10 +80,17 @@ def build_report(
     now: datetime,
     top: int = 10,
     jobs: int = 1,
+    sources: dict[str, str] | None = None,
+    source_zone: str | None = None,
+    date_format: str | None = None,
 ) -> Report:
     """Measure the agreement at ``agreement`` over ``period`` (default: its term) from the given files.
 
     ``jobs``: processes reading the tickets file; 0 picks one per core from 4 MB on.
+    ``sources``: kind (tickets, outages) -> the tool whose export the file is
+    (:mod:`slactl.report.sources`; ``csv``: slactl's layout); a file without one is
+    detected when no column mapping is given. ``source_zone`` and ``date_format``: the
+    export's time zone and display date format.
     """
     from slactl.report.credits import check_rewards, check_termination, compute_credits, read_charges
     from slactl.report.periods import parse_period
@@ -107,6 +116,11 @@ def build_report(
     # Surveys first: the ticket pass then dates the answers that name only a ticket.
     if surveys is not None:
         engine.read("surveys", surveys, mapping)
+    from slactl.report.sources import read_sources
+
+    source_notes, tool_checks, tickets, outages = read_sources(
+        engine, {"tickets": tickets, "outages": outages}, sources or {}, bool(mapping), source_zone, date_format
+    )
     _read_tickets_and_outages(engine, tickets, outages, mapping, jobs)
     levels = engine.results()
     credits = compute_credits(levels, read_charges(charges) if charges is not None else None)
@@ -119,7 +133,7 @@ def build_report(
             use.windows.append(f"{lr.id} {wr.window.label}")
             use.first = min(use.first or wr.window.start, wr.window.start)
             use.last = max(use.last or wr.window.last, wr.window.last)
-    notes = list(terms.notes)
+    notes = list(terms.notes) + source_notes
     approximated: dict[str, list[str]] = {}
     for lr in levels:
         for wr in lr.windows:
@@ -151,6 +165,7 @@ def build_report(
         rewards=check_rewards(latest, levels),
         versions=list(uses.values()),
         notes=notes,
+        tool_checks=[check() for check in tool_checks],
     )
 
 
@@ -191,4 +206,3 @@ def _read_tickets_and_outages(
         outage_problems, engine.problems = engine.problems, held
     pending.finish()
     engine.problems.merge(outage_problems)
-

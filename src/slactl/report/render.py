@@ -194,6 +194,26 @@ def to_json(report: Report) -> str:
         },
         "notes": report.notes,
     }
+    if report.tool_checks:  # only when an export carried the tool's own verdicts
+        data["tool_verdicts"] = [
+            {
+                "source": c.source,
+                "compared": c.compared,
+                "disagreements": [
+                    {
+                        "ticket": d.ticket,
+                        "where": d.where,
+                        "sla": d.sla,
+                        "tool": d.tool,
+                        "service_level": d.level,
+                        "slactl": d.slactl,
+                        "reasons": list(d.reasons),
+                    }
+                    for d in c.disagreements
+                ],
+            }
+            for c in report.tool_checks
+        ]
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -10,7 +10,7 @@ shortens digests and gives file names without their folder.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
@@ -304,6 +304,16 @@ class ReportView:
     problems_shown: list[str]
     problems_first: str  # ' (first 20 listed)' when not all bad rows are listed, else ''
     notes: list[str]
+    tool_checks: list[ToolCheck] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ToolCheck:
+    """A tool's verdicts beside slactl's: how many compared, and where they differ."""
+
+    tool: str  # the source's description, e.g. 'ServiceNow incident or task_sla CSV export'
+    compared: str
+    disagreements: list[Any]  # slactl.report.ticketclock.Disagreement
 
 
 def _level_row(lr: LevelResult) -> SummaryRow:
@@ -435,4 +445,11 @@ def build_view(report: Report, *, charts: bool = True) -> ReportView:
         problems_shown=list(shown),
         problems_first=f" (first {len(shown)} listed)" if report.problems.count > len(shown) else "",
         notes=list(report.notes),
+        tool_checks=[_tool_check(c) for c in report.tool_checks],
     )
+
+
+def _tool_check(check: Any) -> ToolCheck:
+    from slactl.report.sources import SOURCES
+
+    return ToolCheck(SOURCES.get(check.source, check.source), str(check.compared), list(check.disagreements))
