@@ -277,3 +277,64 @@ def _render_obligations(
             lines.append(f"# {stamp}")
         data = ("\n".join(lines) + "\n").encode()
     return seal(data) if stamp is not None else data
+
+
+@command(
+    summary="Write a static portal of the agreements: portfolio table, one page per agreement, obligations.",
+    epilog=(
+        "slactl site -o public/\n"
+        "slactl site agreements/ -o public/ --data reports-data/\n"
+        "slactl site -o public/ --as-of 2027-03-01 --force"
+    ),
+)
+def site(
+    paths: PathsArg = None,
+    *,
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="DIR", help="The folder to write the portal into.")],
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            metavar="DIR",
+            help="Report data: DIR/<agreement id>/tickets.csv (and outages, surveys, charges; .csv or .jsonl), "
+            "measured per fiscal quarter (docs/site.md).",
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="Count days from this day (YYYY-MM-DD; default: the day of the repository's last commit, "
+            "so the same repository writes the same portal).",
+        ),
+    ] = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option("--templates", metavar="DIR", help="Template overrides for the rendered documents."),
+    ] = None,
+    no_history: Annotated[bool, typer.Option("--no-history", help="Leave each agreement's history out.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Write into a folder that holds files slactl did not write.")
+    ] = False,
+) -> None:
+    """Write a static portal of the agreements into DIR: the portfolio table (sortable, filterable, with a
+    search box), the obligations and their calendar file, and one page per agreement with its rendered
+    document, status and stages, dependencies, obligations, history and performance reports.
+
+    Links are relative: the folder works opened from disk and from any static host. A folder that
+    holds anything and was not written by `slactl site` is refused without --force (exit 2).
+    """
+    from slactl.errors import SlactlError
+    from slactl.portfolio import load_portfolio
+    from slactl.portfolio.site import as_of_of, build_site, check_output, write_site
+
+    given = paths or [Path()]
+    if data is not None and not data.is_dir():
+        raise SlactlError("the report data folder does not exist", path=str(data), hint="see docs/site.md")
+    check_output(output, force=force)
+    day = _day(as_of, "--as-of") or as_of_of(given) or date.today()
+    portfolio = load_portfolio(given, as_of=day)
+    files = build_site(portfolio, data=data, templates=templates, history=not no_history)
+    count = write_site(output, files, force=force)
+    typer.echo(f"wrote {output}: {count} files, {len(portfolio.entries)} agreements, as of {day.isoformat()}", err=True)
