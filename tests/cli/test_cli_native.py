@@ -28,6 +28,9 @@ COMMANDS = [
     "new",
     "init",
     "explain-rule",
+    "list",
+    "obligations",
+    "site",
 ]
 ESC = "\x1b["
 ITHR = (EXAMPLES / "it-hr-support-fy2027.yaml").read_text(encoding="utf-8")

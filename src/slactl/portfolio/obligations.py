@@ -288,7 +288,7 @@ def _payments(agreement: Agreement, signers: tuple[Person, ...]) -> list[Obligat
                 f"Payment: {said}",
                 "customer",
                 f"pricing.payment_schedule[{i}]",
-                f"{pricing.currency} {pay.amount}" + (f" by {method}" if method else ""),
+                f"{pricing.currency} {pay.amount:,}" + (f" by {method}" if method else ""),
                 signers,
                 seq=str(i),
             )
