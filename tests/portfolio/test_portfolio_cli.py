@@ -128,8 +128,9 @@ def test_list_usage_errors(capsys: pytest.CaptureFixture[str], args: list[str], 
 
 
 def test_no_agreement_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / ".git").mkdir()
-    run = run_main(["list", str(tmp_path)], capsys)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    run = run_main(["list", str(empty)], capsys)
     assert run.code == 2
     assert "no agreement files found" in run.err
 
