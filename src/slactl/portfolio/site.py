@@ -103,6 +103,7 @@ def build_site(
         for dep in e.dependencies:
             dependents.setdefault(dep, []).append(e.id)
     files: list[SiteFile] = []
+    made: dict[Path | None, tuple[Any, Any]] = {}
     stamp = placeholder(SITE_OWNER)
 
     def page(path: str, template: str, **context: Any) -> None:
@@ -131,7 +132,7 @@ def build_site(
     files.append(SiteFile("obligations.ics", seal(to_ics(everything, stamp=portfolio.as_of, note=stamp)), SITE_OWNER))
     for e in portfolio.entries:
         base = f"a/{e.id}/"
-        doc = _document(e, templates)
+        doc = _document(e, templates, made)
         from slactl.render import stamp_owner
 
         files.append(SiteFile(base + "document.html", doc, stamp_owner(e.id)))
@@ -269,16 +270,17 @@ def _ob(o: Obligation, by_id: Mapping[str, Entry], here: str | None = None) -> d
     }
 
 
-def _document(e: Entry, templates: Path | None) -> bytes:
+def _document(e: Entry, templates: Path | None, made: dict[Path | None, tuple[Any, Any]]) -> bytes:
+    """The rendered HTML document; the template environment and catalogs made once per settings file."""
     from slactl.config import load_config
     from slactl.provenance import provenance_of
     from slactl.render import load_catalogs, make_environment, render_document
 
     cfg = load_config(e.valid.path)
-    env = make_environment(templates or cfg.templates)
-    return render_document(
-        e.valid, "html", provenance=provenance_of(e.valid), catalogs=load_catalogs(cfg.catalogs), env=env
-    )
+    if cfg.path not in made:
+        made[cfg.path] = (make_environment(templates or cfg.templates), load_catalogs(cfg.catalogs))
+    env, catalogs = made[cfg.path]
+    return render_document(e.valid, "html", provenance=provenance_of(e.valid), catalogs=catalogs, env=env)
 
 
 def _report(e: Entry, inputs: Mapping[str, Path], period: str, portfolio: Portfolio) -> bytes:
