@@ -56,7 +56,7 @@ def _load(paths: list[Path] | None, as_of: str | None) -> Portfolio:
 
 @command(
     name="list",
-    summary="List every agreement with its type, parties, term, renewal dates, approval stage and price.",
+    summary="List every agreement: stage, term, renewal dates and price.",
     epilog=(
         "slactl list\n"
         "slactl list agreements/ --filter type=vendor --sort end\n"
@@ -171,7 +171,7 @@ def _days(days: int | None) -> str:
 
 
 @command(
-    summary="List the dated obligations of every agreement: notices, payments, reports, meetings, claims.",
+    summary="List dated obligations: notices, payments, reports, meetings.",
     epilog=(
         "slactl obligations --within 90d\n"
         "slactl obligations agreements/ -f ics -o obligations.ics\n"
@@ -280,7 +280,7 @@ def _render_obligations(
 
 
 @command(
-    summary="Write a static portal of the agreements: portfolio table, one page per agreement, obligations.",
+    summary="Write a static portal of every agreement and its obligations.",
     epilog=(
         "slactl site -o public/\n"
         "slactl site agreements/ -o public/ --data reports-data/\n"
