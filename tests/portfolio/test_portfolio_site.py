@@ -8,6 +8,7 @@ the page's and is left out; a probe page shows the check sees a page's external 
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -229,6 +230,32 @@ def test_pages_open_without_errors_or_external_requests(site: Path, tmp_path: Pa
     assert external == set()
     if page in ("index.html", "obligations.html"):
         assert 'data-script="ready"' in dom  # the table's script ran
+
+
+_PROBE = """<script>
+window.addEventListener("load", function () {
+  var root = document.getElementById("phone").contentDocument.documentElement;
+  document.body.setAttribute("data-probe", root.scrollWidth + " " + root.clientWidth);
+});
+</script>"""
+
+
+@needs_chromium
+@pytest.mark.parametrize("page", ["index.html", "obligations.html", "a/northwind-colocation-fy2027/index.html"])
+def test_no_horizontal_overflow_on_a_phone(site: Path, tmp_path: Path, page: str) -> None:
+    """At 390 px (a headless window cannot be that narrow: an iframe is) nothing is wider than the screen."""
+    wrapper = tmp_path / "wrapper.html"
+    source = html.escape((site / page).read_text(encoding="utf-8"), quote=True)
+    wrapper.write_text(
+        f'<!DOCTYPE html><html><body style="margin:0"><iframe id="phone" '
+        f'style="width:390px;height:800px;border:0" srcdoc="{source}"></iframe>{_PROBE}</body></html>'
+    )
+    dom, _console, _external = chromium(tmp_path, wrapper, "--window-size=800,900", "--dump-dom")
+    match = re.search(r'data-probe="(\d+) (\d+)"', dom)
+    assert match, "the probe did not run"
+    scroll, client = int(match.group(1)), int(match.group(2))
+    assert client == 390
+    assert scroll <= client, f"{page} is {scroll} px wide on a 390 px screen"
 
 
 @needs_chromium
