@@ -208,3 +208,28 @@ def test_obligations_file_is_replaced_only_when_slactl_wrote_it(repo: Path, caps
     refused = run_main(["obligations", "-f", "json", "-o", str(mine)], capsys)
     assert refused.code == 2
     assert mine.read_text() == "{}"
+
+
+def test_list_with_data_shows_the_credits_report_measures(capsys: pytest.CaptureFixture[str]) -> None:
+    rows = {r["id"]: r for r in listed(capsys, "--data", "data")}
+    for ident, tickets in (("lawyer-standard-sla", "tickets"), ("public-sector-es-support", "tickets")):
+        report = run_main(
+            [
+                "report",
+                f"{ident}.yaml",
+                f"--{tickets}",
+                f"data/{ident}/{tickets}.csv",
+                "--period",
+                "2027-02",
+                "--as-of",
+                "2027-03-02T00:00:00+00:00",
+                "-f",
+                "json",
+            ],
+            capsys,
+        )
+        assert report.code == 0, report.err
+        total = json.loads(report.out)["credits"]["total"]
+        assert (rows[ident]["credits_owed"], rows[ident]["credits_period"]) == (total, "2027-02")
+    assert rows["lawyer-standard-sla"]["credits_owed"] == "1000.00"
+    assert rows["it-hr-support-fy2027"]["credits_owed"] is None  # no data for it

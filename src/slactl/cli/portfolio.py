@@ -86,6 +86,15 @@ def list_agreements(
             help="Sort by id, title, type, end, notice, stage (stages held), total or path; -KEY descending.",
         ),
     ] = "path",
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            metavar="DIR",
+            help="Report data (DIR/<agreement id>/tickets.csv...; docs/site.md): adds the credits owed for the "
+            "last calendar month before --as-of.",
+        ),
+    ] = None,
     as_of: AsOfOption = None,
 ) -> None:
     """List every agreement: id, title, type, parties, term, days to the renewal notice and to the end,
@@ -94,11 +103,16 @@ def list_agreements(
     Stages are judged as `slactl status` judges them. Exit 0 when agreements were listed (even
     none left by the filters); 2 for a usage error or an agreement that does not load.
     """
-    from slactl.portfolio import parse_filters, row, sort_entries
+    from slactl.errors import SlactlError
+    from slactl.portfolio import parse_filters, row, sort_entries, with_credits
 
     wanted = parse_filters(filters or [])
     ordered = sort_entries([], sort)  # checks the key before anything is read
+    if data is not None and not data.is_dir():
+        raise SlactlError("the report data folder does not exist", path=str(data), hint="see docs/site.md")
     portfolio = _load(paths, as_of)
+    if data is not None:
+        portfolio = with_credits(portfolio, data)
     ordered = sort_entries([e for e in portfolio.entries if wanted.keeps(e)], sort)
     rows = [row(e, portfolio) for e in ordered]
     if fmt is ListFormat.json:
@@ -157,8 +171,9 @@ def _text(rows: list[dict[str, Any]], portfolio: Portfolio) -> None:
         typer.echo(for_terminal(f"  stage    {r['stage']}{missing}"))
         if r["total"]:
             typer.echo(for_terminal(f"  total    {r['currency']} {r['total']}"))
-        if r["credits_owed"]:
-            typer.echo(for_terminal(f"  credits  {r['credits_owed']}"))
+        if r["credits_owed"] is not None:
+            owed = f"{r['credits_currency']} {r['credits_owed']}" if r["credits_currency"] else r["credits_owed"]
+            typer.echo(for_terminal(f"  credits  {owed} owed for {r['credits_period']}"))
     typer.echo(f"\n{len(rows)} of {len(portfolio.entries)} agreements, as of {portfolio.as_of.isoformat()}")
 
 
@@ -326,7 +341,7 @@ def site(
     holds anything and was not written by `slactl site` is refused without --force (exit 2).
     """
     from slactl.errors import SlactlError
-    from slactl.portfolio import load_portfolio
+    from slactl.portfolio import load_portfolio, with_credits
     from slactl.portfolio.site import as_of_of, build_site, check_output, write_site
 
     given = paths or [Path()]
@@ -335,6 +350,8 @@ def site(
     check_output(output, force=force)
     day = _day(as_of, "--as-of") or as_of_of(given) or date.today()
     portfolio = load_portfolio(given, as_of=day)
+    if data is not None:
+        portfolio = with_credits(portfolio, data)
     files = build_site(portfolio, data=data, templates=templates, history=not no_history)
     count = write_site(output, files, force=force)
     typer.echo(f"wrote {output}: {count} files, {len(portfolio.entries)} agreements, as of {day.isoformat()}", err=True)

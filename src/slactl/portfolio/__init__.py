@@ -17,6 +17,7 @@ from slactl.portfolio.entries import (
     parse_filters,
     row,
     sort_entries,
+    with_credits,
 )
 from slactl.portfolio.obligations import (
     KINDS,
@@ -43,5 +44,6 @@ __all__ = [
     "parse_filters",
     "row",
     "sort_entries",
+    "with_credits",
     "within",
 ]

@@ -8,8 +8,8 @@ shown here is the stage ``slactl status`` shows.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from slactl.approvals.status import AgreementStatus
     from slactl.documents import ValidDocument
     from slactl.model.agreement import Agreement
+    from slactl.report import Report
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,9 @@ class Portfolio:
     entries: tuple[Entry, ...]
     as_of: date
     fy_start: tuple[int, int]
-    credits_owed: dict[str, tuple[str, Decimal]] = field(default_factory=dict)  # id -> (period, amount)
+    credits_owed: dict[str, tuple[str, Decimal, str | None]] = field(
+        default_factory=dict
+    )  # id -> (period, amount, currency)
 
     def by_id(self) -> dict[str, Agreement]:
         return {e.id: e.agreement for e in self.entries}
@@ -172,6 +175,76 @@ def _judge(files: list[Path], as_of: date) -> tuple[dict[Path, AgreementStatus],
     return statuses, errors
 
 
+# --------------------------------------------------------------------------- report data
+
+DATA_FILES = ("tickets", "outages", "surveys", "charges")
+DATA_SUFFIXES = (".csv", ".jsonl")
+
+
+def data_files(data: Path | None, agreement_id: str) -> dict[str, Path]:
+    """The report inputs of one agreement under ``--data``: ``<data>/<id>/<name>.csv`` (or ``.jsonl``).
+
+    ``<name>`` is tickets, outages, surveys or charges.
+    """
+    if data is None:
+        return {}
+    folder = data / agreement_id
+    found: dict[str, Path] = {}
+    for name in DATA_FILES:
+        for suffix in DATA_SUFFIXES:
+            path = folder / f"{name}{suffix}"
+            if path.is_file():
+                if name in found:
+                    raise SlactlError(
+                        f"two {name} files for {agreement_id}",
+                        path=str(folder),
+                        hint="keep one: tickets.csv or tickets.jsonl",
+                    )
+                found[name] = path
+    return found
+
+
+def measure(entry: Entry, inputs: dict[str, Path], period: str, as_of: date, fy_start: tuple[int, int]) -> Report:
+    """``slactl report`` of one agreement over ``period`` from its data files, as at the end of ``as_of``."""
+    from slactl.config import load_config
+    from slactl.report import build_report
+    from slactl.report.inputs import columns_from_config
+
+    cfg = load_config(entry.valid.path)
+    # "now" is the end of the day judged on, never the wall clock: the same repository, the same answer.
+    now = datetime.combine(as_of + timedelta(days=1), time(), UTC)
+    return build_report(
+        entry.valid.path,
+        tickets=inputs.get("tickets"),
+        outages=inputs.get("outages"),
+        surveys=inputs.get("surveys"),
+        charges=inputs.get("charges"),
+        period=period,
+        columns=columns_from_config(cfg.raw),
+        fy_start=fy_start,
+        now=now,
+    )
+
+
+def with_credits(portfolio: Portfolio, data: Path) -> Portfolio:
+    """The portfolio with the credits each agreement owes for the last calendar month before ``as_of``.
+
+    Measured as ``slactl report --period YYYY-MM`` measures them, from ``data/<id>/`` (docs/site.md);
+    agreements without data, or whose term does not cover that month, have none.
+    """
+    last = portfolio.as_of.replace(day=1) - timedelta(days=1)
+    first = last.replace(day=1)
+    owed: dict[str, tuple[str, Decimal, str | None]] = {}
+    for entry in portfolio.entries:
+        inputs = data_files(data, entry.id)
+        term = entry.agreement.term
+        if not inputs or last < term.start or (term.end is not None and first > term.end):
+            continue
+        report = measure(entry, inputs, f"{last:%Y-%m}", portfolio.as_of, portfolio.fy_start)
+        owed[entry.id] = (f"{last:%Y-%m}", report.credits.total.quantize(Decimal("0.01")), report.credits.currency)
+    return replace(portfolio, credits_owed=owed)
+
+
 # --------------------------------------------------------------------------- rows, filters, sorting
 
 COLUMNS = (
@@ -191,6 +264,8 @@ COLUMNS = (
     "currency",
     "total",
     "credits_owed",
+    "credits_period",
+    "credits_currency",
     "path",
 )
 SORT_KEYS = ("id", "title", "type", "end", "notice", "stage", "total", "path")
@@ -218,7 +293,9 @@ def row(entry: Entry, portfolio: Portfolio) -> dict[str, Any]:
         "missing": entry.missing,
         "currency": total[0] if total else None,
         "total": str(total[1]) if total else None,
-        "credits_owed": f"{owed[1]} ({owed[0]})" if owed else None,
+        "credits_owed": str(owed[1]) if owed else None,
+        "credits_period": owed[0] if owed else None,
+        "credits_currency": owed[2] if owed else None,
         "path": entry.relpath,
     }
 

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from slactl.errors import SlactlError
+from slactl.portfolio.entries import data_files
 from slactl.portfolio.obligations import Obligation
 
 if TYPE_CHECKING:
@@ -28,8 +29,6 @@ if TYPE_CHECKING:
 
 SITE_OWNER = "site"
 MARKER = ".slactl-site"
-DATA_FILES = ("tickets", "outages", "surveys", "charges")
-DATA_SUFFIXES = (".csv", ".jsonl")
 UPCOMING_DAYS = 90
 
 
@@ -40,29 +39,6 @@ class SiteFile:
     path: str
     data: bytes
     owner: str
-
-
-def data_files(data: Path | None, agreement_id: str) -> dict[str, Path]:
-    """The report inputs of one agreement under ``--data``: ``<data>/<id>/<name>.csv`` (or ``.jsonl``).
-
-    ``<name>`` is tickets, outages, surveys or charges.
-    """
-    if data is None:
-        return {}
-    folder = data / agreement_id
-    found: dict[str, Path] = {}
-    for name in DATA_FILES:
-        for suffix in DATA_SUFFIXES:
-            path = folder / f"{name}{suffix}"
-            if path.is_file():
-                if name in found:
-                    raise SlactlError(
-                        f"two {name} files for {agreement_id}",
-                        path=str(folder),
-                        hint="keep one: tickets.csv or tickets.jsonl",
-                    )
-                found[name] = path
-    return found
 
 
 def report_periods(entry: Entry, fy_start: tuple[int, int], as_of: date) -> list[str]:
@@ -113,7 +89,7 @@ def build_site(
 
     everything = portfolio.all_obligations()
     upcoming = [o for o in everything if portfolio.as_of <= o.due <= portfolio.as_of + timedelta(days=UPCOMING_DAYS)]
-    rows = [_row(e) for e in portfolio.entries]
+    rows = [_row(e, portfolio.credits_owed.get(e.id)) for e in portfolio.entries]
     page(
         "index.html",
         "index.html.j2",
@@ -159,7 +135,7 @@ def build_site(
         page(
             base + "index.html",
             "agreement.html.j2",
-            e=_row(e),
+            e=_row(e, portfolio.credits_owed.get(e.id)),
             stages=_stages(e),
             deps=deps,
             users=users,
@@ -186,7 +162,7 @@ def _days(n: int | None) -> str:
     return "today" if n == 0 else (f"in {n} days" if n > 0 else f"{-n} days ago")
 
 
-def _row(e: Entry) -> dict[str, Any]:
+def _row(e: Entry, owed: tuple[str, Any, str | None] | None = None) -> dict[str, Any]:
     a = e.agreement
     total = e.total
     notice = e.renewal_notice
@@ -232,6 +208,7 @@ def _row(e: Entry) -> dict[str, Any]:
         "path": e.relpath,
         "search": search.casefold(),
         "description": a.metadata.description or "",
+        "credits": f"{owed[2] + ' ' if owed[2] else ''}{owed[1]:,} for {owed[0]}" if owed else "",
     }
 
 
@@ -284,27 +261,11 @@ def _document(e: Entry, templates: Path | None, made: dict[Path | None, tuple[An
 
 
 def _report(e: Entry, inputs: Mapping[str, Path], period: str, portfolio: Portfolio) -> bytes:
-    from slactl.config import load_config
-    from slactl.report import build_report
-    from slactl.report.inputs import columns_from_config
+    from slactl.portfolio.entries import measure
     from slactl.report.render import to_html
     from slactl.safewrite import placeholder, seal
 
-    cfg = load_config(e.valid.path)
-    # "now" is the end of the day judged on, never the wall clock: the same repository, the same page.
-    now = datetime.combine(portfolio.as_of + timedelta(days=1), time(), UTC)
-    report = build_report(
-        e.valid.path,
-        tickets=inputs.get("tickets"),
-        outages=inputs.get("outages"),
-        surveys=inputs.get("surveys"),
-        charges=inputs.get("charges"),
-        period=period,
-        columns=columns_from_config(cfg.raw),
-        fy_start=portfolio.fy_start,
-        now=now,
-    )
-    html = to_html(report)
+    html = to_html(measure(e, dict(inputs), period, portfolio.as_of, portfolio.fy_start))
     return seal(f"{html}<!-- {placeholder(SITE_OWNER)} -->\n".encode())
 
 

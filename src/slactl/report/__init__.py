@@ -191,4 +191,3 @@ def _read_tickets_and_outages(
         outage_problems, engine.problems = engine.problems, held
     pending.finish()
     engine.problems.merge(outage_problems)
-
