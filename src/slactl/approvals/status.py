@@ -178,7 +178,7 @@ def _resolve_base(repo: Path, base: str) -> str:
             hint = f"this repository has no remote; its default branch is {short}: --base {short}"
         else:
             hint = "this repository has no remote and no main or master branch: give a branch, tag or commit id"
-        raise SlactlError(f"--base {base!r} names no commit here", path=str(repo), hint=hint) from None
+        raise SlactlError(f"--base {base!r} names no commit here", path=str(repo), hint=hint        ) from None
 
 
 class _Gate:

@@ -177,7 +177,8 @@ class Calendar(Model):
     timezone: TimeZone = F("IANA time zone the hours are in, e.g. America/New_York.")
     hours: Hours = F("`24x7`, or days to time spans: `{mon-fri: '08:00-17:00', sat: ['09:00-12:00', '13:00-15:00']}`.")
     federal_holidays: Bool = F(
-        "Exclude the US federal holidays with their observed days (the same as `public_holidays: [{country: US}]`).",
+        "Exclude the US federal holidays with their observed days (the same as "
+        "`public_holidays: [{country: US}]`).",
         default=False,
     )
     public_holidays: list[PublicHolidays] = F(

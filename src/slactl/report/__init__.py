@@ -191,3 +191,4 @@ def _read_tickets_and_outages(
         outage_problems, engine.problems = engine.problems, held
     pending.finish()
     engine.problems.merge(outage_problems)
+

@@ -107,6 +107,7 @@ def diff_dumps(old: dict[str, Json], new: dict[str, Json]) -> list[Change]:
     return out
 
 
+
 # --------------------------------------------------------------------------- the walk
 
 
