@@ -47,11 +47,11 @@ def _day(value: str | None, option: str) -> date | None:
         raise typer.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD", param_hint=option) from None
 
 
-def _load(paths: list[Path] | None, as_of: str | None) -> Portfolio:
+def _load(paths: list[Path] | None, as_of: str | None, *, judge: bool = True) -> Portfolio:
     from slactl.portfolio import load_portfolio
 
     day = _day(as_of, "--as-of") or date.today()  # the one place wall-clock time enters
-    return load_portfolio(paths or [Path()], as_of=day)
+    return load_portfolio(paths or [Path()], as_of=day, judge=judge)
 
 
 @command(
@@ -235,7 +235,7 @@ def obligations(
     days = parse_days(within, "--within") if within is not None else None
     if output is not None and (problem := refusal(output, owner=OBLIGATIONS_OWNER, force=force)) is not None:
         raise problem
-    portfolio = _load(paths, as_of)
+    portfolio = _load(paths, as_of, judge=False)  # obligations come from the terms, not from approvals
     everything = portfolio.all_obligations()
     shown = due_within(everything, portfolio.as_of, days) if days is not None else everything
     data = _render_obligations(shown, portfolio, fmt, stamped=output is not None)
