@@ -34,6 +34,8 @@ LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
             "slactl.report.render",
             "slactl.report.view",
             "slactl.report.svg",
+            "slactl.portfolio.ics",
+            "slactl.portfolio.site",
             "slactl.docs",
             "slactl.rules.docs",
             "slactl.rules.__main__",
@@ -56,6 +58,7 @@ LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
             "slactl.documents",
             "slactl.config",
             "slactl.pool",
+            "slactl.portfolio",
         ),
     ),
     (

@@ -29,6 +29,10 @@ COMMANDS = [
     "init",
     "explain-rule",
     "export",
+    "explain",
+    "list",
+    "obligations",
+    "site",
 ]
 ESC = "\x1b["
 ITHR = (EXAMPLES / "it-hr-support-fy2027.yaml").read_text(encoding="utf-8")

@@ -132,9 +132,14 @@ app = typer.Typer(
 )
 
 
-def command(*, summary: str, epilog: str) -> Callable[[CommandFunctionType], CommandFunctionType]:
-    """Register a command with slactl's help: metavars, a one-line summary for ``slactl --help``, examples."""
-    return app.command(cls=Command, short_help=summary, epilog=_examples(epilog))
+def command(
+    *, summary: str, epilog: str, name: str | None = None
+) -> Callable[[CommandFunctionType], CommandFunctionType]:
+    """Register a command with slactl's help: metavars, a one-line summary for ``slactl --help``, examples.
+
+    ``name``: the command's name when the function's cannot be it (``list`` would shadow the builtin).
+    """
+    return app.command(name, cls=Command, short_help=summary, epilog=_examples(epilog))
 
 
 def _examples(lines: str) -> str:
