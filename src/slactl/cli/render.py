@@ -16,10 +16,11 @@ class RenderFormat(str, Enum):  # noqa: UP042 - typer needs a str Enum
     md = "md"
     html = "html"
     pdf = "pdf"
+    docx = "docx"
 
 
 @command(
-    summary="Render agreements as documents to sign: Markdown, HTML or PDF.",
+    summary="Render agreements as documents to sign: Markdown, HTML, PDF or Word (DOCX).",
     epilog=(
         "slactl render agreements/its-fy2027.yaml -o its-fy2027.pdf\nslactl render agreements/ --out-dir site/ -f html"
     ),
@@ -33,7 +34,8 @@ def render(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="md, html (one self-contained file) or pdf; default: from -o's suffix, else html.",
+            help="md, html (one self-contained file), pdf or docx (Word, slactl[docx]); default: from -o's suffix, "
+            "else html.",
         ),
     ] = None,
     output: Annotated[
