@@ -20,7 +20,7 @@ class RenderFormat(str, Enum):  # noqa: UP042 - typer needs a str Enum
 
 
 @command(
-    summary="Render agreements as documents to sign: Markdown, HTML, PDF or Word (DOCX).",
+    summary="Render agreements as documents to sign: Markdown, HTML or PDF.",
     epilog=(
         "slactl render agreements/its-fy2027.yaml -o its-fy2027.pdf\nslactl render agreements/ --out-dir site/ -f html"
     ),
