@@ -66,10 +66,9 @@ def _table(document: Any, rows: Sequence[Block]) -> None:
     from docx.shared import Pt
 
     width = max(len(r.cells) for r in rows)
-    table = document.add_table(rows=0, cols=width)
+    table = document.add_table(rows=len(rows), cols=width)
     table.style = document.styles["Table Grid"]
-    for number, block in enumerate(rows, start=1):
-        row = table.add_row()
+    for number, (row, block) in enumerate(zip(table.rows, rows, strict=True), start=1):
         _mark_row(row, header=block.header)
         if "sign" in block.css.split():
             row.height = Pt(30)  # room to sign and write
