@@ -230,3 +230,25 @@ def test_cli_writes_the_redline_through_safewrite(
     assert mine.read_text() == "my notes\n" and "refusing to overwrite" in capsys.readouterr().err
     assert main(["diff", base, head, "--format", "markdown", "-o", str(out)]) == 2
     assert "-o/--output is for --format html" in capsys.readouterr().err
+
+
+def test_blocks_keep_loose_text_and_leave_hidden_parts_out() -> None:
+    from slactl.render.blocks import html_blocks
+
+    page = (
+        "<html><head><title>t</title><style>p {}</style></head><body>"
+        '<div class="running" aria-hidden="true">id digest</div><nav><h2>Contents</h2></nav>'
+        "<main><div>Loose <strong>bold</strong> text<p>A paragraph.</p>tail</div>"
+        '<section id="slactl-approvals"><p>approvals</p></section>'
+        "<table><thead><tr><th>A</th><th>B</th></tr></thead><tbody><tr><td>1</td><td>&lt;2&gt;</td></tr></tbody></table>"
+        "</main></body></html>"
+    )
+    blocks = html_blocks(page, skip_ids=frozenset({"slactl-approvals"}))
+    assert [(b.kind, b.texts, b.header) for b in blocks] == [
+        ("p", ("Loose bold text",), False),
+        ("p", ("A paragraph.",), False),
+        ("p", ("tail",), False),
+        ("row", ("A", "B"), True),
+        ("row", ("1", "<2>"), False),
+    ]
+    assert [r.bold for r in blocks[0].cells[0]] == [False, True, False]

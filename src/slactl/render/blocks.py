@@ -19,6 +19,9 @@ _HEADINGS = {"h1": "title", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h4", "h6"
 _TEXT_BLOCKS = {"p", "li", "dt", "dd", "caption", "figcaption", "blockquote", "pre"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _SKIPPED = {"head", "style", "script", "nav", "template", "svg"}
+# Elements that end loose text (text outside any paragraph, e.g. straight inside a <div>).
+_CONTAINERS = {"div", "section", "article", "main", "body", "header", "footer", "aside", "figure", "dl", "hr"}
+_BLOCK_STARTS = {*_HEADINGS, *_TEXT_BLOCKS, *_CONTAINERS, "table", "tr", "ul", "ol"}
 _SPACE = re.compile(r"\s+")
 
 
@@ -65,6 +68,7 @@ class _Open:
     anchor: str = ""
     cells: list[list[Run]] = field(default_factory=lambda: [[]])
     heads: list[bool] = field(default_factory=list)
+    loose: bool = False  # text outside any block element, made a paragraph of its own
 
 
 def _append(runs: list[Run], text: str, bold: bool) -> None:
@@ -130,6 +134,8 @@ class _Reader(HTMLParser):
             self.stack.append((tag, skipped, bold))
         if self.skipping:
             return
+        if self.block is not None and self.block.loose and tag in _BLOCK_STARTS:
+            self._emit()
         if tag == "br":
             self._text(" ")
         if bold:
@@ -164,6 +170,8 @@ class _Reader(HTMLParser):
                 break
 
     def _close(self, tag: str) -> None:
+        if self.block is not None and self.block.loose and tag in _CONTAINERS | {"li", "td", "th"}:
+            self._emit()
         if tag == "thead":
             self.in_head = False
         elif tag == "tr" and self.row is not None:
@@ -176,17 +184,21 @@ class _Reader(HTMLParser):
             self.group = 0
             self.table_css = ""
         elif self.block is not None and (tag in _HEADINGS or tag in _TEXT_BLOCKS) and self._closes_block(tag):
-            runs = _trim(self.block.cells[0])
-            if runs:
-                item = self.block.kind == "li"
-                group, ordered = (self.group, self.ordered) if item else (0, False)
-                kind, css, anchor = self.block.kind, self.block.css, self.block.anchor
-                self.blocks.append(Block(kind, (runs,), css, group=group, ordered=ordered, anchor=anchor))
-            self.block = None
+            self._emit()
+
+    def _emit(self) -> None:
+        assert self.block is not None
+        runs = _trim(self.block.cells[0])
+        if runs:
+            item = self.block.kind == "li"
+            group, ordered = (self.group, self.ordered) if item else (0, False)
+            kind, css, anchor = self.block.kind, self.block.css, self.block.anchor
+            self.blocks.append(Block(kind, (runs,), css, group=group, ordered=ordered, anchor=anchor))
+        self.block = None
 
     def _closes_block(self, tag: str) -> bool:
         assert self.block is not None
-        return _HEADINGS.get(tag, "li" if tag == "li" else "p") == self.block.kind
+        return not self.block.loose and _HEADINGS.get(tag, "li" if tag == "li" else "p") == self.block.kind
 
     def handle_data(self, data: str) -> None:
         if not self.skipping:
@@ -197,6 +209,9 @@ class _Reader(HTMLParser):
         if self.row is not None and self.row.cells:
             _append(self.row.cells[-1], data, bold)
         elif self.block is not None:
+            _append(self.block.cells[0], data, bold)
+        elif self.row is None and data.strip():
+            self.block = _Open("p", loose=True)
             _append(self.block.cells[0], data, bold)
 
 
