@@ -127,6 +127,11 @@ def test_docx_keeps_headings_with_what_follows_and_header_rows_repeating() -> No
     document = open_docx(rendered(EXAMPLES / "it-hr-support-fy2027.yaml", "docx"))
     headings = [p for p in document.paragraphs if p.style is not None and p.style.name.startswith("Heading")]
     assert headings and all(p.paragraph_format.keep_with_next for p in headings)
+    # A4 with the HTML's print margins; every table fits between them.
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    text_width = section.page_width - section.left_margin - section.right_margin
+    assert all(sum(c.width for c in t.columns) <= text_width for t in document.tables)
     first_rows = [t.rows[0]._tr for t in document.tables if len(t.rows) > 1 and t.rows[0].cells[0].text == "Service"]
     assert first_rows and all(
         tr.trPr is not None and tr.trPr.find(docx.oxml.ns.qn("w:tblHeader")) is not None for tr in first_rows

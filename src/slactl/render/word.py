@@ -32,6 +32,7 @@ __all__ = ["render_docx"]
 _HEADING_LEVEL = {"title": 0, "h2": 1, "h3": 2, "h4": 3}
 _PARAGRAPH_STYLE = {"kicker": "Subtitle", "banner": "Intense Quote", "note": "Quote"}
 _KEPT_WITH_NEXT = {"for", "party", "kicker"}  # a signature block's labels stay with its lines
+_UNBROKEN = 16  # characters: a cell this short (a phone number, an amount, a date) stays on one line
 _SHORT_TABLE = 12  # rows; a table this short is kept on one page
 _EARLIEST_ZIP = datetime(1980, 1, 1, tzinfo=UTC)
 
@@ -62,17 +63,49 @@ def _mark_row(row: Any, *, header: bool) -> None:
         properties.append(OxmlElement("w:tblHeader"))
 
 
+def _widths(rows: Sequence[Block], columns: int, available: int) -> list[int]:
+    """Column widths (EMU): each at least its longest word, or its longest cell when that is short
+    (a phone number, an amount: kept on one line), the rest shared by the cells' lengths (capped,
+    so one long description does not squeeze the other columns)."""
+    from docx.shared import Pt
+
+    char, padding = Pt(7.2), Pt(14)  # a character of the body font at 11 pt (bold headers too); the cell's margins
+    least = [3] * columns
+    want = [3] * columns
+    for block in rows:
+        for index, text in enumerate(block.texts):
+            word = len(text) if len(text) <= _UNBROKEN else max((len(w) for w in text.split()), default=0)
+            least[index] = max(least[index], min(word, 16))  # a longer word (an e-mail) may break
+            want[index] = max(want[index], min(len(text), 40))
+    floor = [n * char + padding for n in least]
+    if sum(floor) >= available:
+        return [int(available * f / sum(floor)) for f in floor]
+    extra = [max(w - n, 0) for w, n in zip(want, least, strict=True)]
+    spare, total = available - sum(floor), sum(extra)
+    if not total:
+        return [int(f + spare / columns) for f in floor]
+    return [int(f + spare * e / total) for f, e in zip(floor, extra, strict=True)]
+
+
 def _table(document: Any, rows: Sequence[Block]) -> None:
     from docx.shared import Pt
 
     width = max(len(r.cells) for r in rows)
     table = document.add_table(rows=len(rows), cols=width)
     table.style = document.styles["Table Grid"]
+    section = document.sections[-1]
+    available = section.page_width - section.left_margin - section.right_margin
+    widths = _widths(rows, width, available - 635 * width)  # Word stores twips (635 EMU): room to round
+    for column, column_width in zip(table.columns, widths, strict=True):
+        column.width = column_width
     for number, (row, block) in enumerate(zip(table.rows, rows, strict=True), start=1):
         _mark_row(row, header=block.header)
         if "sign" in block.css.split():
             row.height = Pt(30)  # room to sign and write
-        for index, cell in enumerate(row.cells[: len(block.cells)]):
+        cells = row.cells
+        for cell, column_width in zip(cells, widths, strict=True):
+            cell.width = column_width  # Word reads the cells' widths, LibreOffice the grid's
+        for index, cell in enumerate(cells[: len(block.cells)]):
             head = block.header or (index < len(block.heads) and block.heads[index])
             _runs(cell.paragraphs[0], block, index, bold=head)
             if len(rows) <= _SHORT_TABLE and number < len(rows):
@@ -104,9 +137,20 @@ def _body(document: Any, blocks: Sequence[Block]) -> None:
             styles = [s for s in block.css.split() if s in _PARAGRAPH_STYLE]
             paragraph = document.add_paragraph(style=_PARAGRAPH_STYLE[styles[0]] if styles else None)
             _runs(paragraph, block)
-            if _KEPT_WITH_NEXT & set(block.css.split()):
+            leads_a_table = index + 1 < len(blocks) and blocks[index + 1].kind == "row"
+            if leads_a_table or _KEPT_WITH_NEXT & set(block.css.split()):
                 paragraph.paragraph_format.keep_with_next = True
         index += 1
+
+
+def _page(document: Any) -> None:
+    """A4 with the margins of the HTML's print layout (templates/render/html/style.css)."""
+    from docx.shared import Mm
+
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(22), Mm(24)
+    section.left_margin = section.right_margin = Mm(20)
 
 
 def _properties(document: Any, agreement: Agreement, provenance: Provenance, when: datetime) -> None:
@@ -151,6 +195,7 @@ def render_docx(html: str, *, agreement: Agreement, provenance: Provenance, mark
     """DOCX bytes of the rendered HTML ``html``; ``marker`` (the unsealed stamp) ends the file."""
     docx = _docx()
     document = docx.Document()
+    _page(document)
     when = datetime.fromtimestamp(provenance.epoch, UTC)
     _properties(document, agreement, provenance, when)
     _body(document, html_blocks(html))
