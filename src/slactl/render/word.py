@@ -75,7 +75,7 @@ def _widths(rows: Sequence[Block], columns: int, available: int) -> list[int]:
     for block in rows:
         for index, text in enumerate(block.texts):
             word = len(text) if len(text) <= _UNBROKEN else max((len(w) for w in text.split()), default=0)
-            least[index] = max(least[index], min(word, 16))  # a longer word (an e-mail) may break
+            least[index] = max(least[index], min(word, 16) + 1)  # a longer word (an e-mail) may break
             want[index] = max(want[index], min(len(text), 40))
     floor = [n * char + padding for n in least]
     if sum(floor) >= available:
