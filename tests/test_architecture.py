@@ -30,6 +30,7 @@ LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
         (
             "slactl.render",
             "slactl.provenance",
+            "slactl.redline",
             "slactl.reporters",
             "slactl.report.render",
             "slactl.report.view",

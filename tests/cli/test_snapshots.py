@@ -134,6 +134,7 @@ CREDITS = [
 GIT = [
     *(case(fmt, "repo", "history", "--format", fmt, AGREEMENT) for fmt in ("text", "json", "markdown")),
     *(case(f"draft-main-{fmt}", "repo", "diff", "-f", fmt, "draft", "main") for fmt in ("text", "json", "markdown")),
+    case("draft-main-html", "repo", "diff", "-f", "html", "draft", "main"),
     case("main-feature", "feature", "diff", "main", "feature"),
     case("text", "repo", "status", "--today", TODAY),
     case("json", "repo", "status", "--today", TODAY, "--format", "json"),

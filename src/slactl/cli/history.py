@@ -19,6 +19,13 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
+class DiffFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    html = "html"  # the redline
+
+
 @command(
     summary="Show every revision of an agreement and what it changed.",
     epilog=(
@@ -127,7 +134,8 @@ def _split_args(args: list[str]) -> tuple[Path, list[str], list[str]]:
     epilog=(
         "slactl diff                         # what this branch changes\n"
         "slactl diff v1.0 HEAD agreements/its-fy2027.yaml\n"
-        "slactl diff origin/main -f markdown > comment.md"
+        "slactl diff origin/main -f markdown > comment.md\n"
+        "slactl diff origin/main --format html -o redline.html"
     ),
 )
 def diff(
@@ -141,23 +149,50 @@ def diff(
     ] = None,
     *,
     fmt: Annotated[
-        Format,
+        DiffFormat,
         typer.Option(
-            "--format", "-f", metavar="FORMAT", help="Output: text, json or markdown (a pull-request comment)."
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="Output: text, json, markdown (a pull-request comment) or html (a redline of the documents).",
         ),
-    ] = Format.text,
+    ] = DiffFormat.text,
     exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when the terms changed.")] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the html redline to this file ('-': standard output).")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a file at -o that is not an earlier redline, or a symlink.")
+    ] = False,
 ) -> None:
     """What changed in the agreements between two revisions, field by field, in business terms.
 
     With no revision: what a pull request changes (the merge base of HEAD with the default
     branch against the working tree). With one: that revision against the working tree.
     Changes are marked as in the customer's or the provider's favour where that is clear.
+    With --format html: both revisions rendered as documents, insertions and deletions marked
+    section by section, under the same summary (a page for reviewers who do not read YAML).
     """
+    from slactl.errors import SlactlError
     from slactl.history import diff_revisions
 
+    if output is not None and fmt is not DiffFormat.html:
+        raise SlactlError("-o/--output is for --format html", hint="redirect the other formats: > file")
     repo, revs, paths = _split_args(list(args or []))
     report = diff_revisions(repo, revs[0] if revs else None, revs[1] if len(revs) > 1 else None, paths)
+    if fmt is DiffFormat.html:
+        from slactl.redline import REDLINE_OWNER, redline_html
+
+        data = redline_html(report, repo)
+        if output is None or str(output) == "-":
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            from slactl.safewrite import write_file
+
+            write_file(output, data, owner=REDLINE_OWNER, force=force)
+            typer.echo(f"wrote {output}", err=True)
+        raise typer.Exit(1 if exit_code and report.has_changes else 0)
     from slactl.reporters.diff import DIFF_REPORTERS
 
     DIFF_REPORTERS[fmt.value](report, sys.stdout)

@@ -16,6 +16,7 @@ class RenderFormat(str, Enum):  # noqa: UP042 - typer needs a str Enum
     md = "md"
     html = "html"
     pdf = "pdf"
+    docx = "docx"
 
 
 @command(
@@ -33,7 +34,8 @@ def render(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="md, html (one self-contained file) or pdf; default: from -o's suffix, else html.",
+            help="md, html (one self-contained file), pdf or docx (Word, slactl[docx]); default: from -o's suffix, "
+            "else html.",
         ),
     ] = None,
     output: Annotated[

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from slactl.model.catalog import Catalog
     from slactl.render.provenance import ApprovalRecord, Provenance
 
-Format = Literal["md", "html", "pdf"]
-FORMATS: tuple[Format, ...] = ("md", "html", "pdf")
+Format = Literal["md", "html", "pdf", "docx"]
+FORMATS: tuple[Format, ...] = ("md", "html", "pdf", "docx")
 
 
 def _given(provenance: Provenance | None, fp: Provenance | None) -> Provenance:
@@ -149,6 +149,10 @@ def render_document(
 
     agreement_id = agreement.metadata.id
     stamp = placeholder(stamp_owner(agreement_id))
+    if fmt == "docx":
+        from slactl.render.word import render_docx
+
+        return seal(render_docx(text, agreement=agreement, provenance=provenance, marker=stamp))
     if fmt != "pdf":
         # Added by code, not by a template, so an overriding template cannot drop or fake it.
         return seal(f"{text}<!-- {stamp} -->\n".encode())

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from slactl.model.catalog import Catalog
     from slactl.render.document import Format
 
-EXTENSIONS: dict[str, str] = {"md": ".md", "html": ".html", "pdf": ".pdf"}
+EXTENSIONS: dict[str, str] = {"md": ".md", "html": ".html", "pdf": ".pdf", "docx": ".docx"}
 
 
 def stamp_owner(agreement_id: str) -> str:
