@@ -382,7 +382,7 @@ def test_fingerprint_follows_git(git_repo: Any) -> None:
     assert (modified.state, modified.commit, modified.draft) == ("modified", sha, True)
     assert modified.epoch != committed.epoch
     text = render_text(agreement, "md", fp=modified)
-    assert "Draft: this copy was not rendered from a committed version" in text
+    assert "The file has changes that are not committed." in text
     assert f"uncommitted changes on top of git commit {sha}" in text
 
 
