@@ -160,6 +160,17 @@ def level_label(level: ServiceLevel, service_name: str) -> str:
     return f"{service_name}: {say_metric(level.metric).lower()}{tail}"
 
 
+def level_phrase(level: ServiceLevel, service_name: str) -> str:
+    """A service level as a heading, without a label's colon: 'Virtual Server Hosting availability (P1)'."""
+    if level.name:
+        return level.name
+    from slactl.wording import say_metric
+
+    scope = [s for s in (level.scope.priority, level.scope.request_type, level.scope.site) if s]
+    tail = f" ({', '.join(scope)})" if scope else ""
+    return f"{service_name} {say_metric(level.metric).lower()}{tail}"
+
+
 def party_label(party: Party) -> str:
     """How the text names a party: its short name, its organization, else “the Customer” (public terms)."""
     return party.name or party.organization or "the Customer"

@@ -15,8 +15,10 @@ from slactl.render.common import (
     _owner,
     _when,
     level_label,
+    level_phrase,
     party_label,
     role_title,
+    say_items,
     stage_title,
 )
 
@@ -128,7 +130,8 @@ def _credits(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str
         level = levels.get(schedule.service_level)
         service = names.services.get(level.service, level.service) if level else schedule.service_level
         label = level_label(level, service) if level else schedule.service_level
-        outline.sub(section, f"schedule-{schedule.service_level}", f"Credits: {label}")
+        # The section already says "credits": the heading names the service level once, in words.
+        outline.sub(section, f"schedule-{schedule.service_level}", level_phrase(level, service) if level else label)
         bands = _band_rows(schedule, "the window's charges" if basis.usage else basis.of)
         example = credit_example(
             schedule,
@@ -246,7 +249,7 @@ def _communication(agreement: Agreement, outline: _Outline) -> dict[str, Any] | 
                 say_cadence(r.frequency).capitalize(),
                 say_delivery(r.delivery).capitalize(),
                 say_list(r.audience) or "—",
-                "; ".join(r.contents) or "—",
+                say_items(r.contents) or "—",
             ]
             for r in reporting.reports
         ]

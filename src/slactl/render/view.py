@@ -214,7 +214,14 @@ def _scope(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str, 
 
 def _service_levels(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str, Any] | None:
     from slactl.model.types import Duration
-    from slactl.wording import say_calendar, say_level_window, say_service_level, say_target, say_value
+    from slactl.wording import (
+        say_calendar,
+        say_level_window,
+        say_service_level,
+        say_target,
+        say_timezone,
+        say_value,
+    )
 
     if not agreement.service_levels:
         return None  # nothing measured: no section that would only say so
@@ -241,7 +248,7 @@ def _service_levels(agreement: Agreement, outline: _Outline, names: _Names) -> d
                 treatment = "excluded from the measured time" if excluded else "counted as available"
             measurement.append([label, " ".join(m.method.split()), m.source or "—", treatment])
         for window in level.exclusions:
-            zone = f" {calendar.timezone}" if calendar else ""
+            zone = f" {say_timezone(calendar.timezone)}" if calendar else ""
             notice = say_value(window.notice) if window.notice else "—"
             maintenance.append([label, window.name, _schedule(window.schedule) + zone, notice])
         name = level.calendar or next((s.support_hours for s in agreement.services if s.id == level.service), None)
