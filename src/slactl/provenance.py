@@ -97,8 +97,7 @@ def _judged(path: Path, base: str | None) -> tuple[list[ApprovalRecord], list[St
         j = stage.decisive
         if j is None:
             continue
-        roles = ", ".join(j.person.roles) if j.person is not None else ", ".join(stage.roles)
-        rows.append(ApprovalRecord(stage.stage, j.who, j.record.when, _plain_status(stage), roles))
+        rows.append(ApprovalRecord(stage.stage, j.who, j.record.when, _plain_status(stage), ", ".join(stage.roles)))
     revisions = 0
     if status.stages:
         last = status.stages[-1]
