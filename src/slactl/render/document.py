@@ -87,9 +87,9 @@ DRAFT_MARK_HTML = (
     "color: #a33; letter-spacing: 0.2em; } }</style>\n"
     '<div class="slactl-draft-mark" aria-hidden="true" style="position: fixed; top: 50%; left: 50%; '
     "width: 0; height: 0; overflow: visible; z-index: 1000; pointer-events: none; display: block !important; "
-    'visibility: visible !important;"><span style="position: absolute; left: -3.2em; top: -0.6em; '
+    'visibility: visible !important;"><span style="position: absolute; left: 0; top: 0; '
     "display: block; font: bold 96px/1.2 'DejaVu Sans', Arial, sans-serif; letter-spacing: 0.1em; "
-    "color: rgba(170, 40, 40, 0.13); transform: rotate(-35deg); white-space: nowrap; "
+    "color: rgba(170, 40, 40, 0.13); transform: translate(-50%, -50%) rotate(-35deg); white-space: nowrap; "
     '-webkit-user-select: none; user-select: none;">DRAFT</span></div>\n'
 )
 DRAFT_MARK_MD = "> **DRAFT**: this document is not final (the cover says why).\n\n"
