@@ -339,3 +339,78 @@ def test_credit_headings_name_the_service_level_once() -> None:
     text = md_of("cec-fy2027-rural-lending")
     assert "### 8.1 Virtual Server Hosting availability" in text
     assert "Credits: " not in text
+
+
+# --------------------------------------------------------------------------- the helpers, on their own
+
+
+def test_kept_columns_drops_only_columns_that_say_nothing() -> None:
+    from slactl.render.environment import kept_columns
+
+    table = kept_columns(["A", "B", "C", "D"], [["x", "—", "1", "—"], ["y", "—", "—", "—"]], "lrlr", ["T", "", "", "9"])
+    assert table == {
+        "headers": ["A", "C", "D"],  # B is all dashes; D is all dashes but its footer holds a total
+        "rows": [["x", "1", "—"], ["y", "—", "—"]],
+        "align": "llr",
+        "footer": ["T", "", "9"],
+    }
+    assert kept_columns(["A", "B"], [], "ll")["headers"] == ["A", "B"]  # no rows: nothing to judge
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Call +1 555 0100 201 now", ["+1 555 0100 201"]),
+        ("(555) 010-2000 or +44 20 7946 0958", ["(555) 010-2000", "+44 20 7946 0958"]),
+        ("a credit of USD 1,220.00 of USD 12,200.00", ["USD 1,220.00", "USD 12,200.00"]),
+        ("Mon-Fri 08:00-17:00, 99.9% of 30 days", []),
+        ("git commit 0000000000000000000000000000000000000000", []),
+    ],
+)
+def test_nobreak_keeps_amounts_and_telephone_numbers_on_one_line(text: str, kept: list[str]) -> None:
+    from slactl.render.environment import nobreak
+
+    out = str(nobreak(text))
+    assert re.findall(r'<span class="nb">(.*?)</span>', out) == [html.escape(k) for k in kept]
+    assert re.sub(r"</?span[^>]*>", "", out) == html.escape(text)
+    assert str(nobreak("<b>&</b> +1 555 0100 201")).startswith("&lt;b&gt;&amp;&lt;/b&gt; ")  # still escaped
+
+
+@pytest.mark.parametrize(
+    ("items", "sentence"),
+    [
+        (["Changes to HR policy content", "Personal devices"], "Changes to HR policy content and personal devices."),
+        (["Laptops", "Microsoft Office licences", "VPN access"], "Laptops, Microsoft Office licences and VPN access."),
+        (["Support.", "PostgreSQL upgrades."], "Support and PostgreSQL upgrades."),
+        (["Java, PostgreSQL", "Backups"], "Java, PostgreSQL; and backups."),
+        (["only one"], "Only one."),
+    ],
+)
+def test_lists_become_sentences(items: list[str], sentence: str) -> None:
+    from slactl.render import join_items
+
+    assert join_items(items) == sentence
+
+
+@pytest.mark.parametrize(
+    ("stage", "roles", "words"),
+    [
+        ("management-initial", ("management",), "Management (initial)"),
+        ("contracting-officer", ("contracting-officer",), "Contracting officer"),
+        ("internal-review", ("internal-review",), "Internal review"),
+        ("legal", ("legal",), "Legal"),
+        ("final-sign-off", ("signatory",), "Final sign off"),
+    ],
+)
+def test_stage_names_in_words(stage: str, roles: tuple[str, ...], words: str) -> None:
+    from slactl.render.common import stage_title
+
+    assert stage_title(stage, roles) == words
+
+
+def test_time_zones_not_in_the_table_keep_their_exact_id() -> None:
+    from slactl.wording import say_timezone
+
+    assert say_timezone("America/New_York") == "Eastern Time"
+    assert say_timezone("America/Chicago") == "Central Time"
+    assert say_timezone("Antarctica/Troll") == "Antarctica/Troll"
