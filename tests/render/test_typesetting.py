@@ -136,6 +136,27 @@ def test_headings_start_on_the_page_of_what_follows(paged: tuple[list[Any], dict
         assert min(where[following]) == max(where[heading]), f"{text!r} is stranded at the foot of a page"
 
 
+def _pushed(document: str, height_mm: int) -> str:
+    """The first sections of ``document`` with a spacer of ``height_mm`` before "Scope of services"."""
+    start = document.index('<h2 id="scope">')
+    end = document.index("<h2 ", start + 10)
+    spacer = f'<div style="height: {height_mm}mm"></div>'
+    return document[:start] + spacer + document[start:end] + "</main></body></html>"
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_a_heading_pushed_to_the_foot_of_a_page_moves_to_the_next(paper: str) -> None:
+    # Sweep the heading down the first page past its foot: at some height it would be the
+    # last line of the page with its table on the next, unless it is kept with what follows.
+    document = html_of("it-hr-support-fy2027")
+    cover_end = document.index('<nav class="toc"')
+    document = document[:cover_end] + document[document.index("</nav>", cover_end) + len("</nav>") :]
+    for height in range(120, 250, 6):
+        _pages, where = _pages_of(_pushed(document, height), paper)
+        heading = next(e for e in where if e.tag == "h2" and e.get("id") == "scope")
+        assert min(where[NEXT[heading]]) == max(where[heading]), f"stranded with a {height} mm spacer on {paper}"
+
+
 def test_short_tables_and_signature_blocks_are_never_split(paged: tuple[list[Any], dict[Any, set[int]]]) -> None:
     _pages, where = paged
     short = [e for e in where if "short" in _classes(e) or "signature-grid" in _classes(e)]
