@@ -100,7 +100,7 @@ def test_duration(text: str, calendar: Calendar | None, expected: str) -> None:
 
 
 def test_calendars() -> None:
-    assert say_calendar(BUSINESS) == "Mon-Fri 08:00-17:00 America/New_York, federal holidays excluded"
+    assert say_calendar(BUSINESS) == "Mon-Fri 08:00-17:00 Eastern Time, federal holidays excluded"
     assert say_calendar(ALWAYS) == "24 hours a day, 7 days a week"
     split = Calendar(
         timezone="Europe/Berlin",
@@ -108,7 +108,7 @@ def test_calendars() -> None:
         holidays=[date(2026, 12, 24)],
     )
     assert say_calendar(split) == (
-        "Mon-Thu 08:00-17:00; Fri 08:00-12:00; Sat 09:00-12:00 and 13:00-15:00 Europe/Berlin, "
+        "Mon-Thu 08:00-17:00; Fri 08:00-12:00; Sat 09:00-12:00 and 13:00-15:00 Central European Time, "
         "December 24, 2026 excluded"
     )
     assert say_value(BUSINESS) == say_calendar(BUSINESS)
@@ -159,7 +159,7 @@ def test_elapsed(span: timedelta, expected: str) -> None:
 def test_service_level_sentences() -> None:
     p1 = level(scope={"priority": "P1"}, attainment="95%", window="calendar_month")
     assert say_service_level(p1, calendar=BUSINESS) == (
-        "P1 incidents: first response within 1 business hour (Mon-Fri 08:00-17:00 America/New_York, "
+        "P1 incidents: first response within 1 business hour (Mon-Fri 08:00-17:00 Eastern Time, "
         "federal holidays excluded), for at least 95% of tickets per calendar month."
     )
     # With its service named, one service's P1 commitment cannot be read as another's.

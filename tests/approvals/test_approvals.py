@@ -427,13 +427,13 @@ def test_rendered_document_shows_the_recorded_approvals(world: World) -> None:
     text = render_document(valid, "md", provenance=provenance_of(valid)).decode()
     rows = text[text.index("| Stage") :].split("\n\n")[0].splitlines()[2:]
     assert rows[0] == (
-        "| Management initial | Management | Alex Romero &lt;alex.romero@lakeside.example.org&gt; "
-        "| January 1, 2024 10:00 UTC | Approved (verified) |"
+        "| Management (initial) | Management | Alex Romero &lt;alex.romero@lakeside.example.org&gt; "
+        "| January 1, 2024 10:00 UTC | Approved (signature verified) |"
     )
-    assert rows[1].startswith("| Legal | Legal | Laura Stein &lt;laura.stein@") and "Approved (verified)" in rows[1]
+    assert rows[1].startswith("| Legal | Legal | Laura Stein &lt;laura.stein@") and "(signature verified)" in rows[1]
     # stages nobody approved yet still say so, naming who is expected
     assert rows[2:] == [
-        "| Management final | Management | Robert Chen | — | Not yet recorded |",
+        "| Management (final) | Management | Robert Chen | — | Not yet recorded |",
         "| Signature | Signatory | — | — | Not yet recorded |",
     ]
 

@@ -440,7 +440,7 @@ def test_render_judges_approvals_by_the_base_roster_not_the_branchs(
     code, out, _ = run(["render", str(world.path), "-f", "md", "-o", "-"], capsys)
     assert code == 0
     rows = {line.split(" | ")[0].lstrip("| "): line for line in out.splitlines() if line.startswith("| ")}
-    assert "Approved (verified)" in rows["Management initial"]  # Alex is in main's roster
+    assert "Approved (signature verified)" in rows["Management (initial)"]  # Alex is in main's roster
     assert "Approved" not in rows["Legal"] and "not in the roster" in rows["Legal"]
     assert "Mallory" not in rows["Legal"]
 

@@ -159,7 +159,7 @@ def test_document_says_values_in_words() -> None:
     for expected in (
         "USD 448,200.00",
         "October 1, 2026 to September 30, 2027",
-        "first response within 1 business hour (Mon-Fri 08:00-17:00 America/New\\_York, federal holidays excluded)",
+        "first response within 1 business hour (Mon-Fri 08:00-17:00 Eastern Time, federal holidays excluded)",
         "for at least 95% of tickets per calendar month",
         "at most 43 min 12 s of downtime in a 30-day month",
         "At 99.5% availability in a calendar month, the customer receives a 10% credit of the monthly fee for "
@@ -382,7 +382,7 @@ def test_fingerprint_follows_git(git_repo: Any) -> None:
     assert (modified.state, modified.commit, modified.draft) == ("modified", sha, True)
     assert modified.epoch != committed.epoch
     text = render_text(agreement, "md", fp=modified)
-    assert "Draft: this copy was not rendered from a committed version" in text
+    assert "The file has changes that are not committed." in text
     assert f"uncommitted changes on top of git commit {sha}" in text
 
 

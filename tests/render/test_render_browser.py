@@ -1,7 +1,7 @@
 """The rendered HTML in a real browser: no horizontal overflow on A4 paper width or a phone.
 
 Headless Chromium loads a wrapper page holding the document twice, in ``srcdoc`` iframes of
-375 px (a phone) and 794 px (A4 at 96 dpi); a script in the wrapper (the document itself
+375 and 390 px (phones), 794 px (A4 at 96 dpi) and 816 px (Letter); a script in the wrapper (the document itself
 has none) writes each frame's ``scrollWidth`` and ``clientWidth`` into the DOM that
 ``--dump-dom`` prints. Frames are used because a headless window cannot be narrower than
 500 px. Skipped only when no Chromium binary is installed.
@@ -26,7 +26,7 @@ from slactl.render import Fingerprint, render_text
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 AGREEMENTS = sorted(p for p in EXAMPLES.glob("*.yaml") if b"kind: Agreement" in p.read_bytes())
-WIDTHS = (375, 794)
+WIDTHS = (375, 390, 794, 816)  # phones, A4 and Letter widths at 96 dpi
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary on PATH (apt-get install chromium)")

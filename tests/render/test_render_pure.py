@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -22,7 +23,7 @@ import pytest
 from slactl.digest import content_digest
 from slactl.documents import load_valid
 from slactl.model.agreement import Agreement
-from slactl.render import ApprovalRecord, Provenance, load_catalogs, render_document
+from slactl.render import ApprovalRecord, Provenance, StageVerdict, draft_reasons, load_catalogs, render_document
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -139,13 +140,36 @@ def test_the_provenance_decides_what_the_document_says() -> None:
     assert isinstance(valid.document, Agreement)
     committed = provenance(valid.document)
     text = render_document(valid, "md", provenance=committed).decode()
-    assert f"git commit {'1' * 40}" in text and "Draft:" not in text
+    assert f"git commit {'1' * 40}" in text
     assert "| Legal | Legal | Laura Stein | September 1, 2026 | Approved (verified) |" in text
-    assert "| Management initial | Management | Alex Romero | September 2, 2026 10:00 UTC | Approved |" in text
+    assert "| Management (initial) | Management | Alex Romero | September 2, 2026 10:00 UTC | Approved |" in text
+    # committed, but no stage was judged: a draft that says so
+    assert "DRAFT" in text and "The approvals were not judged." in text
     draft = Provenance(committed.digest, "untracked", None, 0)
     text = render_document(valid, "md", provenance=draft).decode()
-    assert "not under version control" in text and "Draft:" in text
-    assert "| Legal | Legal | Laura Stein | — | Not yet recorded |" in text
+    assert "not under version control" in text and "DRAFT" in text
+    # nothing recorded, so no dates: the column where every cell is "—" is dropped
+    assert "| Legal | Legal | Laura Stein | Not yet recorded |" in text
+
+
+def test_a_document_is_final_only_when_every_stage_holds_and_no_placeholder_is_left() -> None:
+    valid = load_valid(EXAMPLES / "it-hr-support-fy2027.yaml")
+    assert isinstance(valid.document, Agreement)
+    stages = [StageVerdict(s.stage, tuple(s.roles), True) for s in valid.document.approvals.stages]  # type: ignore[union-attr]
+    final = replace(provenance(valid.document), stages=tuple(stages), approved_revisions=2)
+    assert final.final and draft_reasons(final) == []
+    text = render_document(valid, "html", provenance=final).decode()
+    assert "DRAFT" not in text and "slactl-draft-mark" not in text
+    assert '<th scope="row">Version</th><td>2</td>' in text
+    held_but_one = replace(final, stages=(*stages[:-1], replace(stages[-1], holds=False)))
+    assert draft_reasons(held_but_one) == ["this approval stage does not hold for this content: Signature"]
+    text = render_document(valid, "html", provenance=held_but_one).decode()
+    assert text.count("slactl-draft-mark") == 1 and "draft (after version 2)" in text
+    placeholders = replace(final, placeholders=("metadata.title",))
+    assert draft_reasons(placeholders) == ["placeholders remain (TODO: metadata.title)"]
+    assert render_document(valid, "md", provenance=placeholders).decode().count("> **DRAFT**") == 1
+    modified = replace(final, state="modified")
+    assert draft_reasons(modified) == ["the file has changes that are not committed"]
 
 
 def test_rendering_without_a_provenance_is_refused() -> None:

@@ -58,12 +58,24 @@ def render(
     config: Annotated[Path | None, typer.Option("--config", help="Path to slactl.yaml (default: found upward).")] = (
         None
     ),
+    final: Annotated[
+        bool,
+        typer.Option(
+            "--final",
+            help="Refuse (exit 1) unless the document is final: committed, no placeholder, every approval stage held.",
+        ),
+    ] = False,
 ) -> int:
     """Render agreements into the document people sign: Markdown, HTML or PDF.
 
     The output is named after the agreement id unless -o is given. A file that is not slactl's
     unchanged rendering of the same agreement, or a symlink, is never replaced without --force
     (exit 2); a symlink is never written through.
+
+    A document is final when it is committed, holds no placeholder (TODO) and every required
+    approval stage holds for its content (as `slactl status` judges); otherwise every page is
+    marked DRAFT and the cover says why. With --final nothing is written unless every agreement
+    is final (exit 1).
     """
     from slactl.config import load_config
     from slactl.provenance import provenance_of
@@ -78,8 +90,20 @@ def render(
         check_overwrite(job, force=force)
     env = make_environment(templates or cfg.templates)
     catalogs = load_catalogs(cfg.catalogs)
-    for job in jobs:
-        data = render_document(job.valid, fmt.value, provenance=provenance_of(job.valid), catalogs=catalogs, env=env)
+    provenances = [provenance_of(job.valid) for job in jobs]
+    if final:
+        from slactl.render import draft_reasons
+
+        refused = [(job, draft_reasons(p)) for job, p in zip(jobs, provenances, strict=True) if not p.final]
+        for job, reasons in refused:
+            typer.echo(f"{job.source}: not final, so not rendered with --final:", err=True)
+            for reason in reasons:
+                typer.echo(f"  - {reason}", err=True)
+        if refused:
+            typer.echo("render without --final for a draft (every page is marked DRAFT)", err=True)
+            raise typer.Exit(1)
+    for job, provenance in zip(jobs, provenances, strict=True):
+        data = render_document(job.valid, fmt.value, provenance=provenance, catalogs=catalogs, env=env)
         if job.output is None:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()

@@ -32,7 +32,7 @@ from slactl.render.output import (
     stamp_owner,
     write_output,
 )
-from slactl.render.provenance import ApprovalRecord, Fingerprint, Provenance
+from slactl.render.provenance import ApprovalRecord, Fingerprint, Provenance, StageVerdict, draft_reasons
 from slactl.render.view import MARKER, build_view
 
 __all__ = [
@@ -46,11 +46,13 @@ __all__ = [
     "Heading",
     "Job",
     "Provenance",
+    "StageVerdict",
     "approvals_section",
     "autoescape_for",
     "build_view",
     "check_overwrite",
     "discover_agreements",
+    "draft_reasons",
     "join_items",
     "level_label",
     "load_catalogs",

@@ -67,8 +67,54 @@ _STRUCTURE_LABELS = {
 
 
 def join_items(items: Sequence[str]) -> str:
-    """List entries as one sentence: 'a; b; c.' (their own final full stops dropped)."""
-    return "; ".join(" ".join(i.split()).rstrip(".") for i in items) + "."
+    """List entries as one sentence: 'A, b and c.' (see :func:`say_items`), ending with a full stop."""
+    text = say_items(items)
+    return text[:1].upper() + text[1:] + "." if text else ""
+
+
+def say_items(items: Sequence[str]) -> str:
+    """List entries joined as a sentence: 'a, b and c'; 'a; b, c; and d' when an entry holds a comma.
+
+    Each entry's own final full stop is dropped, and the capital that starts an entry after the
+    first is lowered unless it looks like a proper name (see :func:`lower_initial`).
+    """
+    words = [" ".join(i.split()).rstrip(".") for i in items]
+    words = [w for w in words if w]
+    if len(words) <= 1:
+        return "".join(words)
+    words = [words[0], *(lower_initial(w) for w in words[1:])]
+    if any("," in w or ";" in w for w in words):
+        return f"{'; '.join(words[:-1])}; and {words[-1]}"
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def lower_initial(text: str) -> str:
+    """``text`` with its first capital lowered when it only starts a sentence: 'Support for x' -> 'support for x'.
+
+    Kept when it looks like a proper name or an acronym: a first word that is not a plain
+    capitalized word ('HR', 'PostgreSQL', 'iPad'), or one followed by another capitalized word
+    ('Microsoft Office', 'Northwind Traders').
+    """
+    words = text.split(" ")
+    first = words[0]
+    if len(first) < 2 or not (first[0].isupper() and first[1:].islower()):
+        return text
+    if len(words) > 1 and words[1][:1].isupper():
+        return text
+    return first[0].lower() + text[1:]
+
+
+def stage_title(stage: str, roles: Sequence[str] = ()) -> str:
+    """An approval stage in words: 'management-initial' of role management -> 'Management (initial)'."""
+    for role in sorted(roles, key=len, reverse=True):
+        if stage != role and stage.startswith(f"{role}-"):
+            return f"{_title(role)} ({stage[len(role) + 1 :].replace('-', ' ')})"
+    return _title(stage)
+
+
+def role_title(role: str) -> str:
+    """A role in words, as a name: 'contracting-officer' -> 'Contracting Officer'."""
+    return " ".join(part.capitalize() for part in role.replace("_", "-").split("-") if part)
 
 
 def _title(slug: str) -> str:
@@ -112,6 +158,17 @@ def level_label(level: ServiceLevel, service_name: str) -> str:
     scope = [s for s in (level.scope.priority, level.scope.request_type, level.scope.site) if s]
     tail = f" ({', '.join(scope)})" if scope else ""
     return f"{service_name}: {say_metric(level.metric).lower()}{tail}"
+
+
+def level_phrase(level: ServiceLevel, service_name: str) -> str:
+    """A service level as a heading, without a label's colon: 'Virtual Server Hosting availability (P1)'."""
+    if level.name:
+        return level.name
+    from slactl.wording import say_metric
+
+    scope = [s for s in (level.scope.priority, level.scope.request_type, level.scope.site) if s]
+    tail = f" ({', '.join(scope)})" if scope else ""
+    return f"{service_name} {say_metric(level.metric).lower()}{tail}"
 
 
 def party_label(party: Party) -> str:

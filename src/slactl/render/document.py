@@ -71,10 +71,41 @@ def render_text(
     section = approvals_section(view, fmt)
     view["approvals_section"] = Markup(section)
     text = _place_section(_generate(env, f"agreement.{fmt}.j2", {"v": view, "agreement": agreement}), section, fmt)
+    if not view["cover"]["final"]:
+        # Added by code, not by a template, so an overriding template cannot drop it.
+        text = _mark_draft(text, fmt)
     if fmt == "md":
         # Block macros end with blank lines; keep exactly one between blocks.
         text = re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
     return text
+
+
+# On every page: fixed elements repeat on each printed page (WeasyPrint and browsers), and the
+# page header says it too. Inline styles, so the document's own stylesheet cannot hide it.
+DRAFT_MARK_HTML = (
+    '<style>@page { @top-center { content: "DRAFT"; font: bold 9pt/1.2 "DejaVu Sans", Arial, sans-serif; '
+    "color: #a33; letter-spacing: 0.2em; } }</style>\n"
+    '<div class="slactl-draft-mark" aria-hidden="true" style="position: fixed; top: 50%; left: 50%; '
+    "width: 0; height: 0; overflow: visible; z-index: 1000; pointer-events: none; display: block !important; "
+    'visibility: visible !important;"><span style="position: absolute; left: 0; top: 0; '
+    "display: block; font: bold 96px/1.2 'DejaVu Sans', Arial, sans-serif; letter-spacing: 0.1em; "
+    "color: rgba(170, 40, 40, 0.13); transform: translate(-50%, -50%) rotate(-35deg); white-space: nowrap; "
+    '-webkit-user-select: none; user-select: none;">DRAFT</span></div>\n'
+)
+DRAFT_MARK_MD = "> **DRAFT**: this document is not final (the cover says why).\n\n"
+
+
+def _mark_draft(text: str, fmt: Literal["md", "html"]) -> str:
+    """``text`` with the DRAFT mark: a watermark on every page of the HTML, a banner on top of the Markdown."""
+    if fmt == "md":
+        first, newline, rest = text.partition("\n")
+        if first.startswith("<!--") and newline:
+            return f"{first}\n\n{DRAFT_MARK_MD}{rest.lstrip(chr(10))}"
+        return DRAFT_MARK_MD + text
+    body = re.search(r"<body\b[^>]*>", text, flags=re.IGNORECASE)
+    if body is None:
+        return DRAFT_MARK_HTML + text
+    return text[: body.end()] + "\n" + DRAFT_MARK_HTML + text[body.end() :]
 
 
 def _pdf_fetcher() -> Any:

@@ -8,7 +8,8 @@ carries raw HTML too); the Markdown macros escape every value with :func:`md_esc
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -87,7 +88,58 @@ def make_environment(user_dir: Path | None = None) -> Environment:
         auto_reload=False,
     )
     env.filters["md"] = lambda value: Markup(md_escape(value))
+    env.filters["nobreak"] = nobreak
+    env.globals["kept_columns"] = kept_columns
     return env
+
+
+EMPTY_CELL = "—"
+# Amounts ('USD 1,250.00') and telephone numbers ('+1 555 0100 201', '(555) 010-2000'): never
+# broken across lines. Both are runs of digits with spaces, dots, dashes or brackets.
+_UNBREAKABLE = re.compile(
+    r"\b[A-Z]{3}\s\d[\d,]*(?:\.\d+)?"  # an amount: ISO currency code and number
+    r"|(?<![\w/])\+?\(?\d+(?:[ ().\-]+\d+){2,}(?![\w/])"  # a telephone number: three groups of digits or more
+)
+
+
+def nobreak(value: Any) -> Any:
+    """HTML of ``value`` (escaped) with amounts and telephone numbers kept on one line."""
+    from markupsafe import Markup, escape
+
+    text = str(value)
+    if not _UNBREAKABLE.search(text):
+        return escape(value)
+    out: list[str] = []
+    at = 0
+    for match in _UNBREAKABLE.finditer(text):
+        out.append(str(escape(text[at : match.start()])))
+        out.append(f'<span class="nb">{escape(match.group())}</span>')
+        at = match.end()
+    out.append(str(escape(text[at:])))
+    return Markup("".join(out))
+
+
+def kept_columns(
+    headers: Sequence[Any], rows: Sequence[Sequence[Any]], align: str, footer: Sequence[Any] | None = None
+) -> dict[str, Any]:
+    """A table without the columns where every row says "—" (and the footer says nothing).
+
+    The first column always stays; a table with no rows keeps every column.
+    """
+    keep = [
+        i
+        for i in range(len(headers))
+        if i == 0
+        or not rows
+        or any(str(row[i]) != EMPTY_CELL for row in rows)
+        or (footer is not None and footer[i] not in ("", None))
+    ]
+    return {
+        "headers": [headers[i] for i in keep],
+        "rows": [[row[i] for i in keep] for row in rows],
+        "align": "".join(align[i] if i < len(align) else "l" for i in keep),
+        "footer": [footer[i] for i in keep] if footer else None,
+    }
 
 
 _TRUSTED: list[Environment] = []

@@ -13,10 +13,13 @@ from slactl.render.common import (
     _notice_key,
     _Outline,
     _owner,
-    _title,
     _when,
     level_label,
+    level_phrase,
     party_label,
+    role_title,
+    say_items,
+    stage_title,
 )
 
 if TYPE_CHECKING:
@@ -127,7 +130,8 @@ def _credits(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str
         level = levels.get(schedule.service_level)
         service = names.services.get(level.service, level.service) if level else schedule.service_level
         label = level_label(level, service) if level else schedule.service_level
-        outline.sub(section, f"schedule-{schedule.service_level}", f"Credits: {label}")
+        # The section already says "credits": the heading names the service level once, in words.
+        outline.sub(section, f"schedule-{schedule.service_level}", level_phrase(level, service) if level else label)
         bands = _band_rows(schedule, "the window's charges" if basis.usage else basis.of)
         example = credit_example(
             schedule,
@@ -245,7 +249,7 @@ def _communication(agreement: Agreement, outline: _Outline) -> dict[str, Any] | 
                 say_cadence(r.frequency).capitalize(),
                 say_delivery(r.delivery).capitalize(),
                 say_list(r.audience) or "—",
-                "; ".join(r.contents) or "—",
+                say_items(r.contents) or "—",
             ]
             for r in reporting.reports
         ]
@@ -274,16 +278,20 @@ def _approvals(agreement: Agreement, outline: _Outline, records: Sequence[Approv
     outline.section("approvals", "Approvals")
     rows = []
     for stage in agreement.approvals.stages:
-        roles = say_list(_title(r) for r in stage.roles)
+        roles = say_list(role_title(r) for r in stage.roles)
+        title = stage_title(stage.stage, stage.roles)
         done = [r for r in records if r.stage == stage.stage]
         if not done:
             expected = say_list(stage.approvers, "or") if stage.approvers else "—"
-            rows.append([_title(stage.stage), roles, expected, "—", "Not yet recorded"])
+            rows.append([title, roles, expected, "—", "Not yet recorded"])
         for record in done:
-            role = _title(record.role) if record.role else roles
-            rows.append([_title(stage.stage), role, record.who, _when(record.when), record.status.capitalize()])
+            role = say_list(role_title(r.strip()) for r in record.role.split(",")) if record.role else roles
+            status = record.status[:1].upper() + record.status[1:]
+            rows.append([title, role, record.who, _when(record.when), status])
     descriptions = [
-        f"{_title(s.stage)}: {' '.join(s.description.split())}" for s in agreement.approvals.stages if s.description
+        f"{stage_title(s.stage, s.roles)}: {' '.join(s.description.split())}"
+        for s in agreement.approvals.stages
+        if s.description
     ]
     intro = "The agreement is approved in these stages, in this order"
     intro += ", before it is signed." if agreement.signatories else "."

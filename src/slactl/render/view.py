@@ -76,7 +76,8 @@ def build_view(
 
 
 def _cover(agreement: Agreement, fp: Provenance) -> dict[str, Any]:
-    from slactl.wording import say_date_range
+    from slactl.render.provenance import draft_reasons
+    from slactl.wording import say_date, say_date_range
 
     meta, parties, term = agreement.metadata, agreement.parties, agreement.term
     term_text = say_date_range(term.start, term.end)
@@ -84,15 +85,24 @@ def _cover(agreement: Agreement, fp: Provenance) -> dict[str, Any]:
     if term.fiscal_year:
         term_text += f" (fiscal year {term.fiscal_year})"
     if fp.state == "committed":
-        version = f"git commit {fp.commit}"
+        source = f"git commit {fp.commit}"
     elif fp.state == "modified":
         base = f" on top of git commit {fp.commit}" if fp.commit else " (no commit yet)"
-        version = f"uncommitted changes{base}"
+        source = f"uncommitted changes{base}"
     else:
-        version = "not under version control"
+        source = "not under version control"
+    reasons = draft_reasons(fp)
+    # The version is the number of revisions approved at the last stage (this one included once it is).
+    if not reasons:
+        version = str(fp.approved_revisions)
+    elif fp.approved_revisions:
+        version = f"draft (after version {fp.approved_revisions})"
+    else:
+        version = "draft (no version approved yet)"
     draft = None
-    if fp.draft:
-        draft = "Draft: this copy was not rendered from a committed version of the agreement."
+    if reasons:
+        draft = "DRAFT: this document is not final, because:"
+    when = datetime.fromtimestamp(fp.epoch, UTC)
     return {
         "kind": _TYPE_LABELS[meta.type],
         "title": meta.title,
@@ -105,15 +115,20 @@ def _cover(agreement: Agreement, fp: Provenance) -> dict[str, Any]:
         "structure": _STRUCTURE_LABELS[meta.structure],
         "version": version,
         "digest": fp.digest,
+        "final": not reasons,
         "draft": draft,
+        "draft_reasons": [r[:1].upper() + r[1:] + "." for r in reasons],
         # The document's date (PDF creation date): the commit's, never the wall clock.
-        "date": datetime.fromtimestamp(fp.epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "date": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "rows": [
             ["Agreement id", meta.id],
+            ["Version", version],
+            ["Effective date", say_date(term.start)],
+            ["Document date", say_date(when.date())],
             ["Term", term_text],
             ["Provider", f"{parties.provider.organization} (“{parties.provider.name}”)"],
             ["Customer", _party_phrase(customer)],
-            ["Document version", version],
+            ["Source", source],
             ["Content digest", fp.digest],
         ],
     }
@@ -199,7 +214,14 @@ def _scope(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str, 
 
 def _service_levels(agreement: Agreement, outline: _Outline, names: _Names) -> dict[str, Any] | None:
     from slactl.model.types import Duration
-    from slactl.wording import say_calendar, say_level_window, say_service_level, say_target, say_value
+    from slactl.wording import (
+        say_calendar,
+        say_level_window,
+        say_service_level,
+        say_target,
+        say_timezone,
+        say_value,
+    )
 
     if not agreement.service_levels:
         return None  # nothing measured: no section that would only say so
@@ -226,7 +248,7 @@ def _service_levels(agreement: Agreement, outline: _Outline, names: _Names) -> d
                 treatment = "excluded from the measured time" if excluded else "counted as available"
             measurement.append([label, " ".join(m.method.split()), m.source or "—", treatment])
         for window in level.exclusions:
-            zone = f" {calendar.timezone}" if calendar else ""
+            zone = f" {say_timezone(calendar.timezone)}" if calendar else ""
             notice = say_value(window.notice) if window.notice else "—"
             maintenance.append([label, window.name, _schedule(window.schedule) + zone, notice])
         name = level.calendar or next((s.support_hours for s in agreement.services if s.id == level.service), None)

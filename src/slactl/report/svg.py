@@ -48,8 +48,9 @@ def bar_chart(
     bars: Sequence[Bar], target: Decimal, target_text: str, unit: str, *, top: Decimal | None = None, title: str = ""
 ) -> str:
     """An accessible SVG: a bar per window, green when met, red when missed, grey without data."""
-    width, height = 640, 190
-    left, right, top_pad, bottom = 46, 12, 26, 34
+    width, height = 640, 200
+    # The top strip above the plot holds the legend (the target's label): never drawn over a bar.
+    left, right, top_pad, bottom = 46, 12, 36, 34
     plot_w, plot_h = width - left - right, height - top_pad - bottom
     values = [b.value for b in bars if b.value is not None]
     lo, hi = _scale(values, target, unit, top)
@@ -110,15 +111,18 @@ def bar_chart(
         f'<line x1="{left}" y1="{ty:.1f}" x2="{width - right}" y2="{ty:.1f}" stroke="{INK}" stroke-width="1.2" '
         f'stroke-dasharray="5 4"/>'
     )
+    # The legend, in the strip above the plot: a sample of the dashed line, then its label,
+    # right-aligned. Bars and their value labels stay below top_pad - 4, the legend above 16.
     label = f"target {target_text}"
-    label_w = 6.2 * len(label) + 8
+    text_x = width - right
+    sample_end = text_x - 5.8 * len(label) - 6
     parts.append(
-        f'<rect x="{left + 4}" y="{ty - 17:.1f}" width="{label_w:.0f}" height="14" rx="3" '
-        'fill="#ffffff" fill-opacity="0.85"/>'
+        f'<line x1="{sample_end - 22:.1f}" y1="11" x2="{sample_end:.1f}" y2="11" stroke="{INK}" stroke-width="1.2" '
+        f'stroke-dasharray="5 4"/>'
     )
     parts.append(
-        f'<text x="{left + 8}" y="{ty - 6:.1f}" font-size="10.5" text-anchor="start" '
-        f'fill="{INK}">{escape(label)}</text>'
+        f'<text x="{text_x}" y="15" font-size="10.5" text-anchor="end" fill="{INK}" class="legend">'
+        f"{escape(label)}</text>"
     )
     parts.append(
         f'<line x1="{left}" y1="{base:.1f}" x2="{width - right}" y2="{base:.1f}" stroke="{MUTED}" stroke-width="1"/>'

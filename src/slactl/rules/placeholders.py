@@ -31,6 +31,22 @@ def _strings(value: Any, path: Path_) -> list[tuple[Path_, str]]:
     return found
 
 
+def placeholder_paths(data: Any) -> list[Path_]:
+    """The paths of every text value of a loaded tree that still holds a placeholder, in file order."""
+    found: list[Path_] = []
+    stack: list[tuple[Any, Path_]] = [(data, ())]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, str):
+            if MARKER.search(node):
+                found.append(where)
+        elif isinstance(node, dict):
+            stack.extend(reversed([(child, (*where, key)) for key, child in node.items()]))
+        elif isinstance(node, list):
+            stack.extend(reversed([(child, (*where, i)) for i, child in enumerate(node)]))
+    return found
+
+
 @file_rule("Agreement")
 @file_rule("Catalog")
 def placeholders(ctx: FileContext) -> None:

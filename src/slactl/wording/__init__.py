@@ -67,6 +67,7 @@ from slactl.wording.values import (
     say_number,
     say_percent,
     say_score,
+    say_timezone,
     say_value,
     say_window,
 )
@@ -108,6 +109,7 @@ __all__ = [
     "say_service_level",
     "say_target",
     "say_termination_right",
+    "say_timezone",
     "say_value",
     "say_window",
     "say_window_shape",

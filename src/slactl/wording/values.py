@@ -181,8 +181,67 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+# The zones agreements use, in the words people say them. A small table rather than a locale
+# database (babel, ICU): the names are few, stable and English-only, and a zone missing here
+# is said by its IANA id, which stays exact.
+_ZONE_WORDS = {
+    "UTC": "UTC",
+    "Etc/UTC": "UTC",
+    "America/New_York": "Eastern Time",
+    "America/Detroit": "Eastern Time",
+    "America/Toronto": "Eastern Time",
+    "America/Chicago": "Central Time",
+    "America/Winnipeg": "Central Time",
+    "America/Denver": "Mountain Time",
+    "America/Edmonton": "Mountain Time",
+    "America/Phoenix": "Mountain Standard Time (Arizona)",
+    "America/Los_Angeles": "Pacific Time",
+    "America/Vancouver": "Pacific Time",
+    "America/Anchorage": "Alaska Time",
+    "Pacific/Honolulu": "Hawaii Time",
+    "America/Halifax": "Atlantic Time",
+    "America/Puerto_Rico": "Atlantic Standard Time",
+    "America/Sao_Paulo": "Brasília Time",
+    "America/Mexico_City": "Central Time (Mexico)",
+    "Europe/London": "UK time",
+    "Europe/Dublin": "Irish time",
+    "Europe/Lisbon": "Western European Time",
+    "Europe/Paris": "Central European Time",
+    "Europe/Berlin": "Central European Time",
+    "Europe/Madrid": "Central European Time",
+    "Europe/Rome": "Central European Time",
+    "Europe/Amsterdam": "Central European Time",
+    "Europe/Brussels": "Central European Time",
+    "Europe/Vienna": "Central European Time",
+    "Europe/Zurich": "Central European Time",
+    "Europe/Stockholm": "Central European Time",
+    "Europe/Oslo": "Central European Time",
+    "Europe/Copenhagen": "Central European Time",
+    "Europe/Warsaw": "Central European Time",
+    "Europe/Prague": "Central European Time",
+    "Europe/Helsinki": "Eastern European Time",
+    "Europe/Athens": "Eastern European Time",
+    "Europe/Bucharest": "Eastern European Time",
+    "Asia/Kolkata": "India Standard Time",
+    "Asia/Tokyo": "Japan Standard Time",
+    "Asia/Singapore": "Singapore Time",
+    "Asia/Shanghai": "China Standard Time",
+    "Asia/Hong_Kong": "Hong Kong Time",
+    "Asia/Dubai": "Gulf Standard Time",
+    "Australia/Sydney": "Australian Eastern Time",
+    "Australia/Melbourne": "Australian Eastern Time",
+    "Australia/Perth": "Australian Western Time",
+    "Pacific/Auckland": "New Zealand Time",
+}
+
+
+def say_timezone(zone: str) -> str:
+    """A time zone in words: 'America/New_York' -> 'Eastern Time'; a zone not in the table, its IANA id."""
+    return _ZONE_WORDS.get(zone, zone)
+
+
 def say_calendar(calendar: Calendar) -> str:
-    """'Mon-Fri 08:00-17:00 America/New_York, federal holidays excluded'; '24 hours a day, 7 days a week'."""
+    """'Mon-Fri 08:00-17:00 Eastern Time, federal holidays excluded'; '24 hours a day, 7 days a week'."""
     if calendar.hours == "24x7":
         head = "24 hours a day, 7 days a week"
     else:
@@ -194,7 +253,7 @@ def say_calendar(calendar: Calendar) -> str:
             f"{day_runs(days)} " + " and ".join(f"{_hhmm(a)}-{_hhmm(b)}" for a, b in spans)
             for spans, days in sorted(groups.items(), key=lambda item: item[1][0])
         ]
-        head = "; ".join(pieces) + f" {calendar.timezone}"
+        head = "; ".join(pieces) + f" {say_timezone(calendar.timezone)}"
     closed = ["federal holidays"] if calendar.federal_holidays else []
     closed += [f"{h.holiday_set().describe()} holidays" for h in calendar.public_holidays]
     closed += [say_date(d) for d in sorted(calendar.holidays)]
