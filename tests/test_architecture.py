@@ -38,6 +38,7 @@ LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
             "slactl.rules.docs",
             "slactl.rules.__main__",
             "slactl.rules.explain",
+            "slactl.rules.explain_chains",
         ),
     ),
     (

@@ -65,7 +65,15 @@ def render(
     """
     from slactl.config import load_config
     from slactl.provenance import provenance_of
-    from slactl.render import check_overwrite, load_catalogs, make_environment, plan_jobs, render_document, write_output
+    from slactl.render import (
+        check_overwrite,
+        load_catalogs,
+        load_related,
+        make_environment,
+        plan_jobs,
+        render_document,
+        write_output,
+    )
 
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".") if output is not None else ""
@@ -77,7 +85,10 @@ def render(
     env = make_environment(templates or cfg.templates)
     catalogs = load_catalogs(cfg.catalogs)
     for job in jobs:
-        data = render_document(job.valid, fmt.value, provenance=provenance_of(job.valid), catalogs=catalogs, env=env)
+        related = load_related(job.valid.document, job.source)  # type: ignore[arg-type]
+        data = render_document(
+            job.valid, fmt.value, provenance=provenance_of(job.valid), catalogs=catalogs, related=related, env=env
+        )
         if job.output is None:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
