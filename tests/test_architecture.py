@@ -39,6 +39,7 @@ LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
             "slactl.rules.__main__",
             "slactl.rules.explain",
             "slactl.rules.explain_chains",
+            "slactl.graph.render",
         ),
     ),
     (
@@ -56,6 +57,7 @@ LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
             "slactl.documents",
             "slactl.config",
             "slactl.pool",
+            "slactl.graph",
         ),
     ),
     (

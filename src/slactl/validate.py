@@ -62,6 +62,7 @@ class Result:
     accepted: list[Accepted] = field(default_factory=list)  # findings an `ignore` entry accepts: not counted
     summaries: list[Summary] = field(default_factory=list)  # every validated document's cross-file facts
     beside: list[str] = field(default_factory=list)  # agreements read only to resolve `depends_on` (not validated)
+    beside_summaries: list[Summary] = field(default_factory=list)  # their facts
 
     @property
     def errors(self) -> int:
@@ -208,7 +209,7 @@ def validate_paths(
         if item.acceptances:
             acceptances[item.file] = item.acceptances
     beside = _beside(candidates, summaries, settings_for(config), config)
-    result.summaries, result.beside = summaries, [s.file for s in beside]
+    result.summaries, result.beside, result.beside_summaries = summaries, [s.file for s in beside], beside
     # Agreements read beside the files given resolve their links; their own findings are not this run's.
     skip = set(result.beside)
     result.findings.extend(f for f in run_repo_rules(summaries + beside) if f.file not in skip)

@@ -30,6 +30,7 @@ def _typer_app() -> Any:
     from slactl.cli import approvals as _approvals  # noqa: F401  isort: skip
     from slactl.cli import scaffold as _scaffold  # noqa: F401  isort: skip
     from slactl.cli import explain as _explain  # noqa: F401  isort: skip
+    from slactl.cli import graph as _graph  # noqa: F401  isort: skip
 
     # Importing the submodule `slactl.cli.app` bound its name here to the module: `app` is the Typer.
     globals().update({name: getattr(module, name) for name in _TYPER_NAMES})

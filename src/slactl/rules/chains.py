@@ -409,9 +409,9 @@ def _credits(r: Resolved, report: Callable[[Finding], None]) -> None:
     if mine.credit is None or not mine.credit or theirs.credit:
         return
     _emit(report, "SLA169", r.summary.file, (r.link.line, r.link.column), r.link.path,
-          f"a miss of `{mine.id}` costs the provider up to {_num(mine.credit)}% of its charges in credits, but "
+          f"a miss of `{mine.id}` costs the provider up to {_exact(mine.credit)}% of its charges in credits, but "
           f"{_name(r.link.agreement, theirs.id)} owes it 0% for the same outage (no credit schedule): "
-          f"{_num(mine.credit)}% - 0% = {_num(mine.credit)}% not passed through")  # fmt: skip
+          f"{_exact(mine.credit)}% - 0% = {_exact(mine.credit)}% not passed through")  # fmt: skip
 
 
 # --------------------------------------------------------------------------- support hours
@@ -514,21 +514,37 @@ class Composition:
     text: str  # "99.5% x 99.9%"
 
 
-def compose(groups: list[list[Decimal]]) -> Composition:
-    """Serial over the groups, redundant within each: prod_g (1 - prod_i (1 - a_gi)); values are percent."""
+def compose(groups: list[list[Decimal]], places: int = 2) -> Composition:
+    """Serial over the groups, redundant within each: prod_g (1 - prod_i (1 - a_gi)); values are percent.
+
+    The text shows each redundant group's value cut to ``places`` decimals.
+    """
+    from decimal import localcontext
+
     value, words = Decimal(1), []
-    for group in groups:
-        if len(group) == 1:
-            share = group[0] / HUNDRED
-            words.append(f"{_num(group[0])}%")
-        else:
-            down = Decimal(1)
-            for a in group:
-                down *= 1 - a / HUNDRED
-            share = 1 - down
-            words.append("(1 - " + " x ".join(f"(1 - {_num(a)}%)" for a in group) + f" = {_percent(share)})")
-        value *= share
+    with localcontext() as exact:
+        # Exact: each factor has at most 8 decimals (a percentage of 6), so any chain a file can hold fits.
+        exact.prec = 2000
+        for group in groups:
+            share = _share(group)
+            words.append(_group_text(group, share, places))
+            value *= share
     return Composition(value, " x ".join(words))
+
+
+def _share(group: list[Decimal]) -> Decimal:
+    if len(group) == 1:
+        return group[0] / HUNDRED
+    down = Decimal(1)
+    for a in group:
+        down *= 1 - a / HUNDRED
+    return 1 - down
+
+
+def _group_text(group: list[Decimal], share: Decimal, places: int) -> str:
+    if len(group) == 1:
+        return f"{_exact(group[0])}%"
+    return "(1 - " + " x ".join(f"(1 - {_exact(a)}%)" for a in group) + f" = {_percent(share, places)})"
 
 
 def _percent(fraction: Decimal, places: int = 2) -> str:
@@ -563,16 +579,23 @@ def composed_availability(summaries: list[Summary], report: Callable[[Finding], 
         summary, level = owners[key]
         promised = level.target
         assert isinstance(promised, Percent)
-        composition = compose([by_group[i] for i in sorted(by_group)])
+        places = _places(promised.value)
+        composition = compose([by_group[i] for i in sorted(by_group)], places)
         if composition.value * HUNDRED >= promised.value:
             continue
-        places = _places(promised.value)
         _emit(report, "SLA164", summary.file, level.target_mark, ("service_levels", level.index, "target"),
               f"{promised} promised, rests on {composition.text} = {_percent(composition.value, places)}: "
               f"at most {_percent(composition.value, places)} can be promised on these dependencies")  # fmt: skip
 
 
-def _num(value: Decimal) -> str:
+def _exact(value: Decimal) -> str:
+    """A value of a file (a percentage) exactly as it means: no exponent, no trailing zeros."""
     from slactl.model.types import _num as exact
 
-    return exact(value.quantize(Decimal("0.01")) if value.as_tuple().exponent < -2 else value)  # type: ignore[operator]
+    return exact(value)
+
+
+def _num(value: Decimal) -> str:
+    """A computed amount (minutes, hours, days) to at most two decimals."""
+    places = value.as_tuple().exponent
+    return _exact(value.quantize(Decimal("0.01")) if isinstance(places, int) and places < -2 else value)
