@@ -66,7 +66,7 @@ people:
     ssh_keys: ['{robert}']
 """
 COMMANDS = ("validate", "render", "history", "diff", "report", "credits", "approve", "status", "renew")
-COMMANDS += ("schema", "new", "init", "explain-rule")
+COMMANDS += ("schema", "new", "init", "explain-rule", "graph")
 
 
 @dataclass(frozen=True)

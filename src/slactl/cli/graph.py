@@ -23,7 +23,7 @@ class GraphFormat(StrEnum):
 
 
 @command(
-    summary="Draw what the agreements rest on: SLAs, OLAs and contracts, linked level to level.",
+    summary="Draw the dependency graph: SLA -> OLA -> contract.",
     epilog=(
         "slactl graph examples/                        # Mermaid, to standard output\n"
         "slactl graph examples/ --format html -o portfolio.html\n"

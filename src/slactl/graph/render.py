@@ -143,6 +143,8 @@ def to_svg(graph: Graph) -> str:
         ),
         "</defs>",
     ]
+    # Agreement-level links first and to the left, so that level links are drawn over them.
+    parts += [_svg_edge(where, a, b, -1, "underpinned by", "plain") for a, b in graph.agreement_links]
     # Several links between the same two boxes fan out, each with its own label row.
     pairs: dict[tuple[str, str], int] = {}
     for edge in graph.edges:
@@ -150,10 +152,6 @@ def to_svg(graph: Graph) -> str:
         index = pairs.get(key, 0)
         pairs[key] = index + 1
         parts.append(_svg_edge(where, edge.source, edge.target, index, _edge_label(edge), edge.status))
-    for source, target in graph.agreement_links:
-        index = pairs.get((source, target), 0)
-        pairs[(source, target)] = index + 1
-        parts.append(_svg_edge(where, source, target, index, "underpinned by", "plain"))
     parts += [_svg_node(where[node.id], node) for node in graph.nodes]
     parts.append("</svg>")
     return "\n".join(parts)

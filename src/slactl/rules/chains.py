@@ -242,9 +242,31 @@ class Resolved:
     target_file: str | None
 
 
-def dependencies(agreement: AgreementFacts) -> list[tuple[str, LinkFacts]]:
-    """Every (dependent level id, link) of one agreement, in file order: for a portfolio view."""
-    return [(level.id, link) for level in agreement.levels for group in level.depends for link in group.links]
+@dataclass(frozen=True)
+class DependencyRef:
+    """One thing an agreement rests on: a level of another agreement, or (``level`` None) a whole one.
+
+    ``group`` numbers the `depends_on` entry of ``from_level``; links of one `any_of` share it.
+    """
+
+    agreement: str
+    level: str | None
+    from_level: str | None
+    group: int | None = None
+    redundant: bool = False
+
+
+def dependencies(agreement: Agreement) -> list[DependencyRef]:
+    """What ``agreement`` rests on, in file order: each `depends_on` link of its service levels, then
+    each id of `metadata.underpinned_by` that no link names (a portfolio view lists them all)."""
+    out: list[DependencyRef] = []
+    for level in agreement.service_levels:
+        for group, entry in enumerate(level.depends_on):
+            links = entry.any_of if hasattr(entry, "any_of") else [entry]
+            out += [DependencyRef(x.agreement, x.level, level.id, group, hasattr(entry, "any_of")) for x in links]
+    named = {ref.agreement for ref in out}
+    out += [DependencyRef(i, None, None) for i in agreement.metadata.underpinned_by if i not in named]
+    return out
 
 
 def resolve(summaries: list[Summary]) -> Iterator[Resolved]:
