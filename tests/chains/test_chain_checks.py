@@ -340,3 +340,16 @@ def test_depends_on_stays_out_of_the_digest_while_unused() -> None:
     assert b"depends_on" not in canonical_json(Agreement.model_validate(data))
     data["service_levels"][0]["depends_on"] = []
     assert b"depends_on" not in canonical_json(Agreement.model_validate(data))
+
+
+def test_the_cli_says_what_it_read_beside(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from helpers_validate import run_main
+
+    folder = portfolio(tmp_path, {})
+    run = run_main(["validate", str(folder / SLA)], capsys)
+    assert run.code == 0, run.out
+    assert run.out == "2 files checked: 0 errors, 0 warnings\n"  # the SLA and the catalog of slactl.yaml
+    assert run.err == (
+        "slactl: note: to check `depends_on` links, also read (not validated) the agreements beside: "
+        f"{folder / OLA}, {folder / UC}\n"
+    )

@@ -28,6 +28,7 @@ COMMANDS = [
     "new",
     "init",
     "explain-rule",
+    "graph",
 ]
 ESC = "\x1b["
 ITHR = (EXAMPLES / "it-hr-support-fy2027.yaml").read_text(encoding="utf-8")
