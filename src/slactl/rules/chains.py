@@ -165,8 +165,11 @@ def _credit(doc: Agreement, level: ServiceLevel) -> Decimal | None:
 def chain_facts(doc: Agreement, loaded: Loaded) -> AgreementFacts:
     """The facts of one validated agreement."""
     from slactl.model.types import Duration
-    from slactl.rules.agreement import measure
+    from slactl.rules.agreement import business_day_minutes, length_minutes
 
+    # Each calendar read once (a file has a few calendars and many levels on them).
+    clocks = {name: _clock(name, calendar) for name, calendar in doc.calendars.items()}
+    days = {name: business_day_minutes([calendar]) for name, calendar in doc.calendars.items()}
     levels = []
     for i, level in enumerate(doc.service_levels):
         groups = []
@@ -181,7 +184,9 @@ def chain_facts(doc: Agreement, loaded: Loaded) -> AgreementFacts:
         service = next((s for s in doc.services if s.id == level.service), None)
         support_name = service.support_hours if service else None
         clock_name = clock_name or support_name
+        known = clock_name if clock_name in doc.calendars else None  # calendar_for's choice
         window = level.window or "calendar_month"
+        target = level.target
         levels.append(
             LevelFacts(
                 index=i,
@@ -189,11 +194,13 @@ def chain_facts(doc: Agreement, loaded: Loaded) -> AgreementFacts:
                 name=level.name,
                 metric=level.metric,
                 target=level.target,
-                minutes=measure(doc, level) if isinstance(level.target, Duration) else None,
+                minutes=length_minutes(target, days[known] if known else business_day_minutes([]))
+                if isinstance(target, Duration)
+                else None,
                 window=window,
                 window_days=_window_days(window, level.rolling_days, doc.term.start, doc.term.end),
-                clock=_clock(clock_name, doc.calendar_for(level)),
-                support=_clock(support_name, doc.calendars.get(support_name) if support_name else None),
+                clock=clocks[known] if known else None,
+                support=clocks.get(support_name) if support_name else None,
                 credit=_credit(doc, level),
                 depends=tuple(groups),
                 target_mark=loaded.locate(("service_levels", i, "target")),
