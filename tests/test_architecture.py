@@ -42,6 +42,8 @@ LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
             "slactl.rules.__main__",
             "slactl.rules.explain",
             "slactl.export",
+            "slactl.rules.explain_chains",
+            "slactl.graph.render",
         ),
     ),
     (
@@ -60,6 +62,7 @@ LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
             "slactl.config",
             "slactl.pool",
             "slactl.portfolio",
+            "slactl.graph",
         ),
     ),
     (

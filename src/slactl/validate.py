@@ -60,6 +60,9 @@ class Result:
     found: int = 0
     findings: list[Finding] = field(default_factory=list)
     accepted: list[Accepted] = field(default_factory=list)  # findings an `ignore` entry accepts: not counted
+    summaries: list[Summary] = field(default_factory=list)  # every validated document's cross-file facts
+    beside: list[str] = field(default_factory=list)  # agreements read only to resolve `depends_on` (not validated)
+    beside_summaries: list[Summary] = field(default_factory=list)  # their facts
 
     @property
     def errors(self) -> int:
@@ -205,12 +208,48 @@ def validate_paths(
             summaries.append(item.summary)
         if item.acceptances:
             acceptances[item.file] = item.acceptances
-    result.findings.extend(run_repo_rules(summaries))
+    beside = _beside(candidates, summaries, settings_for(config), config)
+    result.summaries, result.beside, result.beside_summaries = summaries, [s.file for s in beside], beside
+    # Agreements read beside the files given resolve their links; their own findings are not this run's.
+    skip = set(result.beside)
+    result.findings.extend(f for f in run_repo_rules(summaries + beside) if f.file not in skip)
     result.findings.extend(_attribute_findings([Path(r.file) for r in results if r.validated]))
     if acceptances:
         result.findings, result.accepted = apply(result.findings, acceptances)
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+def _beside(candidates: list[Candidate], summaries: list[Summary], settings: Settings, config: Config) -> list[Summary]:
+    """Agreements in the folders of the files given that resolve a `depends_on` link the run cannot.
+
+    A chain check needs the agreements a level rests on: when they are not among the files given,
+    the YAML files beside each file given are read (docs/chains.md); only their summaries are used.
+    """
+    known = {s.id for s in summaries}
+    wanted = {
+        link.agreement
+        for s in summaries
+        if s.chain is not None
+        for level in s.chain.levels
+        for group in level.depends
+        for link in group.links
+    }
+    if not wanted - known:
+        return []
+    wanted |= {ref.target for s in summaries for ref in s.references}  # then the other links resolve too
+    wanted -= known
+    done = {c.path.resolve() for c in candidates}
+    folders = sorted({c.path.parent for c in candidates if c.explicit and c.path.is_file()})
+    found: list[Summary] = []
+    for candidate in find(folders, config, only_slactl=True) if folders else []:
+        if candidate.path.resolve() in done:
+            continue
+        done.add(candidate.path.resolve())
+        item = check_file(Candidate(candidate.path, False), settings)
+        if item.summary is not None and item.summary.id in wanted:
+            found.append(item.summary)
+    return found
 
 
 def _attribute_findings(files: list[Path]) -> list[Finding]:

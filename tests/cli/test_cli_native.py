@@ -33,6 +33,7 @@ COMMANDS = [
     "list",
     "obligations",
     "site",
+    "graph",
 ]
 ESC = "\x1b["
 ITHR = (EXAMPLES / "it-hr-support-fy2027.yaml").read_text(encoding="utf-8")

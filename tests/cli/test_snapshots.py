@@ -66,7 +66,7 @@ people:
     ssh_keys: ['{robert}']
 """
 COMMANDS = ("validate", "render", "history", "diff", "report", "credits", "approve", "status", "renew")
-COMMANDS += ("schema", "new", "init", "explain-rule", "export", "explain", "list", "obligations", "site")
+COMMANDS += ("schema", "new", "init", "explain-rule", "export", "explain", "list", "obligations", "site", "graph")
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ def slactl(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subproce
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    # The counts below are of the first four examples; the examples of issue 10 (which accept
+    # The counts below are of the first four examples and the OLA of issue 14; the examples of issue 10 (which accept
     # findings in `ignore:`) are checked by tests/report/test_new_examples.py.
     root = make_repo(tmp_path)
     for name in ("cloud-compute-public-sla", "lawyer-standard-sla", "public-sector-es-support"):
@@ -57,7 +57,7 @@ def line_of(path: Path, needle: str) -> int:
 
 def test_examples_are_clean(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run = run_main(["validate", str(repo)], capsys)
-    assert run.out.splitlines()[-1] == "4 files checked: 0 errors, 0 warnings"
+    assert run.out.splitlines()[-1] == "5 files checked: 0 errors, 0 warnings"
     assert run.code == 0
 
 
@@ -99,7 +99,7 @@ def test_json_format(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_json_format_when_clean(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run = run_main(["validate", str(repo), "-f", "json"], capsys)
-    assert json.loads(run.out) == {"files": 4, "errors": 0, "warnings": 0, "findings": [], "accepted": []}
+    assert json.loads(run.out) == {"files": 5, "errors": 0, "warnings": 0, "findings": [], "accepted": []}
     assert run.code == 0
 
 
@@ -174,11 +174,13 @@ def test_findings_exit_1_in_a_real_process(repo: Path) -> None:
 def test_clean_exit_0_in_a_real_process(repo: Path) -> None:
     proc = slactl("validate", cwd=repo)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == "4 files checked: 0 errors, 0 warnings\n"
+    assert proc.stdout == "5 files checked: 0 errors, 0 warnings\n"
 
 
 def test_warnings_exit_0_unless_strict(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # The CEC agreement alone: the agreement it is underpinned by is not in the run (SLA155).
+    # The CEC agreement alone: the OLA it rests on is read beside it, the contract it names in
+    # `underpinned_by` is not there (SLA155).
+    (repo / "northwind-colocation-fy2027.yaml").unlink()
     path = repo / CEC
     run = run_main(["validate", str(path), "-f", "json"], capsys)
     doc = json.loads(run.out)
@@ -297,7 +299,7 @@ def test_folders_pick_up_only_slactl_files(repo: Path, capsys: pytest.CaptureFix
     broken.write_text('apiVersion: "slactl/v1"\nkind: Agreement\n')
     run = run_main(["validate", str(repo), "-f", "json"], capsys)
     doc = json.loads(run.out)
-    assert doc["files"] == 6
+    assert doc["files"] == 7
     assert {f["file"] for f in doc["findings"]} == {str(broken), str(hidden)}
     assert run.code == 1
 
@@ -317,7 +319,7 @@ def test_default_path_is_the_current_folder(
     break_cec(repo)
     monkeypatch.chdir(repo)
     run = run_main(["validate", "-f", "json"], capsys)
-    assert json.loads(run.out)["files"] == 4
+    assert json.loads(run.out)["files"] == 5
     assert {f["file"] for f in json.loads(run.out)["findings"] if f["severity"] == "error"} == {CEC}
 
 
@@ -333,13 +335,14 @@ def test_several_files_with_several_errors_in_one_run(repo: Path, capsys: pytest
     assert got == [
         (CEC, "SLA020"),
         (CEC, "SLA020"),
+        ("cec-platform-ola-fy2027.yaml", "SLA155"),
         ("dup.yaml", "SLA005"),
         ("it-hr-support-fy2027.yaml", "SLA021"),
         ("latin.yaml", "SLA002"),
         # The broken CEC agreement has no id any more, so the link to it cannot be checked.
         ("northwind-colocation-fy2027.yaml", "SLA155"),
     ]
-    assert (doc["files"], doc["errors"], doc["warnings"]) == (6, 5, 1)
+    assert (doc["files"], doc["errors"], doc["warnings"]) == (7, 5, 2)
     assert run.code == 1
 
 
@@ -362,7 +365,7 @@ def test_jobs_2_gives_the_same_findings_as_jobs_1(tmp_path: Path, capsys: pytest
     assert one.code == two.code == 1
     assert json.loads(one.out) == json.loads(two.out)
     doc = json.loads(two.out)
-    assert doc["files"] == 34 + 7  # the copies and the seven files of examples/
+    assert doc["files"] == 34 + 8  # the copies and the eight files of examples/
     codes = {f["code"] for f in doc["findings"]}
     assert {"SLA006", "SLA020", "SLA021", "SLA150"} <= codes
 

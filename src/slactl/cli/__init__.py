@@ -33,6 +33,7 @@ def _typer_app() -> Any:
     from slactl.cli import export as _export  # noqa: F401  isort: skip
     from slactl.cli import ticket as _ticket  # noqa: F401  isort: skip
     from slactl.cli import portfolio as _portfolio  # noqa: F401  isort: skip
+    from slactl.cli import graph as _graph  # noqa: F401  isort: skip
 
     # Importing the submodule `slactl.cli.app` bound its name here to the module: `app` is the Typer.
     globals().update({name: getattr(module, name) for name in _TYPER_NAMES})

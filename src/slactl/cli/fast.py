@@ -134,6 +134,10 @@ def run_validate(
         text(result, sys.stdout, colour=colour_wanted(color, sys.stdout))
     else:
         REPORTERS[chosen](result, sys.stdout)
+    if result.beside and chosen == "text":
+        # The chain checks read them (docs/chains.md); say so, as they are not in the count.
+        read = ", ".join(result.beside)
+        _err(f"slactl: note: to check `depends_on` links, also read (not validated) the agreements beside: {read}")
     failed = result.errors > 0 or (strict and result.warnings > 0)
     # A hook is handed only the changed files: none of them being an agreement is normal.
     files_only = only_slactl and not any(p.is_dir() for p in targets)

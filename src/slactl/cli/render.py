@@ -79,7 +79,15 @@ def render(
     """
     from slactl.config import load_config
     from slactl.provenance import provenance_of
-    from slactl.render import check_overwrite, load_catalogs, make_environment, plan_jobs, render_document, write_output
+    from slactl.render import (
+        check_overwrite,
+        load_catalogs,
+        load_related,
+        make_environment,
+        plan_jobs,
+        render_document,
+        write_output,
+    )
 
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".") if output is not None else ""
@@ -103,7 +111,10 @@ def render(
             typer.echo("render without --final for a draft (every page is marked DRAFT)", err=True)
             raise typer.Exit(1)
     for job, provenance in zip(jobs, provenances, strict=True):
-        data = render_document(job.valid, fmt.value, provenance=provenance, catalogs=catalogs, env=env)
+        related = load_related(job.valid.document, job.source)  # type: ignore[arg-type]
+        data = render_document(
+            job.valid, fmt.value, provenance=provenance, catalogs=catalogs, related=related, env=env
+        )
         if job.output is None:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()

@@ -38,9 +38,12 @@ from slactl.model.commercial import (
 )
 from slactl.model.fields import F
 from slactl.model.levels import (
+    AnyOf,
     Calendar,
+    Dependency,
     Hours,
     HoursSpec,
+    Link,
     MaintenanceWindow,
     Measurement,
     Metric,
@@ -83,6 +86,7 @@ __all__ = [
     "API_VERSION",
     "Acceptance",
     "Agreement",
+    "AnyOf",
     "ApprovalStage",
     "Approvals",
     "Cadence",
@@ -101,6 +105,7 @@ __all__ = [
     "CreditT",
     "Credits",
     "Customer",
+    "Dependency",
     "Distribution",
     "Escalation",
     "EscalationLevel",
@@ -108,6 +113,7 @@ __all__ = [
     "Holder",
     "Hours",
     "HoursSpec",
+    "Link",
     "MaintenanceWindow",
     "Measurement",
     "Meeting",

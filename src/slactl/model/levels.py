@@ -177,8 +177,7 @@ class Calendar(Model):
     timezone: TimeZone = F("IANA time zone the hours are in, e.g. America/New_York.")
     hours: Hours = F("`24x7`, or days to time spans: `{mon-fri: '08:00-17:00', sat: ['09:00-12:00', '13:00-15:00']}`.")
     federal_holidays: Bool = F(
-        "Exclude the US federal holidays with their observed days (the same as "
-        "`public_holidays: [{country: US}]`).",
+        "Exclude the US federal holidays with their observed days (the same as `public_holidays: [{country: US}]`).",
         default=False,
     )
     public_holidays: list[PublicHolidays] = F(
@@ -245,6 +244,26 @@ class Measurement(Model):
     )
 
 
+class Link(Model):
+    """One service level of another agreement that a service level rests on."""
+
+    agreement: Slug = F(
+        "Id (`metadata.id`) of the agreement the level is in: an OLA (`internal`) or a contract (`vendor`)."
+    )
+    level: Slug = F("Id of the service level in that agreement.")
+
+
+class AnyOf(Model):
+    """Redundant dependencies: the service level holds while any one of them does."""
+
+    any_of: list[Link] = F(
+        "Levels of which any one suffices (redundant, parallel paths), e.g. two transit providers.", min_length=2
+    )
+
+
+Dependency = Link | AnyOf
+
+
 class ServiceLevel(Model):
     """One measurable commitment: a metric, a target and a window."""
 
@@ -288,6 +307,13 @@ class ServiceLevel(Model):
     )
     calendar: Slug | None = F(
         "Calendar (in `calendars`) the clock runs on; defaults to the service's support hours.", default=None
+    )
+    depends_on: list[Dependency] = F(
+        "Service levels of other agreements this one rests on (docs/chains.md), all of which must hold "
+        "(serial): `[{agreement: northwind-colocation-fy2027, level: power-availability}]`; an "
+        "`{any_of: [...]}` entry holds while any one of its levels does (redundant).",
+        default_factory=list,
+        exclude_if=lambda value: not value,  # unused fields stay out of the digest: older approvals hold
     )
     exclusions: list[MaintenanceWindow] = F("Planned maintenance windows.", default_factory=list)
     measurement: Measurement | None = F("Measurement method.", default=None)

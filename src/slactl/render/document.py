@@ -50,6 +50,7 @@ def render_text(
     *,
     provenance: Provenance | None = None,
     catalogs: Sequence[Catalog] = (),
+    related: Sequence[Agreement] = (),
     approvals: Sequence[ApprovalRecord] | None = None,
     templates: Path | None = None,
     env: Environment | None = None,
@@ -65,7 +66,7 @@ def render_text(
     if approvals is not None:
         provenance = replace(provenance, approvals=tuple(approvals))
     env = env or make_environment(templates)
-    view = build_view(agreement, provenance=provenance, catalogs=catalogs)
+    view = build_view(agreement, provenance=provenance, catalogs=catalogs, related=related)
     # The approval table states who approved what: built here from built-in templates, then
     # only placed by the (possibly user's) templates, and put back if they leave it out or alter it.
     section = approvals_section(view, fmt)
@@ -163,6 +164,7 @@ def render_document(
     *,
     provenance: Provenance | None = None,
     catalogs: Sequence[Catalog] = (),
+    related: Sequence[Agreement] = (),
     templates: Path | None = None,
     env: Environment | None = None,
     fp: Provenance | None = None,
@@ -175,7 +177,9 @@ def render_document(
     agreement: Agreement = valid.document  # type: ignore[assignment]
     provenance = _given(provenance, fp)
     text_fmt: Literal["md", "html"] = "md" if fmt == "md" else "html"
-    text = render_text(agreement, text_fmt, provenance=provenance, catalogs=catalogs, templates=templates, env=env)
+    text = render_text(
+        agreement, text_fmt, provenance=provenance, catalogs=catalogs, related=related, templates=templates, env=env
+    )
     from slactl.safewrite import placeholder, seal
 
     agreement_id = agreement.metadata.id

@@ -13,6 +13,7 @@ from slactl.errors import SlactlError
 if TYPE_CHECKING:
     from slactl.config import Config
     from slactl.documents import ValidDocument
+    from slactl.model.agreement import Agreement
     from slactl.model.catalog import Catalog
     from slactl.render.document import Format
 
@@ -136,3 +137,33 @@ def load_catalogs(paths: Sequence[Path]) -> list[Catalog]:
     from slactl.documents import load_valid
 
     return [load_valid(path, kind="Catalog").document for path in paths if path.is_file()]  # type: ignore[misc]
+
+
+def load_related(own: Agreement, path: Path) -> list[Agreement]:
+    """The agreements beside ``path`` (its folder) that ``own``, read from it, rests on or underpins.
+
+    So the rendered text names them by title; a file beside it that does not load is left out
+    (validate reports it).
+    """
+    from slactl.discovery import find
+    from slactl.documents import load_valid
+
+    meta = own.metadata
+    wanted = set(meta.underpinned_by) | set(meta.underpins)
+    wanted |= {
+        link.agreement
+        for level in own.service_levels
+        for entry in level.depends_on
+        for link in (entry.any_of if hasattr(entry, "any_of") else [entry])
+    }
+    out: list[Agreement] = []
+    for candidate in find([path.parent], only_slactl=True) if wanted else []:
+        if candidate.path.resolve() == path.resolve():
+            continue
+        try:
+            other: Agreement = load_valid(candidate.path, kind="Agreement").document  # type: ignore[assignment]
+        except SlactlError:
+            continue
+        if other.metadata.id in wanted:
+            out.append(other)
+    return out

@@ -6,7 +6,7 @@ terms; :mod:`slactl.render.sections` the rest.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -48,15 +48,20 @@ def build_view(
     *,
     provenance: Provenance,
     catalogs: Sequence[Catalog] = (),
+    related: Sequence[Agreement] = (),
 ) -> dict[str, Any]:
-    """Every value the templates print, computed and worded in Python."""
+    """Every value the templates print, computed and worded in Python.
+
+    ``related`` are the agreements this one rests on or underpins, found by the caller (the CLI
+    reads them beside the file): the text names them by title, with the levels it rests on.
+    """
     outline = _Outline()
     names = _names(agreement, catalogs)
     view: dict[str, Any] = {
         "marker": f"{MARKER} {agreement.metadata.id}",
         "cover": _cover(agreement, provenance),
     }
-    view["introduction"] = _introduction(agreement, outline)
+    view["introduction"] = _introduction(agreement, outline, related)
     view["scope"] = _scope(agreement, outline, names)
     view["service_levels"] = _service_levels(agreement, outline, names)
     view["responsibilities"] = _responsibilities(agreement, outline)
@@ -134,7 +139,31 @@ def _cover(agreement: Agreement, fp: Provenance) -> dict[str, Any]:
     }
 
 
-def _introduction(agreement: Agreement, outline: _Outline) -> dict[str, Any]:
+def _titled(ident: str, titles: Mapping[str, str]) -> str:
+    """“Title” (id) when the title is known, else the id."""
+    return f"“{titles[ident]}” ({ident})" if ident in titles else ident
+
+
+def _resting(agreement: Agreement, titles: Mapping[str, str]) -> list[str]:
+    """One sentence per service level that rests on levels of other agreements, naming them by title."""
+    from slactl.wording import say_list
+
+    def name(link: Any) -> str:
+        title = titles.get(link.agreement)
+        return f"{link.level} of “{title}”" if title else f"{link.level} of {link.agreement}"
+
+    out = []
+    for level in agreement.service_levels:
+        parts = [
+            f"any one of {say_list([name(x) for x in entry.any_of], 'or')}" if hasattr(entry, "any_of") else name(entry)
+            for entry in level.depends_on
+        ]
+        if parts:
+            out.append(f"Service level {level.id} rests on {say_list(parts)}.")
+    return out
+
+
+def _introduction(agreement: Agreement, outline: _Outline, related: Sequence[Agreement] = ()) -> dict[str, Any]:
     from slactl.wording import say_list
 
     section = outline.section("introduction", "Introduction")
@@ -147,10 +176,13 @@ def _introduction(agreement: Agreement, outline: _Outline) -> dict[str, Any]:
         f"{agreement.parties.provider.organization} (“{agreement.parties.provider.name}”, the provider) provides "
         f"the services below to {_party_phrase(agreement.parties.customer, 'the customer')}."
     )
+    titles = {other.metadata.id: other.metadata.title for other in related}
     if meta.underpinned_by:
-        purpose.append(f"It depends on the underpinning agreements {say_list(meta.underpinned_by)}.")
+        named = say_list([_titled(ident, titles) for ident in meta.underpinned_by])
+        purpose.append(f"It depends on the underpinning agreements {named}.")
+    purpose += _resting(agreement, titles)
     if meta.underpins:
-        purpose.append(f"It underpins the agreements {say_list(meta.underpins)}.")
+        purpose.append(f"It underpins the agreements {say_list([_titled(i, titles) for i in meta.underpins])}.")
     if meta.renews:
         purpose.append(f"It renews agreement {meta.renews}.")
     outline.sub(section, "purpose", "Purpose")

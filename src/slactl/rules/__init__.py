@@ -87,6 +87,7 @@ class Summary:
     catalog: Ref | None = None
     catalog_uses: tuple[tuple[Ref, Decimal | None, bool], ...] = ()
     references: tuple[Ref, ...] = ()  # underpins / underpinned_by / renews
+    chain: Any = None  # Agreement: slactl.rules.chains.AgreementFacts (title, term, levels, depends_on)
 
 
 FileRule = Callable[[FileContext], None]
@@ -144,7 +145,7 @@ def iter_rules() -> Iterator[RuleInfo]:
 
 
 # The rule modules, in the order their rules are registered (and run: findings are sorted after).
-RULE_MODULES = ("accept", "agreement", "levels", "credits", "prose", "catalog", "placeholders", "repo")
+RULE_MODULES = ("accept", "agreement", "levels", "credits", "prose", "catalog", "placeholders", "repo", "chains")
 
 
 def _load_rules() -> None:

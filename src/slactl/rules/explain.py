@@ -150,6 +150,7 @@ def _ignore(code: str) -> str:
 
 _END = "signatories:\n  - {party: provider, name: Ada Park}\n  - {party: customer, name: Dev Rao}\n"
 
+
 EXPLANATIONS: dict[str, Explanation] = {
     "SLA001": Explanation(
         "The file must parse as YAML before anything else can be checked. The commonest causes are a "
@@ -575,6 +576,11 @@ EXPLANATIONS: dict[str, Explanation] = {
         Fix(bad="  title: TODO\n", good="  title: Corpus agreement\n"),
     ),
 }
+
+# The chain rules' examples need other agreements to rest on: their own module (one role each).
+from slactl.rules.explain_chains import CHAINS  # noqa: E402
+
+EXPLANATIONS.update(CHAINS)
 
 
 def explanation(code: str) -> Explanation | None:

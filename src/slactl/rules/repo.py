@@ -31,6 +31,8 @@ def _ref(loaded: Loaded, target: str, path: Path_) -> Ref:
 
 def summarize(document: Any, loaded: Loaded, file: str) -> Summary:
     """The cross-file facts of one validated document."""
+    from slactl.rules.chains import chain_facts
+
     meta = document.metadata
     id_mark = loaded.locate(("metadata", "id"))
     if document.kind == "Catalog":
@@ -68,6 +70,7 @@ def summarize(document: Any, loaded: Loaded, file: str) -> Summary:
         catalog=_ref(loaded, meta.catalog, ("metadata", "catalog")) if meta.catalog else None,
         catalog_uses=tuple(uses),
         references=tuple(references),
+        chain=chain_facts(document, loaded),
     )
 
 
