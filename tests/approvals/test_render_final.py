@@ -2,7 +2,8 @@
 
 A rendering is final only when the file is committed, holds no placeholder and every
 required stage holds for its digest (``slactl status``'s judgement); otherwise every page of
-the PDF carries DRAFT, the cover says what is missing and ``render --final`` exits 1.
+the PDF carries DRAFT, so does the header of every page of the Word document, the cover
+says what is missing and ``render --final`` exits 1.
 """
 
 from __future__ import annotations
@@ -111,3 +112,22 @@ def test_an_approval_by_the_wrong_role_is_said_in_plain_words(world: World) -> N
         "Not counted: Laura Stein signed as Legal; the Management (initial) stage needs a Management approver"
     ) in text
     assert "holds role" not in text and "laura stein" not in text
+
+
+def docx_marks(world: World) -> tuple[list[str], str]:
+    """The DOCX's page header texts (Word repeats them on every page) and its content status."""
+    import docx
+
+    valid = load_valid(world.path)
+    data = render_document(valid, "docx", provenance=provenance_of(valid))
+    document = docx.Document(io.BytesIO(data))
+    headers = [p.text for section in document.sections for p in section.header.paragraphs if p.text]
+    return headers, document.core_properties.content_status
+
+
+def test_the_word_document_carries_draft_on_every_page_until_final(world: World) -> None:
+    approve_all(world, STAGES[:-1])
+    headers, status = docx_marks(world)
+    assert headers == ["DRAFT: not final (see the cover)"] and status == "Draft"
+    world.approve(APPROVER[STAGES[-1]], STAGES[-1])
+    assert docx_marks(world) == ([], "Final")

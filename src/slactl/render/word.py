@@ -153,6 +153,17 @@ def _page(document: Any) -> None:
     section.left_margin = section.right_margin = Mm(20)
 
 
+def _draft_header(document: Any) -> None:
+    """DRAFT at the top of every page, as the HTML and PDF carry it: Word repeats a section's header."""
+    from docx.shared import Pt, RGBColor
+
+    paragraph = document.sections[0].header.paragraphs[0]
+    run = paragraph.add_run("DRAFT: not final (see the cover)")
+    run.bold = True
+    run.font.size = Pt(10)
+    run.font.color.rgb = RGBColor(0xB0, 0x1E, 0x1E)
+
+
 def _properties(document: Any, agreement: Agreement, provenance: Provenance, when: datetime) -> None:
     core = document.core_properties
     meta = agreement.metadata
@@ -167,7 +178,7 @@ def _properties(document: Any, agreement: Agreement, provenance: Provenance, whe
     core.comments = f"Content digest {provenance.digest}; {commit}{state}."
     core.version = provenance.commit or ""
     core.category = "Agreement"
-    core.content_status = "Draft" if provenance.draft else ""
+    core.content_status = "Final" if provenance.final else "Draft"
     core.language = "en"
     core.revision = 1
     naive = when.replace(tzinfo=None)  # python-docx writes naive datetimes as UTC ("Z")
@@ -198,6 +209,8 @@ def render_docx(html: str, *, agreement: Agreement, provenance: Provenance, mark
     _page(document)
     when = datetime.fromtimestamp(provenance.epoch, UTC)
     _properties(document, agreement, provenance, when)
+    if not provenance.final:
+        _draft_header(document)
     _body(document, html_blocks(html))
     buffer = io.BytesIO()
     document.save(buffer)
