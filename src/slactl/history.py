@@ -130,6 +130,7 @@ def file_history(
         stack.callback(service.close)
         cache = service.cache
         parsed, made = summaries(repo, blobs, cache, workers, progress)
+        service.adopt(parsed)
         # Each valid revision is compared with the file in its first parent (what the commit
         # changed, also on a branch); when that is invalid, with the previous valid revision.
         against: dict[str, tuple[str, str]] = {}  # commit -> (commit compared with, its blob)
@@ -164,7 +165,8 @@ def file_history(
     if roster is not None:
         paths = [relpath, *(p for r in revisions for p in (r.path_at_revision, r.old_path) if p)]
         judge = _RosterJudge(repo, list(dict.fromkeys(paths)), roster, base)
-    _place_approvals(repo, entries, ids, allowed_signers, judge)
+    digests = {e.revision.commit: service.digest_for(e.revision) for e in entries if e.parsed is not None}
+    _place_approvals(repo, entries, ids, allowed_signers, judge, digests)
     return History(relpath, entries, cache.root)
 
 
@@ -174,6 +176,7 @@ def _place_approvals(
     ids: set[str],
     allowed_signers: Path | None,
     judge: _Judge | None = None,
+    digests: dict[str, str | None] | None = None,
 ) -> None:
     """Attach each approval of this agreement to the revision whose content it approved, judged by ``judge``."""
     if not ids:
@@ -182,7 +185,8 @@ def _place_approvals(
 
     commits = trailers.approval_commits(repo, "HEAD", allowed_signers, verify=True)
     paths = list(dict.fromkeys(e.revision.path_at_revision for e in entries))
-    digests = {e.revision.commit: e.parsed.digest for e in entries if e.parsed is not None}
+    if digests is None:
+        digests = {e.revision.commit: e.parsed.digest for e in entries if e.parsed is not None}
     for commit in commits:
         found = trailers.read(commit)
         agreement = next((v for v in found.agreements if v in ids), None)

@@ -29,21 +29,26 @@ def provenance_of(valid: ValidDocument, *, base: str | None = None) -> Provenanc
 
 def fingerprint(path: Path, agreement: Agreement) -> Provenance:
     """The digest, and the git commit when ``path`` is clean at HEAD of its repository (no approvals)."""
+    from slactl.clauses import resolve
     from slactl.digest import content_digest
     from slactl.git import GitError, commit_date, find_repo, head_commit, is_clean_at_head, rel_path
+    from slactl.revisions import library_of
 
-    digest = content_digest(agreement)
+    # The clauses' words, rendered once: the document prints them and the digest covers them.
+    clauses = tuple(resolve(agreement, library_of(path))) if agreement.clauses else ()
+    used = [c.as_dict() for c in clauses if c.id is not None]
+    digest = content_digest(agreement, used or None)
     try:
         repo = find_repo(path)
         if repo is None:
-            return Provenance(digest, "untracked", None, term_epoch(agreement))
+            return Provenance(digest, "untracked", None, term_epoch(agreement), clauses=clauses)
         head = head_commit(repo)
         if head is not None and is_clean_at_head(repo, rel_path(repo, path)):
-            return Provenance(digest, "committed", head, int(commit_date(repo, head).timestamp()))
-        return Provenance(digest, "modified", head, term_epoch(agreement))
+            return Provenance(digest, "committed", head, int(commit_date(repo, head).timestamp()), clauses=clauses)
+        return Provenance(digest, "modified", head, term_epoch(agreement), clauses=clauses)
     except GitError:
         # No git on this machine, or an unreadable repository: render as an unversioned draft.
-        return Provenance(digest, "untracked", None, term_epoch(agreement))
+        return Provenance(digest, "untracked", None, term_epoch(agreement), clauses=clauses)
 
 
 def recorded_approvals(path: Path, base: str | None = None) -> list[ApprovalRecord]:
