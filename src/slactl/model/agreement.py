@@ -443,9 +443,7 @@ ParameterName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,62}$", descript
 class ClauseUse(Model):
     """A clause of the agreement: one from the clause library (`use`, `version`, `with`) or its own (`title`, `text`)."""
 
-    use: Slug | None = F(
-        "Id of a clause in the clause library (docs/clauses.md), e.g. `governing-law`.", default=None
-    )
+    use: Slug | None = F("Id of a clause of the clause library (docs/clauses.md): `governing-law`.", default=None)
     version: Int | None = F("The library clause's version this agreement uses (required with `use`).", default=None)
     with_: dict[ParameterName, ParameterValue] = F(
         "Values of the library clause's parameters, by name (`state: Virginia`).",
