@@ -55,6 +55,7 @@ LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
             "slactl.documents",
             "slactl.config",
             "slactl.pool",
+            "slactl.clause_sources",
         ),
     ),
     (
@@ -66,6 +67,7 @@ LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
             "slactl.loading",
             "slactl.rules",
             "slactl.digest",
+            "slactl.clauses",
             "slactl.semdiff",
             "slactl.wording",
             "slactl.clock",

@@ -36,6 +36,8 @@ __all__ = [
     "load_library",
     "parse_clause",
     "resolve",
+    "resolve_entries",
+    "sentences",
 ]
 
 DEFAULT_FOLDER = "clauses"
@@ -338,30 +340,40 @@ def _render_body(clause: ClauseFile, values: Mapping[str, str]) -> str:
 def resolve(agreement: Any, library: Library, *, strict: bool = True) -> list[Resolved]:
     """Every clause of ``agreement`` with its words, in the file's order.
 
-    ``strict`` False (for digests of past revisions) keeps a clause the library lacks, or whose
-    values do not fit, as a clause with no text instead of raising.
+    ``strict`` False (for digests and diffs of past revisions) keeps a clause the library lacks,
+    or whose values do not fit, as a clause with no text instead of raising.
     """
+    entries = [use.model_dump(mode="json", by_alias=True) for use in agreement.clauses]
+    return resolve_entries(entries, library, strict=strict)
+
+
+def resolve_entries(entries: Iterable[Mapping[str, Any]], library: Library, *, strict: bool = True) -> list[Resolved]:
+    """:func:`resolve` over the canonical dump of an agreement's ``clauses`` (what the history keeps)."""
     out: list[Resolved] = []
-    for use in agreement.clauses:
-        if use.use is None:
-            out.append(Resolved(use.title, use.section or "general", use.text.strip()))
+    for use in entries:
+        clause_id, version, given = use.get("use"), use.get("version"), use.get("with") or {}
+        if clause_id is None:
+            out.append(
+                Resolved(str(use.get("title")), str(use.get("section") or "general"), str(use.get("text")).strip())
+            )
             continue
-        clause = library.get(use.use, use.version)
+        clause = library.get(clause_id, version) if isinstance(version, int) else None
         try:
             if clause is None:
-                have = library.versions(use.use)
+                have = library.versions(clause_id)
                 known = f"; the library has version(s) {', '.join(map(str, have))}" if have else ""
                 raise ClauseError(
-                    f"clause `{use.use}` version {use.version} is not in the clause library{known}",
+                    f"clause `{clause_id}` version {version} is not in the clause library{known}",
                     path=library.folder or None,
                     hint="run `slactl validate` for the references that do not resolve",
                 )
-            values = _values(clause, use.with_)
+            values = _values(clause, given)
             text = _render_body(clause, values)
         except ClauseError:
             if strict:
                 raise
-            out.append(Resolved(use.use, "general", "", use.use, use.version))
+            shown = tuple((str(k), _text_of(v)) for k, v in sorted(given.items()))
+            out.append(Resolved(clause_id, "general", "", clause_id, version, shown))
             continue
         shown = tuple((k, v) for k, v in sorted(values.items()))
         out.append(Resolved(clause.title, clause.section, text, clause.id, clause.version, shown))
@@ -409,3 +421,9 @@ def paragraphs(text: str) -> list[dict[str, Any]]:
         else:
             blocks.append({"text": " ".join(lines), "list": []})
     return blocks
+
+
+def sentences(text: str) -> list[str]:
+    """A clause's text as sentences (for diffs): split after a full stop, question or exclamation mark."""
+    flat = " ".join(text.split())
+    return [part for part in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])", flat) if part]

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from slactl import git as gitio
 from slactl.discovery import classify
@@ -159,6 +159,8 @@ def file_history(
             continue
         previous = against.get(rev.commit)
         found = changes.get((previous[1], rev.blob_id), []) if previous else []
+        if previous and (_library_digest(parsed[rev.blob_id]) or _library_digest(parsed[previous[1]])):
+            found = _history_clause_diff(repo, service, previous, rev, found)
         entries.append(HistoryEntry(rev, parsed[rev.blob_id], found, previous[0] if previous else None))
     ids = {e.parsed.document_id for e in entries if e.parsed is not None and e.parsed.document_id}
     judge = None
@@ -168,6 +170,28 @@ def file_history(
     digests = {e.revision.commit: service.digest_for(e.revision) for e in entries if e.parsed is not None}
     _place_approvals(repo, entries, ids, allowed_signers, judge, digests)
     return History(relpath, entries, cache.root)
+
+
+def _library_digest(parsed: Parsed) -> bool:
+    """A valid revision whose digest is per commit: it uses library clauses (slactl.revisions)."""
+    return parsed.valid and parsed.digest is None
+
+
+def _history_clause_diff(
+    repo: Path, service: Revisions, previous: tuple[str, str], rev: gitio.Revision, found: list[Change]
+) -> list[Change]:
+    """``found`` with the library clauses' changes said in business terms, each side's words read at its commit."""
+    from slactl.clause_sources import folder_of, library_at
+
+    assert rev.blob_id is not None
+    raw = dict(gitio.read_blobs(repo, list(dict.fromkeys([previous[1], rev.blob_id]))))
+    old, new = parse_bytes(raw[previous[1]], ""), parse_bytes(raw[rev.blob_id], "")
+    if old.dump is None or new.dump is None:
+        return found
+    folder = folder_of(repo, service.relpath)
+    return _clause_diff(
+        old.dump, new.dump, library_at(repo, previous[0], folder), library_at(repo, rev.commit, folder), found
+    )
 
 
 def _place_approvals(
@@ -438,7 +462,44 @@ def _file_diff(repo: Path, base: str, target: str | None, item: gitio.ChangedFil
     else:
         status = "modified" if old_raw != new_raw else "unchanged"
     changes = diff_dumps(old.dump, new.dump) if old and new and old.dump is not None and new.dump is not None else []
+    if old and new and old.dump is not None and new.dump is not None and _uses_library(old.dump, new.dump):
+        changes = _with_clause_changes(repo, base, target, item.path, old.dump, new.dump, changes)
     return FileDiff(item.path, item.old_path, status, old, new, changes, old_raw != new_raw)
+
+
+def _uses_library(*dumps: dict[str, Any]) -> bool:
+    return any(isinstance(e, dict) and e.get("use") for d in dumps for e in d.get("clauses") or [])
+
+
+def _with_clause_changes(
+    repo: Path,
+    base: str,
+    target: str | None,
+    path: str,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    changes: list[Change],
+) -> list[Change]:
+    """The changes of the library clauses in business terms, their words read at each revision."""
+    from slactl.clause_sources import clause_folder_of, library_at, library_of
+
+    folder = clause_folder_of(repo, repo / path)
+    old_library = library_at(repo, base, folder)
+    new_library = library_at(repo, target, folder) if target is not None else library_of(repo / path)
+    return _clause_diff(old, new, old_library, new_library, changes)
+
+
+def _clause_diff(
+    old: dict[str, Any], new: dict[str, Any], old_library: Any, new_library: Any, changes: list[Change]
+) -> list[Change]:
+    from slactl.clauses import resolve_entries
+    from slactl.semdiff.clauses import clause_changes, without_library_clauses
+
+    said = clause_changes(
+        resolve_entries(old.get("clauses") or [], old_library, strict=False),
+        resolve_entries(new.get("clauses") or [], new_library, strict=False),
+    )
+    return [*without_library_clauses(changes, old, new), *said]
 
 
 def iter_changes(report: DiffReport) -> Iterable[tuple[FileDiff, Change]]:

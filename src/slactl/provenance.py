@@ -29,10 +29,10 @@ def provenance_of(valid: ValidDocument, *, base: str | None = None) -> Provenanc
 
 def fingerprint(path: Path, agreement: Agreement) -> Provenance:
     """The digest, and the git commit when ``path`` is clean at HEAD of its repository (no approvals)."""
+    from slactl.clause_sources import library_of
     from slactl.clauses import resolve
     from slactl.digest import content_digest
     from slactl.git import GitError, commit_date, find_repo, head_commit, is_clean_at_head, rel_path
-    from slactl.revisions import library_of
 
     # The clauses' words, rendered once: the document prints them and the digest covers them.
     clauses = tuple(resolve(agreement, library_of(path))) if agreement.clauses else ()

@@ -44,17 +44,7 @@ if TYPE_CHECKING:
     from slactl.pool import ForkPool
     from slactl.validate import Progress
 
-__all__ = [
-    "CACHE_FILE",
-    "Cache",
-    "Parsed",
-    "Revisions",
-    "cache_dir",
-    "clause_folder_of",
-    "library_at",
-    "library_of",
-    "parse_bytes",
-]
+__all__ = ["CACHE_FILE", "Cache", "Parsed", "Revisions", "cache_dir", "parse_bytes"]
 
 # 1: two files per revision under cache/parsed-<key>/ and cache/diffs-<key>/; 2: bodies inline
 CACHE_FORMAT = 3
@@ -143,9 +133,8 @@ def _parse(raw: bytes, series: SeriesLoader | None = None) -> tuple[str | None, 
         return None, None, None, json.dumps(rows, ensure_ascii=False).encode("utf-8")
     # canonical_json is exactly what content_digest hashes: one dump serves both.
     body = canonical_json(parsed.document)
-    digest: str | None = PREFIX + hashlib.sha256(body).hexdigest()
-    if any(use.use is not None for use in getattr(parsed.document, "clauses", ())):
-        digest = None  # it covers the library clauses' words too: per revision (Revisions.digest_for)
+    library = any(use.use is not None for use in getattr(parsed.document, "clauses", ()))
+    digest = None if library else PREFIX + hashlib.sha256(body).hexdigest()  # else per commit: digest_for
     return type(parsed.document).__name__, digest, parsed.document.metadata.id, body
 
 
@@ -590,8 +579,6 @@ class Revisions:
         self.jobs = jobs
         self._parsed: dict[str, Parsed] | None = None
         self._documents: dict[str, Any] = {}
-        self._clause_folder: str | bool | None = False  # False: not looked up yet
-        self._clause_digests: dict[tuple[str, str], str] = {}
 
     def blobs(self) -> dict[str, tuple[str, str | None]]:
         """Each blob (oldest first) -> its path (for findings) and the blob it is likely compared with."""
@@ -621,10 +608,9 @@ class Revisions:
         """Content digest -> canonical dump, of every committed revision that is a valid agreement."""
         parsed = self.parsed()
         blobs = dict.fromkeys(r.blob_id for r in self.revisions if r.blob_id is not None)
-        wanted = [b for b in blobs if parsed[b].kind == "Agreement"]
-        stored = self.cache.bodies(wanted)
+        wanted = dict.fromkeys(b for b in blobs if parsed[b].kind == "Agreement")
+        stored = self.cache.bodies(list(wanted))
         out: dict[str, dict[str, Any]] = {}
-        # A file using library clauses has a digest per revision (its clauses' words at that commit).
         digests = [(r.blob_id, self.digest_for(r)) for r in self.revisions if r.blob_id in wanted]
         for blob, digest in digests:
             if blob is None or digest is None or digest in out:
@@ -651,90 +637,14 @@ class Revisions:
                 self._documents[blob] = exc
         return dict(self._documents)
 
-    def clause_folder(self) -> str | None:
-        """The clause library's folder relative to the repository (from slactl.yaml of the work tree), or None."""
-        if self._clause_folder is False:
-            self._clause_folder = clause_folder_of(self.repo, self.repo / self.relpath)
-        return self._clause_folder if isinstance(self._clause_folder, str) else None
-
     def digest_for(self, rev: gitio.Revision) -> str | None:
-        """The content digest of the file at ``rev``: with the words of the library clauses it uses,
-        read from the clause library at the same commit (None: not a valid document)."""
-        if rev.blob_id is None:
-            return None
-        parsed = self.parsed()[rev.blob_id]
-        if not parsed.valid or parsed.digest is not None:
-            return parsed.digest
-        from slactl.digest import digest_with_library
-        from slactl.loading import decode, load_text
-        from slactl.parse import parse_document
+        """The content digest at ``rev`` (None: invalid); with library clauses, their words at that commit."""
+        parsed = self.parsed()[rev.blob_id] if rev.blob_id is not None else None
+        if parsed is None or not parsed.valid or parsed.digest is not None:
+            return parsed.digest if parsed is not None else None
+        from slactl.clause_sources import digest_at
 
-        memo = self._clause_digests
-        library = library_at(self.repo, rev.commit, self.clause_folder())
-        key = (rev.blob_id, library_key(library))
-        if key not in memo:
-            raw = next(iter(gitio.read_blobs(self.repo, [rev.blob_id])))[1]
-            document = parse_document(load_text(decode(raw)), "").document
-            assert document is not None  # parsed as valid before
-            memo[key] = digest_with_library(document, library)
-        return memo[key]
+        return digest_at(self.repo, self.relpath, rev.commit, rev.blob_id or "")
 
     def close(self) -> None:
         self.cache.close()
-
-
-# --------------------------------------------------------------------------- the clause library of a revision
-
-
-def clause_folder_of(repo: Path, path: Path) -> str | None:
-    """The clause library folder of the agreement at ``path``, relative to ``repo`` (None: outside it)."""
-    from slactl.clauses import DEFAULT_FOLDER
-    from slactl.config import load_config
-
-    try:
-        config = load_config(path.parent if path.parent.is_dir() else repo)
-    except SlactlError:
-        return None
-    if config.root is None:
-        return None
-    chosen = getattr(config.raw, "clauses", None) or DEFAULT_FOLDER
-    try:
-        return (config.root / chosen).resolve().relative_to(repo.resolve()).as_posix()
-    except ValueError:
-        return None
-
-
-def library_key(library: Any) -> str:
-    """A key of a library's content (the same clauses, the same key)."""
-    parts = [(c.path, c.id, c.version, c.title, c.section, c.body, repr(c.parameters)) for c in library.clauses]
-    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
-
-
-_LIBRARIES: dict[tuple[str, str, str], Any] = {}
-
-
-def library_at(repo: Path, commit: str, folder: str | None) -> Any:
-    """The clause library (``slactl.clauses.Library``) as committed in ``commit``: the agreement's
-    words at a revision come from the clause files of that revision, not the work tree."""
-    from slactl.clauses import Library, library_from_files
-
-    if folder is None:
-        return Library()
-    key = (str(repo), commit, folder)
-    if key not in _LIBRARIES:
-        prefix = "" if folder in ("", ".") else folder.rstrip("/") + "/"
-        files = [(p, b) for p, b in gitio.tree_files(repo, commit) if p.startswith(prefix) and p.endswith(".md")]
-        contents = dict(gitio.read_blobs(repo, [b for _, b in files])) if files else {}
-        _LIBRARIES[key] = library_from_files([(p, contents[b]) for p, b in files], folder)
-    return _LIBRARIES[key]
-
-
-def library_of(path: Path) -> Any:
-    """The clause library the agreement at ``path`` uses, from the work tree (slactl.yaml's `clauses`)."""
-    from slactl.clauses import DEFAULT_FOLDER, Library, load_library
-    from slactl.config import load_config
-
-    config = load_config(path.parent)
-    if config.root is None:
-        return Library()
-    return load_library(config.root / (getattr(config.raw, "clauses", None) or DEFAULT_FOLDER))

@@ -69,10 +69,10 @@ def record_approval(
     The commit is empty, its author and committer are the roster person (same instant),
     and a signed one is verified against the roster before the branch moves to it.
     """
+    from slactl.clause_sources import clause_folder_of, library_at
     from slactl.clauses import digest_part
     from slactl.digest import content_digest
     from slactl.documents import load_valid
-    from slactl.revisions import clause_folder_of, library_at
 
     repo = _repo_of(path)
     relpath = gitio.rel_path(repo, path)

@@ -314,9 +314,9 @@ class _Gate:
 
     # -- one agreement
     def status(self, path: Path, relpath: str, raw: bytes | None, today: date) -> AgreementStatus:
+        from slactl.clause_sources import clause_folder_of, library_at, library_of
         from slactl.clauses import digest_part
         from slactl.digest import content_digest
-        from slactl.revisions import clause_folder_of, library_at, library_of
 
         problems: list[str] = []
         at_head = False

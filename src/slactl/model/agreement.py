@@ -441,7 +441,7 @@ ParameterName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,62}$", descript
 
 
 class ClauseUse(Model):
-    """A clause of the agreement: one from the clause library (`use`, `version`, `with`) or its own (`title`, `text`)."""
+    """A clause: one of the clause library (`use`, `version`, `with`) or the agreement's own (`title`, `text`)."""
 
     use: Slug | None = F("Id of a clause of the clause library (docs/clauses.md): `governing-law`.", default=None)
     version: Int | None = F("The library clause's version this agreement uses (required with `use`).", default=None)
