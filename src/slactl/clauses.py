@@ -402,10 +402,13 @@ def digest_part(agreement: Any, library: Library) -> list[dict[str, Any]] | None
     """What the content digest adds for the agreement's library clauses: their rendered words.
 
     None when the agreement uses no library clause, so its digest stays that of the file alone
-    (an agreement's own clauses are in the file already).
+    (an agreement's own clauses are in the file already), and when there is no clause library at
+    all: the digest is then the file's, and adding the library later makes approvals stale.
     """
     if not any(use.use is not None for use in getattr(agreement, "clauses", ())):
         return None
+    if not library.clauses and not library.problems:
+        return None  # no clause library at all (a file copied out of its repository): the file alone
     return [r.as_dict() for r in resolve(agreement, library, strict=False) if r.id is not None]
 
 

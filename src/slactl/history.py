@@ -161,7 +161,10 @@ def file_history(
         found = changes.get((previous[1], rev.blob_id), []) if previous else []
         if previous and (_library_digest(parsed[rev.blob_id]) or _library_digest(parsed[previous[1]])):
             found = _history_clause_diff(repo, service, previous, rev, found)
-        entries.append(HistoryEntry(rev, parsed[rev.blob_id], found, previous[0] if previous else None))
+        here = parsed[rev.blob_id]
+        if _library_digest(here):  # its digest is per commit: the clauses' words at that commit
+            here = replace(here, digest=service.digest_for(rev))
+        entries.append(HistoryEntry(rev, here, found, previous[0] if previous else None))
     ids = {e.parsed.document_id for e in entries if e.parsed is not None and e.parsed.document_id}
     judge = None
     if roster is not None:
@@ -184,14 +187,32 @@ def _history_clause_diff(
     from slactl.clause_sources import folder_of, library_at
 
     assert rev.blob_id is not None
-    raw = dict(gitio.read_blobs(repo, list(dict.fromkeys([previous[1], rev.blob_id]))))
-    old, new = parse_bytes(raw[previous[1]], ""), parse_bytes(raw[rev.blob_id], "")
-    if old.dump is None or new.dump is None:
-        return found
     folder = folder_of(repo, service.relpath)
-    return _clause_diff(
-        old.dump, new.dump, library_at(repo, previous[0], folder), library_at(repo, rev.commit, folder), found
-    )
+    old_library, new_library = library_at(repo, previous[0], folder), library_at(repo, rev.commit, folder)
+    if not (old_library.clauses or new_library.clauses):
+        return found  # no clause words on either side: the walk of the file says it all
+    dumps = _dumps(repo, service, [previous[1], rev.blob_id])
+    old, new = dumps.get(previous[1]), dumps.get(rev.blob_id)
+    if old is None or new is None:
+        return found
+    return _clause_diff(old, new, old_library, new_library, found)
+
+
+def _dumps(repo: Path, service: Revisions, blobs: list[str]) -> dict[str, dict[str, Any]]:
+    """The canonical dumps of valid blobs: from the cache (parsed already), else parsed again."""
+    import json
+    import zlib
+
+    out: dict[str, dict[str, Any]] = {}
+    for blob, body in service.cache.bodies(blobs).items():
+        with contextlib.suppress(zlib.error, ValueError):
+            out[blob] = json.loads(zlib.decompress(body))
+    missing = [b for b in dict.fromkeys(blobs) if b not in out]
+    for blob, raw in gitio.read_blobs(repo, missing) if missing else ():
+        dump = parse_bytes(raw, "").dump
+        if dump is not None:
+            out[blob] = dump
+    return out
 
 
 def _place_approvals(

@@ -30,14 +30,14 @@ def provenance_of(valid: ValidDocument, *, base: str | None = None) -> Provenanc
 def fingerprint(path: Path, agreement: Agreement) -> Provenance:
     """The digest, and the git commit when ``path`` is clean at HEAD of its repository (no approvals)."""
     from slactl.clause_sources import library_of
-    from slactl.clauses import resolve
+    from slactl.clauses import digest_part, resolve
     from slactl.digest import content_digest
     from slactl.git import GitError, commit_date, find_repo, head_commit, is_clean_at_head, rel_path
 
-    # The clauses' words, rendered once: the document prints them and the digest covers them.
-    clauses = tuple(resolve(agreement, library_of(path))) if agreement.clauses else ()
-    used = [c.as_dict() for c in clauses if c.id is not None]
-    digest = content_digest(agreement, used or None)
+    # The clauses' words: the document prints them and the digest covers them.
+    library = library_of(path)
+    clauses = tuple(resolve(agreement, library)) if agreement.clauses else ()
+    digest = content_digest(agreement, digest_part(agreement, library))
     try:
         repo = find_repo(path)
         if repo is None:

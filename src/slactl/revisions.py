@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from slactl import git as gitio
+from slactl.digest import PREFIX
 from slactl.errors import SlactlError
 from slactl.findings import Finding, Severity
 from slactl.semdiff import Change, diff_dumps
@@ -58,7 +59,8 @@ _PARSE_SOURCES = ("loading.py", "parse.py", "digest.py", "model/__init__.py", "m
                   "model/catalog.py", "model/types.py")  # fmt: skip
 _DIFF_SOURCES = (*_PARSE_SOURCES, "semdiff/__init__.py", "semdiff/schema.py", "semdiff/say.py",
                  "semdiff/favour.py", "wording/__init__.py", "wording/values.py", "wording/levels.py",
-                 "wording/terms.py", "wording/credits.py", "clock.py")  # fmt: skip
+                 "wording/terms.py", "wording/credits.py", "wording/definitions.py", "semdiff/clauses.py",
+                 "clock.py")  # fmt: skip
 # Small rows in their own table (a warm history reads only those), the bodies beside them.
 _SCHEMA = """
 CREATE TABLE parsed (
@@ -155,11 +157,12 @@ def _diff_row(a: str, b: str, changes: list[Change]) -> _DiffRow:
 
 
 def parse_bytes(raw: bytes, file: str) -> Parsed:
-    """Parse one file's content (no cache): what a revision is, never raising on bad input."""
+    """Parse one file's content (no cache): what a revision is, never raising on bad input. The digest
+    is the file's alone: with library clauses, the one approvals bind is ``Revisions.digest_for``'s."""
     kind, digest, doc_id, body = _parse(raw)
     if kind is None:
         return Parsed(None, None, None, None, _findings(json.loads(body), file))
-    return Parsed(kind, digest, doc_id, json.loads(body), ())
+    return Parsed(kind, digest or PREFIX + hashlib.sha256(body).hexdigest(), doc_id, json.loads(body), ())
 
 
 _KEYS: dict[tuple[str, ...], str] = {}

@@ -25,7 +25,10 @@ SECTION = "General terms"
 def without_library_clauses(changes: Sequence[Change], old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     """``changes`` less the generic ones of library clauses (``clauses › <id>``): :func:`clause_changes` says those."""
     ids = {str(e["use"]) for d in (old, new) for e in d.get("clauses") or [] if isinstance(e, dict) and e.get("use")}
-    return [c for c in changes if not (len(c.path) >= 2 and c.path[0] == "clauses" and c.path[1] in ids)]
+    # A clause's key in the walk is "<use> / <title>" (schema._KEYS): its id comes first.
+    return [
+        c for c in changes if not (len(c.path) >= 2 and c.path[0] == "clauses" and c.path[1].split(" / ")[0] in ids)
+    ]
 
 
 def clause_changes(old: Sequence[Resolved], new: Sequence[Resolved]) -> list[Change]:
