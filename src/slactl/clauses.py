@@ -328,7 +328,10 @@ def _render_body(clause: ClauseFile, values: Mapping[str, str]) -> str:
                 raise ClauseError(f"clause `{clause.id}` renders to more than {MAX_TEXT // 1024} K characters",
                                   path=clause.path)  # fmt: skip
             pieces.append(piece)
-    except TemplateError as exc:
+    except ClauseError:
+        raise
+    except (TemplateError, TypeError, ValueError, ArithmeticError, LookupError, RecursionError) as exc:
+        # A clause file is input: whatever its template does wrong is its error, never slactl's crash.
         raise ClauseError(
             f"clause `{clause.id}` version {clause.version} cannot be rendered: {exc}",
             path=clause.path,
