@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from slactl import git as gitio
-from slactl.digest import PREFIX
 from slactl.errors import SlactlError
 from slactl.findings import Finding, Severity
 from slactl.semdiff import Change, diff_dumps
@@ -57,10 +56,9 @@ _APPLICATION_ID = 0x534C4131  # "SLA1": a SQLite file with another id is not our
 _PARSE_SOURCES = ("loading.py", "parse.py", "digest.py", "model/__init__.py", "model/agreement.py",
                   "model/levels.py", "model/commercial.py", "model/term.py", "model/fields.py",
                   "model/catalog.py", "model/types.py")  # fmt: skip
-_DIFF_SOURCES = (*_PARSE_SOURCES, "semdiff/__init__.py", "semdiff/schema.py", "semdiff/say.py",
-                 "semdiff/favour.py", "wording/__init__.py", "wording/values.py", "wording/levels.py",
-                 "wording/terms.py", "wording/credits.py", "wording/definitions.py", "semdiff/clauses.py",
-                 "clock.py")  # fmt: skip
+_DIFF_SOURCES = (*_PARSE_SOURCES, "semdiff/__init__.py", "semdiff/schema.py", "semdiff/say.py", "semdiff/favour.py",
+                 "semdiff/clauses.py", "wording/__init__.py", "wording/values.py", "wording/levels.py",
+                 "wording/terms.py", "wording/credits.py", "wording/definitions.py", "clock.py")  # fmt: skip
 # Small rows in their own table (a warm history reads only those), the bodies beside them.
 _SCHEMA = """
 CREATE TABLE parsed (
@@ -157,12 +155,11 @@ def _diff_row(a: str, b: str, changes: list[Change]) -> _DiffRow:
 
 
 def parse_bytes(raw: bytes, file: str) -> Parsed:
-    """Parse one file's content (no cache): what a revision is, never raising on bad input. The digest
-    is the file's alone: with library clauses, the one approvals bind is ``Revisions.digest_for``'s."""
+    """One file's content parsed (no cache), never raising; its digest is the file's alone (see digest_for)."""
     kind, digest, doc_id, body = _parse(raw)
     if kind is None:
         return Parsed(None, None, None, None, _findings(json.loads(body), file))
-    return Parsed(kind, digest or PREFIX + hashlib.sha256(body).hexdigest(), doc_id, json.loads(body), ())
+    return Parsed(kind, digest or f"sha256:{hashlib.sha256(body).hexdigest()}", doc_id, json.loads(body), ())
 
 
 _KEYS: dict[tuple[str, ...], str] = {}
