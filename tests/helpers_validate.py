@@ -13,6 +13,14 @@ from slactl.cli import main
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
+def without_clauses(text: str) -> str:
+    """An example without the library clauses it ends with: for tests that copy it away from
+    examples/clauses/ and are about something else (docs/clauses.md)."""
+    head, sep, _ = text.partition("\nclauses:\n")
+    assert sep, "the example uses no library clauses"
+    return head + "\n"
+
+
 @dataclass(frozen=True)
 class Run:
     """What one CLI run returned and printed."""

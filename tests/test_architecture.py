@@ -63,6 +63,7 @@ LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
             "slactl.pool",
             "slactl.portfolio",
             "slactl.graph",
+            "slactl.clause_sources",
         ),
     ),
     (
@@ -74,6 +75,7 @@ LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
             "slactl.loading",
             "slactl.rules",
             "slactl.digest",
+            "slactl.clauses",
             "slactl.semdiff",
             "slactl.wording",
             "slactl.clock",

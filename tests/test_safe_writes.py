@@ -132,6 +132,7 @@ def work(tmp_path: Path, git_env: object) -> Path:  # noqa: ARG001 - git_env pin
     for path in EXAMPLES.glob("*.yaml"):
         shutil.copy(path, folder / path.name)
     shutil.copytree(EXAMPLES / "data", folder / "data")
+    shutil.copytree(EXAMPLES / "clauses", folder / "clauses")  # the library the examples' clauses come from
     (folder / "out").mkdir()
     (tmp_path / "outside").mkdir()
     (tmp_path / "outside" / "victim.txt").write_text(VICTIM)

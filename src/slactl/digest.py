@@ -18,17 +18,33 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any
 
 PREFIX = "sha256:"
+CLAUSES_KEY = "$clauses"  # not a field name: the rendered words of the library clauses used
 
 
-def canonical_json(document: Any) -> bytes:
-    """The canonical bytes of a validated Agreement or Catalog (defaults included, keys sorted)."""
+def canonical_json(document: Any, clauses: Sequence[dict[str, Any]] | None = None) -> bytes:
+    """The canonical bytes of a validated Agreement or Catalog (defaults included, keys sorted).
+
+    ``clauses``: the rendered words of the library clauses the agreement uses
+    (``slactl.clauses.digest_part``), so an approval binds the words actually rendered; None
+    (no library clause) leaves the form of the file alone, byte for byte.
+    """
     data = document.model_dump(mode="json", by_alias=True)
+    if clauses is not None:
+        data[CLAUSES_KEY] = list(clauses)
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def content_digest(document: Any) -> str:
+def content_digest(document: Any, clauses: Sequence[dict[str, Any]] | None = None) -> str:
     """``sha256:<hex>`` of the canonical form."""
-    return PREFIX + hashlib.sha256(canonical_json(document)).hexdigest()
+    return PREFIX + hashlib.sha256(canonical_json(document, clauses)).hexdigest()
+
+
+def digest_with_library(document: Any, library: Any) -> str:
+    """The content digest of ``document`` with the words of the library clauses it uses from ``library``."""
+    from slactl.clauses import digest_part
+
+    return content_digest(document, digest_part(document, library))

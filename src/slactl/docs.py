@@ -180,7 +180,7 @@ SECTIONS = (
 def _aliases() -> list[tuple[Any, str]]:
     """Annotated types of the format and their names in words (linked to the value formats)."""
     from slactl.model import types as t
-    from slactl.model.agreement import ClaimDeadlineT, CreditT, Hours, MoneyT, NoticeT
+    from slactl.model.agreement import ClaimDeadlineT, CreditT, Hours, MoneyT, NoticeT, ParameterName, ParameterValue
 
     named = [
         (t.DurationT, "[duration](#durations)"),
@@ -202,6 +202,8 @@ def _aliases() -> list[tuple[Any, str]]:
         (Hours, "hours"),
         (t.Bool, "true or false"),
         (t.Int, "whole number"),
+        (ParameterValue, "text, number or true or false"),
+        (ParameterName, "parameter name"),
     ]
     return [(alias, words if words.startswith("[") else f"[{words}](#value-formats)") for alias, words in named]
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from slactl import git as gitio
 from slactl.discovery import classify
@@ -130,6 +130,7 @@ def file_history(
         stack.callback(service.close)
         cache = service.cache
         parsed, made = summaries(repo, blobs, cache, workers, progress)
+        service.adopt(parsed)
         # Each valid revision is compared with the file in its first parent (what the commit
         # changed, also on a branch); when that is invalid, with the previous valid revision.
         against: dict[str, tuple[str, str]] = {}  # commit -> (commit compared with, its blob)
@@ -158,14 +159,60 @@ def file_history(
             continue
         previous = against.get(rev.commit)
         found = changes.get((previous[1], rev.blob_id), []) if previous else []
-        entries.append(HistoryEntry(rev, parsed[rev.blob_id], found, previous[0] if previous else None))
+        if previous and (_library_digest(parsed[rev.blob_id]) or _library_digest(parsed[previous[1]])):
+            found = _history_clause_diff(repo, service, previous, rev, found)
+        here = parsed[rev.blob_id]
+        if _library_digest(here):  # its digest is per commit: the clauses' words at that commit
+            here = replace(here, digest=service.digest_for(rev))
+        entries.append(HistoryEntry(rev, here, found, previous[0] if previous else None))
     ids = {e.parsed.document_id for e in entries if e.parsed is not None and e.parsed.document_id}
     judge = None
     if roster is not None:
         paths = [relpath, *(p for r in revisions for p in (r.path_at_revision, r.old_path) if p)]
         judge = _RosterJudge(repo, list(dict.fromkeys(paths)), roster, base)
-    _place_approvals(repo, entries, ids, allowed_signers, judge)
+    digests = {e.revision.commit: service.digest_for(e.revision) for e in entries if e.parsed is not None}
+    _place_approvals(repo, entries, ids, allowed_signers, judge, digests)
     return History(relpath, entries, cache.root)
+
+
+def _library_digest(parsed: Parsed) -> bool:
+    """A valid revision whose digest is per commit: it uses library clauses (slactl.revisions)."""
+    return parsed.valid and parsed.digest is None
+
+
+def _history_clause_diff(
+    repo: Path, service: Revisions, previous: tuple[str, str], rev: gitio.Revision, found: list[Change]
+) -> list[Change]:
+    """``found`` with the library clauses' changes said in business terms, each side's words read at its commit."""
+    from slactl.clause_sources import folder_of, library_at
+
+    assert rev.blob_id is not None
+    folder = folder_of(repo, service.relpath)
+    old_library, new_library = library_at(repo, previous[0], folder), library_at(repo, rev.commit, folder)
+    if not (old_library.clauses or new_library.clauses):
+        return found  # no clause words on either side: the walk of the file says it all
+    dumps = _dumps(repo, service, [previous[1], rev.blob_id])
+    old, new = dumps.get(previous[1]), dumps.get(rev.blob_id)
+    if old is None or new is None:
+        return found
+    return _clause_diff(old, new, old_library, new_library, found)
+
+
+def _dumps(repo: Path, service: Revisions, blobs: list[str]) -> dict[str, dict[str, Any]]:
+    """The canonical dumps of valid blobs: from the cache (parsed already), else parsed again."""
+    import json
+    import zlib
+
+    out: dict[str, dict[str, Any]] = {}
+    for blob, body in service.cache.bodies(blobs).items():
+        with contextlib.suppress(zlib.error, ValueError):
+            out[blob] = json.loads(zlib.decompress(body))
+    missing = [b for b in dict.fromkeys(blobs) if b not in out]
+    for blob, raw in gitio.read_blobs(repo, missing) if missing else ():
+        dump = parse_bytes(raw, "").dump
+        if dump is not None:
+            out[blob] = dump
+    return out
 
 
 def _place_approvals(
@@ -174,6 +221,7 @@ def _place_approvals(
     ids: set[str],
     allowed_signers: Path | None,
     judge: _Judge | None = None,
+    digests: dict[str, str | None] | None = None,
 ) -> None:
     """Attach each approval of this agreement to the revision whose content it approved, judged by ``judge``."""
     if not ids:
@@ -182,7 +230,8 @@ def _place_approvals(
 
     commits = trailers.approval_commits(repo, "HEAD", allowed_signers, verify=True)
     paths = list(dict.fromkeys(e.revision.path_at_revision for e in entries))
-    digests = {e.revision.commit: e.parsed.digest for e in entries if e.parsed is not None}
+    if digests is None:
+        digests = {e.revision.commit: e.parsed.digest for e in entries if e.parsed is not None}
     for commit in commits:
         found = trailers.read(commit)
         agreement = next((v for v in found.agreements if v in ids), None)
@@ -434,7 +483,44 @@ def _file_diff(repo: Path, base: str, target: str | None, item: gitio.ChangedFil
     else:
         status = "modified" if old_raw != new_raw else "unchanged"
     changes = diff_dumps(old.dump, new.dump) if old and new and old.dump is not None and new.dump is not None else []
+    if old and new and old.dump is not None and new.dump is not None and _uses_library(old.dump, new.dump):
+        changes = _with_clause_changes(repo, base, target, item.path, old.dump, new.dump, changes)
     return FileDiff(item.path, item.old_path, status, old, new, changes, old_raw != new_raw)
+
+
+def _uses_library(*dumps: dict[str, Any]) -> bool:
+    return any(isinstance(e, dict) and e.get("use") for d in dumps for e in d.get("clauses") or [])
+
+
+def _with_clause_changes(
+    repo: Path,
+    base: str,
+    target: str | None,
+    path: str,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    changes: list[Change],
+) -> list[Change]:
+    """The changes of the library clauses in business terms, their words read at each revision."""
+    from slactl.clause_sources import clause_folder_of, library_at, library_of
+
+    folder = clause_folder_of(repo, repo / path)
+    old_library = library_at(repo, base, folder)
+    new_library = library_at(repo, target, folder) if target is not None else library_of(repo / path)
+    return _clause_diff(old, new, old_library, new_library, changes)
+
+
+def _clause_diff(
+    old: dict[str, Any], new: dict[str, Any], old_library: Any, new_library: Any, changes: list[Change]
+) -> list[Change]:
+    from slactl.clauses import resolve_entries
+    from slactl.semdiff.clauses import clause_changes, without_library_clauses
+
+    said = clause_changes(
+        resolve_entries(old.get("clauses") or [], old_library, strict=False),
+        resolve_entries(new.get("clauses") or [], new_library, strict=False),
+    )
+    return [*without_library_clauses(changes, old, new), *said]
 
 
 def iter_changes(report: DiffReport) -> Iterable[tuple[FileDiff, Change]]:

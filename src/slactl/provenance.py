@@ -46,21 +46,26 @@ def placeholders_in(data: object) -> tuple[str, ...]:
 
 def fingerprint(path: Path, agreement: Agreement) -> Provenance:
     """The digest, and the git commit when ``path`` is clean at HEAD of its repository (no approvals)."""
+    from slactl.clause_sources import library_of
+    from slactl.clauses import digest_part, resolve
     from slactl.digest import content_digest
     from slactl.git import GitError, commit_date, find_repo, head_commit, is_clean_at_head, rel_path
 
-    digest = content_digest(agreement)
+    # The clauses' words: the document prints them and the digest covers them.
+    library = library_of(path)
+    clauses = tuple(resolve(agreement, library)) if agreement.clauses else ()
+    digest = content_digest(agreement, digest_part(agreement, library))
     try:
         repo = find_repo(path)
         if repo is None:
-            return Provenance(digest, "untracked", None, term_epoch(agreement))
+            return Provenance(digest, "untracked", None, term_epoch(agreement), clauses=clauses)
         head = head_commit(repo)
         if head is not None and is_clean_at_head(repo, rel_path(repo, path)):
-            return Provenance(digest, "committed", head, int(commit_date(repo, head).timestamp()))
-        return Provenance(digest, "modified", head, term_epoch(agreement))
+            return Provenance(digest, "committed", head, int(commit_date(repo, head).timestamp()), clauses=clauses)
+        return Provenance(digest, "modified", head, term_epoch(agreement), clauses=clauses)
     except GitError:
         # No git on this machine, or an unreadable repository: render as an unversioned draft.
-        return Provenance(digest, "untracked", None, term_epoch(agreement))
+        return Provenance(digest, "untracked", None, term_epoch(agreement), clauses=clauses)
 
 
 def recorded_approvals(path: Path, base: str | None = None) -> list[ApprovalRecord]:

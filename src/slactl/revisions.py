@@ -56,9 +56,9 @@ _APPLICATION_ID = 0x534C4131  # "SLA1": a SQLite file with another id is not our
 _PARSE_SOURCES = ("loading.py", "parse.py", "digest.py", "model/__init__.py", "model/agreement.py",
                   "model/levels.py", "model/commercial.py", "model/term.py", "model/fields.py",
                   "model/catalog.py", "model/types.py")  # fmt: skip
-_DIFF_SOURCES = (*_PARSE_SOURCES, "semdiff/__init__.py", "semdiff/schema.py", "semdiff/say.py",
-                 "semdiff/favour.py", "wording/__init__.py", "wording/values.py", "wording/levels.py",
-                 "wording/terms.py", "wording/credits.py", "clock.py")  # fmt: skip
+_DIFF_SOURCES = (*_PARSE_SOURCES, "semdiff/__init__.py", "semdiff/schema.py", "semdiff/say.py", "semdiff/favour.py",
+                 "semdiff/clauses.py", "wording/__init__.py", "wording/values.py", "wording/levels.py",
+                 "wording/terms.py", "wording/credits.py", "wording/definitions.py", "clock.py")  # fmt: skip
 # Small rows in their own table (a warm history reads only those), the bodies beside them.
 _SCHEMA = """
 CREATE TABLE parsed (
@@ -133,7 +133,9 @@ def _parse(raw: bytes, series: SeriesLoader | None = None) -> tuple[str | None, 
         return None, None, None, json.dumps(rows, ensure_ascii=False).encode("utf-8")
     # canonical_json is exactly what content_digest hashes: one dump serves both.
     body = canonical_json(parsed.document)
-    return type(parsed.document).__name__, PREFIX + hashlib.sha256(body).hexdigest(), parsed.document.metadata.id, body
+    library = any(use.use is not None for use in getattr(parsed.document, "clauses", ()))
+    digest = None if library else PREFIX + hashlib.sha256(body).hexdigest()  # else per commit: digest_for
+    return type(parsed.document).__name__, digest, parsed.document.metadata.id, body
 
 
 def _findings(rows: list[_FindingRow], file: str) -> tuple[Finding, ...]:
@@ -153,11 +155,11 @@ def _diff_row(a: str, b: str, changes: list[Change]) -> _DiffRow:
 
 
 def parse_bytes(raw: bytes, file: str) -> Parsed:
-    """Parse one file's content (no cache): what a revision is, never raising on bad input."""
+    """One file's content parsed (no cache), never raising; its digest is the file's alone (see digest_for)."""
     kind, digest, doc_id, body = _parse(raw)
     if kind is None:
         return Parsed(None, None, None, None, _findings(json.loads(body), file))
-    return Parsed(kind, digest, doc_id, json.loads(body), ())
+    return Parsed(kind, digest or f"sha256:{hashlib.sha256(body).hexdigest()}", doc_id, json.loads(body), ())
 
 
 _KEYS: dict[tuple[str, ...], str] = {}
@@ -598,16 +600,20 @@ class Revisions:
                 workers.close()
         return self._parsed
 
+    def adopt(self, parsed: dict[str, Parsed]) -> None:
+        """Use blobs parsed elsewhere (``summaries`` with a shared pool) as this service's."""
+        self._parsed = parsed
+
     def dumps_by_digest(self) -> dict[str, dict[str, Any]]:
         """Content digest -> canonical dump, of every committed revision that is a valid agreement."""
         parsed = self.parsed()
         blobs = dict.fromkeys(r.blob_id for r in self.revisions if r.blob_id is not None)
-        wanted = [b for b in blobs if parsed[b].kind == "Agreement"]
-        stored = self.cache.bodies(wanted)
+        wanted = dict.fromkeys(b for b in blobs if parsed[b].kind == "Agreement")
+        stored = self.cache.bodies(list(wanted))
         out: dict[str, dict[str, Any]] = {}
-        for blob in wanted:
-            digest = parsed[blob].digest
-            if digest is None or digest in out:
+        digests = [(r.blob_id, self.digest_for(r)) for r in self.revisions if r.blob_id in wanted]
+        for blob, digest in digests:
+            if blob is None or digest is None or digest in out:
                 continue
             body = stored.get(blob)
             if body is None:  # the row went away or is damaged: parse the blob again
@@ -630,6 +636,15 @@ class Revisions:
             except SlactlError as exc:
                 self._documents[blob] = exc
         return dict(self._documents)
+
+    def digest_for(self, rev: gitio.Revision) -> str | None:
+        """The content digest at ``rev`` (None: invalid); with library clauses, their words at that commit."""
+        parsed = self.parsed()[rev.blob_id] if rev.blob_id is not None else None
+        if parsed is None or not parsed.valid or parsed.digest is not None:
+            return parsed.digest if parsed is not None else None
+        from slactl.clause_sources import digest_at
+
+        return digest_at(self.repo, self.relpath, rev.commit, rev.blob_id or "")
 
     def close(self) -> None:
         self.cache.close()

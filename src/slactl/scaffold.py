@@ -574,6 +574,8 @@ def init_repo(request: InitRequest) -> InitResult:
         contents[root / name] = render(template, values)
     for kind, name in FILES.items():
         contents[root / "schema" / name] = schema_text(kind)
+    for name, text in starter_clauses().items():  # copied as they are: their `{{ }}` are the clauses' own
+        contents[root / "clauses" / name] = text
     refuse_overwrite(list(contents), request.force)
     created: list[Path] = []
     for path, text in contents.items():
@@ -593,6 +595,14 @@ def init_repo(request: InitRequest) -> InitResult:
             "or run `slactl init --install SPEC --force`"
         )
     return InitResult(list(contents), notes)
+
+
+def starter_clauses() -> dict[str, str]:
+    """The starter clause library `slactl init` writes (templates/init/clauses): file name -> text."""
+    from slactl.templates_dir import builtin_templates
+
+    folder = builtin_templates() / "init" / "clauses"
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.md"))}
 
 
 def _mmdd(text: str) -> tuple[int, int]:

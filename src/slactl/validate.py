@@ -160,7 +160,13 @@ def settings_for(config: Config) -> Settings:
     roles = tuple(raw.roles) if raw is not None else ()
     chosen = raw.required_sections if raw is not None else None
     required = tuple((kind, chosen.for_type(kind)) for kind in ("customer", "internal", "vendor")) if chosen else ()
+    library = None
+    if config.root is not None:
+        from slactl.clauses import DEFAULT_FOLDER, load_library
+
+        library = load_library(config.root / (getattr(raw, "clauses", None) or DEFAULT_FOLDER))
     return Settings(
+        clauses=library,
         fiscal_year_start_month=month,
         fiscal_year_start_day=day,
         currency=config.currency,

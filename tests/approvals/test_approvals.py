@@ -17,8 +17,9 @@ import pytest
 from gitrepo import AUTHOR, GitRepo, SshKey
 from slactl import approvals
 from slactl.approvals import AgreementStatus, StageStatus
+from slactl.clause_sources import library_of
 from slactl.cli import main
-from slactl.digest import content_digest
+from slactl.digest import digest_with_library
 from slactl.documents import load_valid
 from slactl.errors import SlactlError
 from slactl.git import Signature
@@ -49,7 +50,8 @@ class World:
         return self.repo.file(AGREEMENT)
 
     def digest(self) -> str:
-        return content_digest(load_valid(self.path).document)
+        # The agreement uses library clauses: the digest covers their words too (docs/clauses.md).
+        return digest_with_library(load_valid(self.path).document, library_of(self.path))
 
     def approve(self, who: str | None, stage: str, *, digest: str | None = None, agreement: str = AGREEMENT_ID) -> str:
         """An approval commit signed by ``who``'s key (unsigned when None), made the way
@@ -90,6 +92,8 @@ def setup_world(repo: GitRepo, *, extra_keys: tuple[str, ...] = ("mallory",)) ->
     keys = {name: repo.make_ssh_key(name) for name in (*PEOPLE, *extra_keys)}
     repo.write("slactl.yaml", roster_yaml(keys))
     repo.write(AGREEMENT, EXAMPLE.read_text(encoding="utf-8"))
+    for clause in sorted((EXAMPLE.parent / "clauses").glob("*.md")):  # the clause library it uses
+        repo.write(f"clauses/{clause.name}", clause.read_text(encoding="utf-8"))
     repo.commit("Add the IT/HR agreement and the roster")
     return World(repo, keys)
 

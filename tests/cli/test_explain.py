@@ -58,8 +58,13 @@ def _validate(folder: Path, fix: Fix, *, bad: bool) -> Result:
     agreement.write_bytes(data)
     paths = [agreement]
     for name, text in fix.files:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(text)
-        paths.append(folder / name)
+        if not name.endswith(".md"):  # a clause file is read through the library, not validated
+            paths.append(folder / name)
+    if fix.target.endswith(".md"):  # a clause file of the library
+        (folder / fix.target).parent.mkdir(parents=True, exist_ok=True)
+        (folder / fix.target).write_text(snippet)
     if fix.target == ".gitattributes":
         subprocess.run(["git", "init", "-q", str(folder)], check=True, env={**os.environ, "GIT_CONFIG_NOSYSTEM": "1"})
         (folder / ".gitattributes").write_text(snippet)

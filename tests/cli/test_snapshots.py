@@ -34,6 +34,7 @@ from pathlib import Path
 import pytest
 
 from gitrepo import GitRepo, SshKey, git_test_env
+from helpers_validate import without_clauses
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -232,7 +233,8 @@ def build_repo(world: World, keys: dict[str, Path]) -> None:
     world.folders["repo"] = repo.path
     public = {name: (path.parent / f"{name}.pub").read_text(encoding="utf-8").strip() for name, path in keys.items()}
     repo.write("slactl.yaml", ROSTER.format(**public))
-    repo.write("agreements/it-hr.yaml", (EXAMPLES / "it-hr-support-fy2027.yaml").read_text(encoding="utf-8"))
+    hr = without_clauses((EXAMPLES / "it-hr-support-fy2027.yaml").read_text(encoding="utf-8"))
+    repo.write("agreements/it-hr.yaml", hr)  # the approval scenario, without the clause library
     repo.commit("Add the IT/HR agreement and the roster")
     repo.git("tag", "draft")
     repo.mv("agreements/it-hr.yaml", AGREEMENT)

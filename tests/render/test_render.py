@@ -20,8 +20,9 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from slactl.clauses import digest_part, load_library, resolve
 from slactl.cli import main
-from slactl.digest import content_digest
+from slactl.digest import content_digest, digest_with_library
 from slactl.documents import ValidDocument, load_valid
 from slactl.errors import SlactlError
 from slactl.model.agreement import Agreement
@@ -59,8 +60,11 @@ def agreement_of(path: Path) -> Agreement:
 
 
 def fixed_fp(agreement: Agreement) -> Fingerprint:
-    """A fingerprint that does not depend on the state of this repository's git."""
-    return Fingerprint(content_digest(agreement), "committed", "0" * 40, 1_700_000_000)
+    """A fingerprint that does not depend on the state of this repository's git (the examples' clause library)."""
+    library = load_library(EXAMPLES / "clauses")
+    clauses = tuple(resolve(agreement, library))
+    digest = content_digest(agreement, digest_part(agreement, library))
+    return Fingerprint(digest, "committed", "0" * 40, 1_700_000_000, clauses=clauses)
 
 
 def render(agreement: Agreement, fmt: str, **kwargs: Any) -> str:
@@ -175,10 +179,12 @@ def test_sections_follow_the_seed_order() -> None:
     top = [h.split(" ", 1)[1] for h in md_list if re.match(r"\d+\. ", h)]
     assert top == [
         "Introduction",
+        "Definitions",
         "Scope of services",
         "Service levels",
         "Responsibilities",
         "Terms and conditions",
+        "General terms",
         "Escalation",
         "Costs and payment schedule",
         "Service credits, rewards and penalties",
@@ -205,7 +211,7 @@ def test_cover_shows_commit_and_digest() -> None:
     agreement = agreement_of(EXAMPLES / "northwind-colocation-fy2027.yaml")
     text = render(agreement, "html")
     assert f"git commit {'0' * 40}" in text
-    assert content_digest(agreement) in text
+    assert fixed_fp(agreement).digest in text
     assert "Draft" not in text
 
 
@@ -318,9 +324,18 @@ def test_user_templates_are_sandboxed_and_capped(tmp_path: Path, source: str, me
 # --------------------------------------------------------------------------- files and the CLI
 
 
+def _with_clause_library(folder: Path) -> None:
+    """A slactl.yaml and the examples' clause library in ``folder``: the examples use its clauses."""
+    (folder / "slactl.yaml").write_text("clauses: clauses\n")
+    (folder / "clauses").mkdir(exist_ok=True)
+    for clause in (EXAMPLES / "clauses").glob("*.md"):
+        (folder / "clauses" / clause.name).write_bytes(clause.read_bytes())
+
+
 def _copy_example(tmp_path: Path, name: str = "it-hr-support-fy2027.yaml") -> Path:
     target = tmp_path / name
     target.write_bytes((EXAMPLES / name).read_bytes())
+    _with_clause_library(tmp_path)
     return target
 
 
@@ -371,12 +386,14 @@ def test_cli_writes_to_stdout(tmp_path: Path, capfdbinary: pytest.CaptureFixture
 
 def test_fingerprint_follows_git(git_repo: Any) -> None:
     git_repo.write("slas/a.yaml", (EXAMPLES / "it-hr-support-fy2027.yaml").read_text())
+    _with_clause_library(git_repo.path)
     sha = git_repo.commit("add agreement")
     path = git_repo.file("slas/a.yaml")
     agreement = agreement_of(path)
     committed = fingerprint(path, agreement)
     assert (committed.state, committed.commit, committed.draft) == ("committed", sha, False)
-    assert committed.digest == content_digest(agreement)
+    assert committed.digest == digest_with_library(agreement, load_library(git_repo.path / "clauses"))
+    assert committed.digest != content_digest(agreement)  # it covers the clauses' words
     path.write_text(path.read_text() + "\n# a comment\n")
     modified = fingerprint(path, agreement)
     assert (modified.state, modified.commit, modified.draft) == ("modified", sha, True)

@@ -69,6 +69,8 @@ def record_approval(
     The commit is empty, its author and committer are the roster person (same instant),
     and a signed one is verified against the roster before the branch moves to it.
     """
+    from slactl.clause_sources import clause_folder_of, library_at
+    from slactl.clauses import digest_part
     from slactl.digest import content_digest
     from slactl.documents import load_valid
 
@@ -105,7 +107,8 @@ def record_approval(
     else:
         person = _claimed_person(repo, roster, allow_unsigned)
     _check_role(person, wanted, roster)
-    digest = content_digest(doc)
+    # The words of the library clauses as committed at HEAD: what the approval binds.
+    digest = content_digest(doc, digest_part(doc, library_at(repo, head, clause_folder_of(repo, path))))
     message = approval_message(doc.metadata.id, wanted.stage, digest, note)
     sha, parent = gitio.write_empty_commit(
         repo, message, sign=signed, sign_key=sign_key, identity=(person.name, person.email), parent=head

@@ -178,7 +178,7 @@ def _resolve_base(repo: Path, base: str) -> str:
             hint = f"this repository has no remote; its default branch is {short}: --base {short}"
         else:
             hint = "this repository has no remote and no main or master branch: give a branch, tag or commit id"
-        raise SlactlError(f"--base {base!r} names no commit here", path=str(repo), hint=hint        ) from None
+        raise SlactlError(f"--base {base!r} names no commit here", path=str(repo), hint=hint) from None
 
 
 class _Gate:
@@ -314,15 +314,24 @@ class _Gate:
 
     # -- one agreement
     def status(self, path: Path, relpath: str, raw: bytes | None, today: date) -> AgreementStatus:
+        from slactl.clause_sources import clause_folder_of, library_at, library_of
+        from slactl.clauses import digest_part
         from slactl.digest import content_digest
 
         problems: list[str] = []
+        at_head = False
         if self.base is not None and raw is None:
             raw = self.read_head(relpath)
+            at_head = raw is not None
             if raw is None:
                 problems.append("not committed: the gate judges the content committed at HEAD")
         doc = _load_agreement(path, raw)
-        digest = content_digest(doc)
+        # The library clauses' words from where the agreement was read: HEAD, or the work tree.
+        if at_head:
+            library = library_at(self.repo, gitio.resolve(self.repo, "HEAD"), clause_folder_of(self.repo, path))
+        else:
+            library = library_of(path)
+        digest = content_digest(doc, digest_part(doc, library))
         state = gitio.file_state(self.repo, relpath)
         counterparts: list[_Counterpart] = []
         maybe: list[_Counterpart] = []  # new: perhaps one of these, rewritten beyond git's rename detection

@@ -5,9 +5,14 @@ value (sums, references, ordering) are rules in ``slactl.rules``, so they are re
 findings all at once instead of stopping at the first.
 """
 
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import (
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
     field_validator,
     model_validator,
 )
@@ -432,6 +437,52 @@ class Acceptance(Model):
         return value
 
 
+# --------------------------------------------------------------------------- clauses
+
+ClauseSection = Literal[
+    "definitions", "governing-law", "liability", "confidentiality", "amendments", "notices", "disputes", "general"
+]
+ParameterValue = StrictBool | StrictInt | StrictFloat | StrictStr
+ParameterName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,62}$", description="A parameter's name.")]
+
+
+class ClauseUse(Model):
+    """A clause: one of the clause library (`use`, `version`, `with`) or the agreement's own (`title`, `text`)."""
+
+    use: Slug | None = F("Id of a clause of the clause library (docs/clauses.md): `governing-law`.", default=None)
+    version: Int | None = F("The library clause's version this agreement uses (required with `use`).", default=None)
+    with_: dict[ParameterName, ParameterValue] = F(
+        "Values of the library clause's parameters, by name (`state: Virginia`).",
+        alias="with",
+        default_factory=dict,
+        exclude_if=lambda value: not value,
+    )
+    title: Text | None = F("Title of a clause of the agreement's own (with `text`).", default=None)
+    section: ClauseSection | None = F(
+        "Where an own clause goes: definitions, governing-law, liability, confidentiality, amendments, notices, "
+        "disputes or general (the General terms section).",
+        default=None,
+    )
+    text: Text | None = F("The words of a clause of the agreement's own (paragraphs separated by a blank line).",
+                          default=None)  # fmt: skip
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Self:
+        if self.use is not None:
+            if self.version is None:
+                raise ValueError(f"say which version of clause `{self.use}` this agreement uses: `version: N`")
+            if self.title is not None or self.text is not None or self.section is not None:
+                raise ValueError("a library clause (`use`) takes its title, section and text from the library")
+        else:
+            if self.title is None or self.text is None:
+                raise ValueError(
+                    "a clause names a library clause (`use` and `version`) or has its own `title` and `text`"
+                )
+            if self.version is not None or self.with_:
+                raise ValueError("`version` and `with` go with `use` (a library clause)")
+        return self
+
+
 # --------------------------------------------------------------------------- the agreement
 
 
@@ -465,6 +516,18 @@ class Agreement(Model):
         default_factory=list,
     )
     distribution: list[Distribution] = F("Departments that receive the signed agreement.", default_factory=list)
+    definitions: dict[Text, Text] = F(
+        "The agreement's own defined terms, term -> meaning; printed in the Definitions section after the "
+        "definitions of the metrics, calendars and windows it uses.",
+        default_factory=dict,
+        exclude_if=lambda value: not value,  # absent and empty digest alike, so old approvals stay valid
+    )
+    clauses: list[ClauseUse] = F(
+        "Standard terms: clauses from the clause library by id and version with their parameters, or the "
+        "agreement's own (docs/clauses.md). The digest covers their rendered text.",
+        default_factory=list,
+        exclude_if=lambda value: not value,
+    )
     ignore: list[Acceptance] = F(
         "Findings accepted on purpose, each with its code and reason (docs/rules.md#accepting-a-finding). "
         "Part of the content digest; not printed in the rendered document.",

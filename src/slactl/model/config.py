@@ -108,6 +108,9 @@ class RepoConfig(Model):
     )
     currency: Currency | None = F("Default currency for new agreements.", default=None)
     templates: str | None = F("Folder of template overrides, relative to this file.", default=None)
+    clauses: str | None = F(
+        "Folder of the clause library (docs/clauses.md), relative to this file. Default: `clauses`.", default=None
+    )
     catalogs: list[str] = F("Catalog files, relative to this file, always loaded by `validate`.", default_factory=list)
     roles: list[Slug] = F("Approval roles used in this repository.", default_factory=list)
     policy: ApprovalPolicy | None = F(

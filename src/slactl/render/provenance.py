@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from slactl.model.agreement import Agreement
@@ -62,6 +62,8 @@ class Provenance:
     problems: tuple[str, ...] = ()
     # Revisions of the agreement approved at its last stage, this one included when it is.
     approved_revisions: int = 0
+    # The agreement's clauses with their words (slactl.clauses.Resolved), as the digest covers them.
+    clauses: tuple[Any, ...] = ()
 
     @property
     def draft(self) -> bool:

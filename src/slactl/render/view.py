@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from slactl.render.clauses import definitions, general_terms
 from slactl.render.common import (
     _STRUCTURE_LABELS,
     _TYPE_LABELS,
@@ -62,10 +63,12 @@ def build_view(
         "cover": _cover(agreement, provenance),
     }
     view["introduction"] = _introduction(agreement, outline, related)
+    view["definitions"] = definitions(agreement, outline, provenance.clauses)
     view["scope"] = _scope(agreement, outline, names)
     view["service_levels"] = _service_levels(agreement, outline, names)
     view["responsibilities"] = _responsibilities(agreement, outline)
     view["terms"] = _terms(agreement, outline)
+    view["general_terms"] = general_terms(outline, provenance.clauses)
     view["escalation"] = _escalation(agreement, outline)
     view["costs"] = _costs(agreement, outline, names)
     view["credits"] = _credits(agreement, outline, names)

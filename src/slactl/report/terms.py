@@ -62,7 +62,11 @@ def load_terms(path: Path) -> Terms:
     from slactl.documents import load_valid
 
     current = load_valid(path)  # the working tree must be valid: it names the levels to report
+    from slactl.clause_sources import library_of
+    from slactl.clauses import digest_part
     from slactl.digest import content_digest
+
+    clauses = digest_part(current.document, library_of(path))  # the digest covers the clauses' words
 
     try:
         repo = gitio.find_repo(path.parent)
@@ -70,7 +74,11 @@ def load_terms(path: Path) -> Terms:
         repo = None
     if repo is None:
         worktree = Version(
-            current.document, content_digest(current.document), None, None, "working tree (not in a Git repository)"
+            current.document,
+            content_digest(current.document, clauses),
+            None,
+            None,
+            "working tree (not in a Git repository)",
         )
         return Terms(
             (worktree,),
@@ -85,7 +93,7 @@ def load_terms(path: Path) -> Terms:
     revisions = [r for r in service.revisions if r.blob_id is not None]
     if not revisions:
         worktree = Version(
-            current.document, content_digest(current.document), None, None, "working tree (not committed)"
+            current.document, content_digest(current.document, clauses), None, None, "working tree (not committed)"
         )
         note = "The agreement is not committed to Git yet: every window is judged by the working-tree content."
         return Terms((worktree,), (), worktree, (note,))
@@ -100,7 +108,8 @@ def load_terms(path: Path) -> Terms:
         if isinstance(doc, SlactlError):
             notes.append(f"The revision in {source} is not a valid agreement; the revision before it stays in force.")
         else:
-            versions.append(Version(doc, content_digest(doc), rev.commit, rev.committer_date, source))
+            digest = service.digest_for(rev) or content_digest(doc)  # with its clauses' words at that commit
+            versions.append(Version(doc, digest, rev.commit, rev.committer_date, source))
     if not versions:
         raise SlactlError(
             "no committed revision of the agreement is valid", path=str(path), hint=f"run `slactl validate {path}`"

@@ -38,6 +38,7 @@ class Settings:
     roles: tuple[str, ...] = ()  # approval roles listed in slactl.yaml; empty: not configured
     # (agreement type, sections SLA305 expects) from slactl.yaml; a type not listed keeps the default
     required_sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    clauses: Any = None  # the clause library (slactl.clauses.Library) of slactl.yaml; None: none
 
     def sections_for(self, kind: str) -> tuple[str, ...]:
         """The sections an agreement of type ``kind`` must have."""
@@ -145,7 +146,18 @@ def iter_rules() -> Iterator[RuleInfo]:
 
 
 # The rule modules, in the order their rules are registered (and run: findings are sorted after).
-RULE_MODULES = ("accept", "agreement", "levels", "credits", "prose", "catalog", "placeholders", "repo", "chains")
+RULE_MODULES = (
+    "accept",
+    "agreement",
+    "levels",
+    "credits",
+    "prose",
+    "catalog",
+    "placeholders",
+    "repo",
+    "chains",
+    "clauses",
+)
 
 
 def _load_rules() -> None:

@@ -6,6 +6,9 @@ known-valid agreement, the rule corpus's ``tests/cases/valid/complete.yaml`` (va
 broken file and by ``good`` for the fixed one. tests/cli/test_explain.py validates both for every
 code, so an example cannot show a fix that does not fix. The data is plain (this module
 imports no pydantic); ``describe`` adds severity and summary from the rule registry.
+
+Longer than 600 lines because it is one table, an entry per rule code: splitting it would only
+scatter the rules' documentation.
 """
 
 from __future__ import annotations
@@ -150,6 +153,34 @@ def _ignore(code: str) -> str:
 
 _END = "signatories:\n  - {party: provider, name: Ada Park}\n  - {party: customer, name: Dev Rao}\n"
 
+
+def _clause(clause_id: str, values: str, version: int = 1) -> str:
+    return f"clauses:\n  - {{use: {clause_id}, version: {version}, with: {values}}}\n"
+
+
+_GOVERNING_LAW = """\
+---
+id: governing-law
+version: 1
+title: Governing law
+section: governing-law
+parameters:
+  jurisdiction: {type: text}
+---
+This agreement is governed by the laws of {{ jurisdiction }}.
+"""
+_LIABILITY = """\
+---
+id: liability
+version: 1
+title: Limitation of liability
+section: liability
+parameters:
+  cap_months: {type: number}
+---
+Each party's liability is limited to the fees of {{ cap_months }} months.
+"""
+_WITH_CLAUSE = (("clauses/governing-law.md", _GOVERNING_LAW), ("clauses/liability.md", _LIABILITY))
 
 EXPLANATIONS: dict[str, Explanation] = {
     "SLA001": Explanation(
@@ -507,6 +538,71 @@ EXPLANATIONS: dict[str, Explanation] = {
             good=_END + _ignore("SLA305"),
             anchor=_END,
             setup=((_LEVELS, ""),),
+        ),
+    ),
+    "SLA180": Explanation(
+        "A library clause is named by its id (the `id` in its file's front matter); an id the library does "
+        "not have is usually a typo, or a clause file not committed yet.",
+        Fix(
+            bad=_END + _clause("governing-lw", "{jurisdiction: the State of Virginia}"),
+            good=_END + _clause("governing-law", "{jurisdiction: the State of Virginia}"),
+            anchor=_END,
+            files=_WITH_CLAUSE,
+            note="The clause library (`clauses/` beside slactl.yaml) holds `clauses/governing-law.md`, version 1.",
+        ),
+    ),
+    "SLA181": Explanation(
+        "An agreement pins the version of each library clause it uses, so the words it was approved with "
+        "cannot change under it; a version the library does not have cannot be rendered.",
+        Fix(
+            bad=_END + _clause("governing-law", "{jurisdiction: the State of Virginia}", 2),
+            good=_END + _clause("governing-law", "{jurisdiction: the State of Virginia}"),
+            anchor=_END,
+            files=_WITH_CLAUSE,
+            note="The library has version 1 of `governing-law` only.",
+        ),
+    ),
+    "SLA182": Explanation(
+        "A clause's text prints its parameters; one without a value (and without a default in the clause "
+        "file) would leave a gap in the signed words.",
+        Fix(
+            bad=_END + _clause("governing-law", "{}"),
+            good=_END + _clause("governing-law", "{jurisdiction: the State of Virginia}"),
+            anchor=_END,
+            files=_WITH_CLAUSE,
+        ),
+    ),
+    "SLA183": Explanation(
+        "A value for a parameter the clause does not have is printed nowhere: usually a misspelt name, "
+        "so the parameter meant is left without its value.",
+        Fix(
+            bad=_END + _clause("governing-law", "{jurisdiction: the State of Virginia, venue: Richmond}"),
+            good=_END + _clause("governing-law", "{jurisdiction: the State of Virginia}"),
+            anchor=_END,
+            files=_WITH_CLAUSE,
+        ),
+    ),
+    "SLA184": Explanation(
+        "Each parameter has a type in the clause file (text, choice, number, duration, date); a value of "
+        "another type would print words the clause was not written for.",
+        Fix(
+            bad=_END + _clause("liability", "{cap_months: twelve}"),
+            good=_END + _clause("liability", "{cap_months: 12}"),
+            anchor=_END,
+            files=_WITH_CLAUSE,
+            note="`cap_months` of the `liability` clause is a number.",
+        ),
+    ),
+    "SLA185": Explanation(
+        "A clause file that cannot be read (no front matter, an unknown parameter type, the same id and "
+        "version twice) is left out of the library: the agreements that use it could not be rendered.",
+        Fix(
+            bad=_GOVERNING_LAW.replace("---\n", "", 1),
+            good=_GOVERNING_LAW,
+            anchor="",
+            setup=((_END, _END + _clause("governing-law", "{jurisdiction: the State of Virginia}")),),
+            target="clauses/governing-law.md",
+            note="The agreement uses `governing-law` version 1; its file lost the first `---` line.",
         ),
     ),
     "SLA300": Explanation(

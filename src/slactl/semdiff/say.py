@@ -244,6 +244,8 @@ def _item_label(node: _Node, item: Json, key: str) -> str:
     if model is am.Acceptance:
         where = f" at {item.get('path')}" if item.get("path") else " anywhere in the file"
         return f"accepted finding {item.get('code')}{where}"
+    if model is am.ClauseUse:
+        return str(item.get("use") or item.get("title"))
     if model is cm.DefaultServiceLevel:
         scope = item.get("scope") or {}
         extra = ", ".join(str(v) for v in scope.values() if v)

@@ -59,6 +59,7 @@ _KEYS: dict[type[BaseModel], tuple[str, ...]] = {
     am.Signatory: ("party", "name"),
     am.Distribution: ("department", "party"),
     am.Acceptance: ("code", "path"),
+    am.ClauseUse: ("use", "title"),  # a library clause by its id, the agreement's own by its title
     cm.CatalogService: ("id",),
     cm.DefaultServiceLevel: ("metric", "scope"),
 }
