@@ -189,7 +189,7 @@ def test_a_section_on_one_side_only_is_inserted_whole() -> None:
     assert sections == []
     page = _page(without, ITHR)
     headings = re.findall(r'<section class="(\w+)">\s*<h2[^>]*>(.*?)</h2>', page)
-    assert ("ins", "<ins>4. Responsibilities</ins>") in headings
+    assert ("ins", "<ins>5. Responsibilities</ins>") in headings
     assert [op for op, _ in headings].count("ins") == 1
     # Within it, all the text is inserted: nothing outside <ins>, nothing deleted.
     section = page.split('<section class="ins">', 1)[1].split("</section>", 1)[0]
