@@ -34,6 +34,7 @@ LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
             "slactl.report.render",
             "slactl.report.view",
             "slactl.report.svg",
+            "slactl.report.pack",  # a pack holds the rendered reports; --verify compares their JSON
             "slactl.docs",
             "slactl.rules.docs",
             "slactl.rules.__main__",
