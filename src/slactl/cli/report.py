@@ -152,6 +152,7 @@ def report(
         jobs=jobs,
     )
     if pack is not None:
+        from slactl.cli.app import state
         from slactl.report.pack import plan_pack, write_pack
         from slactl.textsafe import for_terminal
 
@@ -166,7 +167,13 @@ def report(
         }
         inputs = {"tickets": tickets, "outages": outages, "surveys": surveys, "charges": charges}
         plan = plan_pack(
-            result, pack=pack, agreement=agreement, inputs=inputs, options=options, argv=sys.argv[1:], reports=reports
+            result,
+            pack=pack,
+            agreement=agreement,
+            inputs=inputs,
+            options=options,
+            argv=list(state.argv),
+            reports=reports,
         )
         write_pack(pack, plan, reports, report_owner=REPORT_OWNER, force=force)
         shown = for_terminal(str(pack))
