@@ -204,7 +204,7 @@ def _duckdb(path: Path) -> BatchTable:
             raise SlactlError(f"cannot read the query: {exc.strerror}", path=str(path)) from None
     con = duckdb.connect(":memory:")
     try:
-        reader = con.sql(query).fetch_record_batch(BATCH_ROWS)
+        reader = con.sql(query).to_arrow_reader(BATCH_ROWS)
     except duckdb.Error as exc:
         con.close()
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
