@@ -42,9 +42,11 @@ def report(
             help="Tickets export: CSV, JSON Lines, Parquet, Arrow/Feather, a folder of exports or a DuckDB .sql query.",
         ),
     ] = None,
-    outages: Annotated[Path | None, typer.Option("--outages", help="Outages export (CSV or JSON Lines).")] = None,
+    outages: Annotated[
+        Path | None, typer.Option("--outages", help="Outages export (CSV, JSON Lines or a --tickets format).")
+    ] = None,
     surveys: Annotated[
-        Path | None, typer.Option("--surveys", help="Satisfaction survey export (CSV or JSON Lines).")
+        Path | None, typer.Option("--surveys", help="Satisfaction survey export (as --outages).")
     ] = None,
     charges: Annotated[
         Path | None,
