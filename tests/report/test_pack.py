@@ -243,3 +243,35 @@ def test_a_pack_is_written_again_over_itself_but_not_over_a_users_file(
     assert code == 2
     assert "report.md" in err
     assert (pack / "report.md").read_text(encoding="utf-8") == "my notes\n"
+
+
+def test_a_folder_input_is_copied_file_by_file_and_verifies(
+    repo: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = repo["git"].path
+    monthly = tmp_path / "monthly"
+    monthly.mkdir()
+    header, *rows = TICKETS.splitlines()
+    for month in ("2027-01", "2027-02", "2027-03"):
+        part = [r for r in rows if f",{month}-" in r]
+        (monthly / f"{month}.csv").write_text("\n".join([header, *part]) + "\n", encoding="utf-8")
+    pack = tmp_path / "pack"
+    args = ["report", str(root / "slas" / "agreement.yaml"), "--tickets", str(monthly), "--as-of", "2027-06-01"]
+    code, _out, err = run_cli([*args, "--period", "2027-01-15..2027-03-31", "--pack", str(pack)], capsys)
+    assert code == 0, err
+    (entry,) = json.loads((pack / "manifest.json").read_text(encoding="utf-8"))["inputs"]
+    assert entry["base"] == "pack" and entry["path"] == "inputs/tickets/monthly"
+    assert [f["name"] for f in entry["files"]] == [f"inputs/tickets/monthly/2027-0{m}.csv" for m in (1, 2, 3)]
+    assert [f["sha256"] for f in entry["files"]] == [sha256(monthly / f"2027-0{m}.csv") for m in (1, 2, 3)]
+    # The pack is outside the repository: --verify finds the agreement from the current folder.
+    monkeypatch.chdir(tmp_path)
+    code, _out, err = run_cli(["report", "--verify", str(pack)], capsys)
+    assert code == 2
+    assert "slas/agreement.yaml: the agreement is recorded relative to a Git repository, and none is found" in err
+    monkeypatch.chdir(root / "slas")
+    code, out, _ = run_cli(["report", "--verify", str(pack)], capsys)
+    assert code == 0, out
+    (pack / "inputs" / "tickets" / "monthly" / "2027-04.csv").write_text(header + "\n", encoding="utf-8")
+    code, out, _ = run_cli(["report", "--verify", str(pack)], capsys)
+    assert code == 1
+    assert "inputs/tickets/monthly/2027-04.csv: not in the pack's manifest" in out

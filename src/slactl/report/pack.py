@@ -234,6 +234,12 @@ def verify_pack(pack: Path, *, repo_hint: Path) -> Verification:
     repo = gitio.find_repo(pack) or gitio.find_repo(repo_hint)
     paths = _check_inputs(manifest, pack, repo, result)
     agreement = _locate(manifest["agreement"], pack, repo, "the agreement")
+    if not agreement.is_file():
+        raise SlactlError(
+            "the pack's agreement is not found",
+            path=str(agreement),
+            hint="run `slactl report --verify` inside the agreement's repository (or keep the pack in it)",
+        )
     _check_reports(manifest, pack, result)
     if len(paths) < len(manifest["inputs"]):
         result.notes.append("The report was not recomputed: an input is missing.")
