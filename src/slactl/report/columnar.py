@@ -163,7 +163,9 @@ def open_columnar(path: Path) -> BatchTable:
 def _parquet(path: Path) -> BatchTable:
     pq = _need("pyarrow.parquet")
     try:
-        handle = pq.ParquetFile(path)
+        # pre_buffer off: with it, pyarrow keeps every row group's column chunks it read (memory
+        # grew by 27 MB per 1,000,000 tickets); a 1 MB read buffer streams each column chunk.
+        handle = pq.ParquetFile(path, pre_buffer=False, buffer_size=1 << 20)
     except (OSError, ValueError) as exc:
         raise SlactlError(f"cannot read the file as Parquet ({exc})", path=str(path)) from None
     names = list(handle.schema_arrow.names)
