@@ -37,6 +37,7 @@ LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
             "slactl.report.svg",
             "slactl.portfolio.ics",
             "slactl.portfolio.site",
+            "slactl.report.pack",  # a pack holds the rendered reports; --verify compares their JSON
             "slactl.docs",
             "slactl.rules.docs",
             "slactl.rules.__main__",

@@ -14,7 +14,18 @@ import pytest
 
 from helpers_validate import EXAMPLES, run_main
 
-HEAVY = {"pydantic", "pydantic_core", "jinja2", "git", "rich", "yaml", "markdown_it", "weasyprint"}
+HEAVY = {
+    "pydantic",
+    "pydantic_core",
+    "jinja2",
+    "git",
+    "rich",
+    "yaml",
+    "markdown_it",
+    "weasyprint",
+    "pyarrow",
+    "duckdb",
+}
 
 
 def imported(*args: str, cwd: Path) -> tuple[set[str], subprocess.CompletedProcess[str]]:
@@ -61,6 +72,31 @@ def test_validate_of_a_folder_imports_no_renderer_and_no_git(tmp_path: Path) -> 
     modules, proc = imported("validate", str(EXAMPLES), cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr[-2000:]
     assert sorted(modules & {"jinja2", "git", "rich", "markdown_it", "weasyprint"}) == []
+
+
+def test_report_of_a_csv_imports_no_pyarrow_and_no_duckdb(tmp_path: Path) -> None:
+    data = EXAMPLES / "data" / "cec-fy2027-rural-lending"
+    agreement = EXAMPLES / "cec-fy2027-rural-lending.yaml"
+    args = ["report", str(agreement), "--tickets", str(data / "tickets.csv"), "--as-of", "2027-10-01", "-f", "json"]
+    modules, proc = imported(*args, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert '"windows_met"' in proc.stdout  # it did report
+    assert sorted(modules & {"pyarrow", "duckdb"}) == []
+
+
+def test_report_of_parquet_imports_pyarrow_and_not_duckdb(tmp_path: Path) -> None:
+    import pyarrow.csv
+    import pyarrow.parquet
+
+    data = EXAMPLES / "data" / "cec-fy2027-rural-lending"
+    table = pyarrow.csv.read_csv(data / "outages.csv")
+    pyarrow.parquet.write_table(table, tmp_path / "outages.parquet")
+    agreement = EXAMPLES / "cec-fy2027-rural-lending.yaml"
+    args = ["report", str(agreement), "--outages", str(tmp_path / "outages.parquet"), "--as-of", "2027-10-01"]
+    modules, proc = imported(*args, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "pyarrow" in modules
+    assert "duckdb" not in modules
 
 
 # --------------------------------------------------------------------------- building only the command run

@@ -122,6 +122,7 @@ REPORT = [
     for fmt in ("md", "json", "html")
     if fmt != "html" or name == CEC
 ]
+REPORT.append(case("verify-not-a-pack", "examples", "report", "--verify", "data"))
 CREDITS = [
     case("availability", "examples", "credits", f"{CEC}.yaml", "--service-level", "hosting-availability",
          "--availability", "99.62"),

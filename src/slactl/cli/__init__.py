@@ -63,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
             cli = _typer_app()
             state = cli.state
             state.debug = debug
+            state.argv = tuple(args)
             if os.environ.get(cli.COMPLETE_VAR):
                 cli.completion_init()
             with cli.commands_for(args):

@@ -44,6 +44,7 @@ class State:
     """Global flags, read by the error handler in ``slactl.cli.main``."""
 
     debug: bool = False
+    argv: tuple[str, ...] = ()  # the arguments as given (a report pack records its command line)
 
 
 state = State()

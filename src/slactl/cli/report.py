@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -25,16 +25,28 @@ class ReportFormat(str, Enum):  # noqa: UP042 - the pattern of cli/validate.py (
     summary="Measure service levels against ticket, outage and survey data.",
     epilog=(
         "slactl report agreements/its-fy2027.yaml --tickets tickets.csv --period 2027-Q2\n"
-        "slactl report agreements/its-fy2027.yaml --outages outages.jsonl -f html -o q2.html"
+        "slactl report agreements/its-fy2027.yaml --outages outages.jsonl -f html -o q2.html\n"
+        "slactl report agreements/its-fy2027.yaml --tickets exports/ --as-of 2027-10-01 --pack packs/fy2027\n"
+        "slactl report --verify packs/fy2027"
     ),
 )
 def report(
-    agreement: Annotated[Path, typer.Argument(help="The agreement YAML file.")],
+    agreement: Annotated[
+        Path | None, typer.Argument(help="The agreement YAML file (not with --verify).", show_default=False)
+    ] = None,
     *,
-    tickets: Annotated[Path | None, typer.Option("--tickets", help="Tickets export (CSV or JSON Lines).")] = None,
-    outages: Annotated[Path | None, typer.Option("--outages", help="Outages export (CSV or JSON Lines).")] = None,
+    tickets: Annotated[
+        Path | None,
+        typer.Option(
+            "--tickets",
+            help="Tickets export: CSV, JSON Lines, Parquet, Arrow/Feather, a folder of exports or a DuckDB .sql query.",
+        ),
+    ] = None,
+    outages: Annotated[
+        Path | None, typer.Option("--outages", help="Outages export (CSV, JSON Lines or a --tickets format).")
+    ] = None,
     surveys: Annotated[
-        Path | None, typer.Option("--surveys", help="Satisfaction survey export (CSV or JSON Lines).")
+        Path | None, typer.Option("--surveys", help="Satisfaction survey export (as --outages).")
     ] = None,
     charges: Annotated[
         Path | None,
@@ -95,12 +107,35 @@ def report(
         str | None,
         typer.Option("--date-format", metavar="FORMAT", help="An export's display date format (dd/MMM/yy h:mm a)."),
     ] = None,
+    pack: Annotated[
+        Path | None,
+        typer.Option(
+            "--pack",
+            metavar="DIR",
+            help="Write a report pack: report.md, .html, .json and manifest.json (inputs, terms, command).",
+        ),
+    ] = None,
+    verify: Annotated[
+        Path | None,
+        typer.Option("--verify", metavar="DIR", help="Recompute a report pack and say whether every value matches."),
+    ] = None,
 ) -> None:
     """Measure each service level against ticket, outage and survey data: values, misses, credits.
 
     Every window is judged by the agreement as committed in Git when the window started.
     Unreadable rows are listed as file:line: reason and left out; they never stop the report.
+    A pack (--pack) can be checked later with --verify: exit 1 names each changed input or value.
     """
+    if verify is not None:
+        if agreement is not None or tickets or outages or surveys or charges or pack or output:
+            from slactl.errors import SlactlError
+
+            raise SlactlError("--verify DIR takes only --format (the pack records everything else)")
+        _verify(verify, json_out=fmt is ReportFormat.json)
+    if agreement is None:
+        from slactl.errors import SlactlError
+
+        raise SlactlError("give the agreement file", hint="slactl report AGREEMENT --tickets FILE")
     from datetime import UTC
 
     from slactl.config import load_config
@@ -114,13 +149,16 @@ def report(
     if tickets is None and outages is None and surveys is None:
         raise SlactlError("give at least one data file: --tickets, --outages or --surveys")
     for path in (tickets, outages, surveys, charges):
-        if path is not None and not path.is_file():
+        if path is not None and not (path.is_file() or (path.is_dir() and path is not charges)):
             raise SlactlError("data file not found", path=str(path))
+    if pack is not None and output is not None:
+        raise SlactlError("give --pack DIR or -o FILE, not both (a pack holds the report in every format)")
     if output is not None and (problem := refusal(output, owner=REPORT_OWNER, force=force)) is not None:
         raise problem  # before the data is read; write_file checks again when it writes
     cfg = load_config(agreement, explicit=config)
     columns = columns_from_config(cfg.raw)
     columns.update(parse_map_options(mapping or []))
+    now = _as_of(as_of) if as_of else datetime.now(UTC)
     result = build_report(
         agreement,
         tickets=tickets,
@@ -130,35 +168,100 @@ def report(
         period=period,
         columns=columns,
         fy_start=cfg.fiscal_year_start,
-        now=_as_of(as_of) if as_of else datetime.now(UTC),
+        now=now,
         jobs=jobs,
         sources=choose_sources(source or []),
         source_zone=source_timezone,
         date_format=date_format,
     )
-    data = stamped_report(RENDERERS[fmt.value](result), fmt.value)
-    if output is None:
-        sys.stdout.buffer.write(data)
+    if pack is not None:
+        options = {
+            "agreement": str(agreement),
+            "period": period,
+            "as_of": result.as_of.isoformat(),
+            "columns": columns,
+            "fy_start": list(cfg.fiscal_year_start),
+            "jobs": jobs,
+            "sources": list(source or []),
+            "source_timezone": source_timezone,
+            "date_format": date_format,
+        }
+        inputs = {"tickets": tickets, "outages": outages, "surveys": surveys, "charges": charges}
+        _write_pack(result, pack, agreement=agreement, inputs=inputs, options=options, force=force)
+    elif output is None:
+        sys.stdout.buffer.write(stamped_report(RENDERERS[fmt.value](result), fmt.value))
         sys.stdout.flush()
     else:
-        write_file(output, data, owner=REPORT_OWNER, force=force)
-    for note in result.notes:
-        if " was read as: " in note:  # say which source read which file
-            from slactl.textsafe import for_terminal
-
-            typer.echo(f"slactl: {for_terminal(note)}", err=True)
-    if result.problems.count:
-        typer.echo(f"slactl: {result.problems.count} bad rows left out of the report:", err=True)
-        from slactl.textsafe import for_terminal  # rows quote the data files: no control character
-
-        for line in result.problems.shown[:10]:
-            typer.echo(f"  {for_terminal(line)}", err=True)
-        if result.problems.count > 10:
-            typer.echo(f"  ... and {result.problems.count - 10} more (listed in the report)", err=True)
+        write_file(output, stamped_report(RENDERERS[fmt.value](result), fmt.value), owner=REPORT_OWNER, force=force)
+    _say_notes(result)
     raise typer.Exit(0)
 
 
 REPORT_OWNER = "report"
+
+
+def _say_notes(result: Any) -> None:
+    """On stderr: which source read which file, and the bad rows left out (the first ten)."""
+    from slactl.textsafe import for_terminal  # notes and rows quote the data files: no control character
+
+    for note in result.notes:
+        if " was read as: " in note:
+            typer.echo(f"slactl: {for_terminal(note)}", err=True)
+    if result.problems.count:
+        typer.echo(f"slactl: {result.problems.count} bad rows left out of the report:", err=True)
+        for line in result.problems.shown[:10]:
+            typer.echo(f"  {for_terminal(line)}", err=True)
+        if result.problems.count > 10:
+            typer.echo(f"  ... and {result.problems.count - 10} more (listed in the report)", err=True)
+
+
+def _write_pack(
+    result: Any, pack: Path, *, agreement: Path, inputs: dict[str, Any], options: dict[str, Any], force: bool
+) -> None:
+    """Write the report pack: the report in every format and the manifest that lets --verify re-run it."""
+    from slactl.cli.app import state
+    from slactl.report.pack import plan_pack, write_pack
+    from slactl.report.render import RENDERERS
+    from slactl.textsafe import for_terminal
+
+    reports = {name: stamped_report(render(result), name) for name, render in RENDERERS.items()}
+    plan = plan_pack(
+        result, pack=pack, agreement=agreement, inputs=inputs, options=options, argv=list(state.argv), reports=reports
+    )
+    write_pack(pack, plan, reports, report_owner=REPORT_OWNER, force=force)
+    shown = for_terminal(str(pack))
+    typer.echo(f"slactl: wrote the report pack {shown} (report.md, .html, .json and manifest.json)", err=True)
+
+
+def _verify(pack: Path, *, json_out: bool) -> NoReturn:
+    from slactl.report.pack import verification_json, verify_pack
+    from slactl.textsafe import for_terminal  # the lines quote file names and values from the pack
+
+    result = verify_pack(pack, repo_hint=Path.cwd())
+    if json_out:
+        typer.echo(verification_json(result), nl=False)
+        raise typer.Exit(0 if result.ok else 1)
+    for title, lines in (
+        ("inputs that changed", result.changed_inputs),
+        ("windows whose terms in force changed", result.changed_terms),
+        ("values that differ", result.differences),
+    ):
+        if lines:
+            typer.echo(f"{title} ({len(lines)}):")
+            for line in lines[:50]:
+                typer.echo(f"  {for_terminal(line)}")
+            if len(lines) > 50:
+                typer.echo(f"  ... and {len(lines) - 50} more (--format json lists all)")
+    for note in result.notes:
+        typer.echo(f"note: {for_terminal(note)}")
+    if result.ok:
+        typer.echo(
+            f"{for_terminal(str(pack))}: verified: {result.inputs_checked} input file(s) unchanged, "
+            f"all {result.values_checked} values of the report match"
+        )
+        raise typer.Exit(0)
+    typer.echo(f"{for_terminal(str(pack))}: does not verify", err=True)
+    raise typer.Exit(1)
 
 
 def stamped_report(text: str, fmt: str) -> bytes:

@@ -174,8 +174,11 @@ def _read_tickets(engine: Engine, tickets: Path, mapping: dict[str, str], jobs: 
 
     Returns the running workers, or None when the file was read in this process.
     """
+    from slactl.report.columnar import kind_of
     from slactl.report.parallel import default_jobs, start_tickets
 
+    if kind_of(tickets) is not None:  # Parquet, Arrow, DuckDB: streamed in record batches here
+        jobs = 1
     if jobs == 0:
         jobs = default_jobs(tickets)
     if jobs > 1:

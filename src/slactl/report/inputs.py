@@ -175,6 +175,18 @@ def resolve_columns(header: list[str], kind: str, mapping: Mapping[str, str], fi
 # --------------------------------------------------------------------------- tables
 
 
+def open_table(path: Path) -> Table:
+    """The rows of one input: a CSV or JSON Lines :class:`Table`, or (by extension, or a folder)
+    a Parquet/Arrow file, a folder of exports or a DuckDB query (:mod:`slactl.report.columnar`).
+    """
+    from slactl.report import columnar
+
+    if columnar.kind_of(path) is None:
+        return Table(path)
+    # The same interface as Table (header, name, fmt, line, rows of strings), from record batches.
+    return columnar.open_columnar(path)  # type: ignore[return-value]
+
+
 def sniff_format(path: Path) -> str:
     """'jsonl' or 'csv', by extension, else by the first non-blank character."""
     suffix = path.suffix.lower()

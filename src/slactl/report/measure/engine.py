@@ -267,8 +267,10 @@ class Engine:
 
     def read(self, kind: str, path: Path, mapping: dict[str, str]) -> None:
         """Open one file, map its columns and scan it."""
-        with io_.Table(path) as table:
+        with io_.open_table(path) as table:
             columns = io_.resolve_columns(table.header, kind, mapping, table.name)
+            if (use := getattr(table, "use", None)) is not None:  # columnar: convert only these columns
+                use(columns.values())
             summary = InputSummary(
                 kind, table.name, table.fmt, columns={f: table.header[i] for f, i in columns.items()}
             )
