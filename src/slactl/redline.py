@@ -84,8 +84,15 @@ def _side(repo: Path, rev: str | None, relpath: str | None, label: str) -> Redli
     if rev is None:
         provenance = fingerprint(repo / relpath, agreement)
     else:
+        from slactl.clause_sources import folder_of, library_at
+        from slactl.clauses import digest_part, resolve
+
+        # The clauses' words as committed in ``rev``: the redline compares the words each side rendered.
+        library = library_at(repo, rev, folder_of(repo, relpath))
+        clauses = tuple(resolve(agreement, library, strict=False)) if agreement.clauses else ()
         epoch = int(gitio.commit_date(repo, rev).timestamp())
-        provenance = Provenance(content_digest(agreement), "committed", rev, epoch)
+        digest = content_digest(agreement, digest_part(agreement, library))
+        provenance = Provenance(digest, "committed", rev, epoch, clauses=clauses)
     return RedlineSide(label, agreement, provenance, tuple(_catalogs(repo, rev)))
 
 

@@ -1,6 +1,7 @@
 """`slactl diff --format html`: the redline of two revisions of an agreement.
 
-The redline of a real git change (one target, one other sentence) marks exactly those changes
+The redline of a real git change (one target, one other sentence; or one target and one clause
+of the library) marks exactly those changes
 and nothing else; the word diff gives back both texts; hostile values stay escaped; sections
 added whole are marked whole; a golden page; the CLI writes through safewrite.
 
@@ -252,3 +253,54 @@ def test_blocks_keep_loose_text_and_leave_hidden_parts_out() -> None:
         ("row", ("1", "<2>"), False),
     ]
     assert [r.bold for r in blocks[0].cells[0]] == [False, True, False]
+
+
+OLD_CLAUSE = "While a dispute is open, both parties keep performing their obligations under this agreement."
+NEW_CLAUSE = (
+    "While a dispute is open, both parties keep performing their obligations and keep paying undisputed amounts."
+)
+
+
+def test_a_pull_request_changing_one_target_and_one_clause_is_marked_exactly(
+    git_repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    """The agreement in a repository with its clause library; the pull request raises one target and
+    moves the disputes clause to a version 2 that changes one sentence. Only those two are marked."""
+    examples = ROOT / "examples"
+    git_repo.write("slactl.yaml", (examples / "slactl.yaml").read_text(encoding="utf-8"))
+    git_repo.write("catalog.yaml", (examples / "catalog.yaml").read_text(encoding="utf-8"))
+    for clause in sorted((examples / "clauses").glob("*.md")):
+        git_repo.write(f"clauses/{clause.name}", clause.read_text(encoding="utf-8"))
+    git_repo.write("it-hr.yaml", ITHR)
+    base = git_repo.commit("the agreement and the clause library")
+    disputes = (examples / "clauses" / "disputes.md").read_text(encoding="utf-8")
+    assert disputes.count(OLD_CLAUSE) == 1 and "version: 1\n" in disputes
+    git_repo.write(
+        "clauses/disputes-v2.md", disputes.replace("version: 1\n", "version: 2\n").replace(OLD_CLAUSE, NEW_CLAUSE)
+    )
+    uses = "  - use: disputes\n    version: 1\n"
+    assert ITHR.count(uses) == 1
+    git_repo.write(
+        "it-hr.yaml",
+        ITHR.replace(f"target: {OLD_TARGET}", f"target: {NEW_TARGET}").replace(uses, uses.replace("1", "2")),
+    )
+    head = git_repo.commit("raise the HRIS availability target; disputes clause version 2")
+    monkeypatch.chdir(git_repo.path)
+    assert main(["diff", base, head, "--format", "html"]) == 0
+    page = capfdbinary.readouterr().out.decode("utf-8")
+    got = marked(page)
+    assert got[0] == (f"{OLD_TARGET} availability", f"{NEW_TARGET} availability")
+    assert got[1][0].endswith(
+        f"{OLD_TARGET} availability per calendar month (at most {allowed_downtime(OLD_TARGET)} of downtime in a 30-day month)."
+    )
+    assert got[1][1].endswith(
+        f"{NEW_TARGET} availability per calendar month (at most {allowed_downtime(NEW_TARGET)} of downtime in a 30-day month)."
+    )
+    assert got[2] == (OLD_CLAUSE, NEW_CLAUSE)
+    assert len(got) == 3
+    for tag, text in marks(page):
+        side = [old for old, _ in got] if tag == "del" else [new for _, new in got]
+        assert any(text.strip() in s for s in side), (tag, text)
+    summary = html.unescape(page)
+    assert f"Target: {OLD_TARGET} → {NEW_TARGET}" in summary
+    assert "Dispute resolution: version 1 → 2" in summary
