@@ -1,9 +1,9 @@
 """`slactl diff --format html`: the redline of two revisions of an agreement.
 
 The redline of a real git change (one target, one other sentence; or one target and one clause
-of the library) marks exactly those changes
-and nothing else; the word diff gives back both texts; hostile values stay escaped; sections
-added whole are marked whole; a golden page; the CLI writes through safewrite.
+of the library) marks exactly those changes and nothing else; the word diff gives back both
+texts; hostile values stay escaped; sections added whole are marked whole; a golden page; the
+CLI writes through safewrite.
 
     UPDATE_GOLDEN=1 python -m pytest tests/render/test_redline.py
 """
@@ -290,12 +290,10 @@ def test_a_pull_request_changing_one_target_and_one_clause_is_marked_exactly(
     page = capfdbinary.readouterr().out.decode("utf-8")
     got = marked(page)
     assert got[0] == (f"{OLD_TARGET} availability", f"{NEW_TARGET} availability")
-    assert got[1][0].endswith(
-        f"{OLD_TARGET} availability per calendar month (at most {allowed_downtime(OLD_TARGET)} of downtime in a 30-day month)."
-    )
-    assert got[1][1].endswith(
-        f"{NEW_TARGET} availability per calendar month (at most {allowed_downtime(NEW_TARGET)} of downtime in a 30-day month)."
-    )
+    for side, target in ((0, OLD_TARGET), (1, NEW_TARGET)):
+        downtime = allowed_downtime(target)
+        sentence = f"{target} availability per calendar month (at most {downtime} of downtime in a 30-day month)."
+        assert got[1][side].endswith(sentence)
     assert got[2] == (OLD_CLAUSE, NEW_CLAUSE)
     assert len(got) == 3
     for tag, text in marks(page):
