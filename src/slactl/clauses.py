@@ -24,6 +24,7 @@ from slactl.errors import SlactlError
 
 __all__ = [
     "DEFAULT_FOLDER",
+    "DOCUMENT_SECTIONS",
     "GENERAL_SECTIONS",
     "PARAMETER_TYPES",
     "ClauseFile",
@@ -53,6 +54,21 @@ GENERAL_SECTIONS: dict[str, str] = {
     "notices": "Notices",
     "disputes": "Dispute resolution",
     "general": "General",
+}
+# Sections of the document itself a clause may join instead: the clause follows the section's
+# own content as a sub-section (the section is written for it when the file has nothing else
+# for it). Section name -> (key of the section in the rendered view, its title).
+DOCUMENT_SECTIONS: dict[str, tuple[str, str]] = {
+    "scope": ("scope", "Scope of services"),
+    "service-levels": ("service_levels", "Service levels"),
+    "responsibilities": ("responsibilities", "Responsibilities"),
+    "terms": ("terms", "Terms and conditions"),
+    "escalation": ("escalation", "Escalation"),
+    "costs": ("costs", "Costs and payment schedule"),
+    "credits": ("credits", "Service credits, rewards and penalties"),
+    "termination": ("termination", "Termination"),
+    "communication": ("communication", "Communication and reporting"),
+    "transition": ("transition", "Start-up and transition"),
 }
 MAX_FILE = 256 * 1024  # bytes of one clause file
 MAX_TEXT = 64 * 1024  # characters a rendered clause may have
@@ -162,8 +178,8 @@ def parse_clause(raw: bytes, path: str = "") -> ClauseFile:
         raise fail("`version` must be a whole number from 1")
     if not isinstance(title, str) or not title.strip():
         raise fail("`title` is missing")
-    if section not in GENERAL_SECTIONS:
-        raise fail(f"`section` must be one of: {', '.join(GENERAL_SECTIONS)}")
+    if section not in GENERAL_SECTIONS and section not in DOCUMENT_SECTIONS:
+        raise fail(f"`section` must be one of: {', '.join([*GENERAL_SECTIONS, *DOCUMENT_SECTIONS])}")
     parameters = _parameters(meta.get("parameters") or {}, fail)
     body = text[match.end() :].strip("\n")
     if not body.strip():

@@ -339,3 +339,56 @@ def test_the_examples_render_definitions_and_their_clauses(name: str, tmp_path: 
     metrics = {level.metric for level in doc.service_levels}
     assert ("**Availability.**" in md) == ("availability" in metrics)
     assert ("**Response time.**" in md) == ("response_time" in metrics)
+
+
+EXIT_FEES = """\
+---
+id: exit-fees
+version: 1
+title: Fees on early termination
+section: termination
+---
+A party that terminates early pays the fees due up to the end of its notice period.
+"""
+
+
+def headings(md: str) -> list[str]:
+    return [line for line in md.splitlines() if line.startswith("#")]
+
+
+def test_a_clause_joins_the_section_it_names_after_its_content() -> None:
+    """`section: termination` puts the clause in Termination, numbered after the section's own
+    sub-sections; an own clause for a section the file has nothing else for writes that section."""
+    library = library_from_files([("clauses/exit-fees.md", EXIT_FEES.encode())])
+    assert "\ntransition:" not in COMPLETE and "\ntermination:" in COMPLETE
+    doc = load_valid_text(
+        COMPLETE
+        + "clauses:\n  - {use: exit-fees, version: 1}\n"
+        + "  - title: Knowledge transfer\n    section: transition\n"
+        + "    text: The provider hands over its runbooks in the first month.\n"
+    )
+    clauses = tuple(resolve(doc, library))
+    provenance = Provenance("sha256:" + "0" * 64, "committed", "0" * 40, 1_700_000_000, clauses=clauses)
+    md = render_text(doc, "md", provenance=provenance)
+    found = headings(md)
+    termination = next(i for i, h in enumerate(found) if h.endswith(". Termination"))
+    number = found[termination].split()[1]  # "11."
+    after = found[termination + 1 :]
+    ours = next(h for h in after if h.endswith("Fees on early termination"))
+    assert ours.startswith(f"### {number}")  # a sub-section of Termination
+    assert all(h.startswith(f"### {number}") for h in after[: after.index(ours) + 1])  # nothing else between
+    text = md.split(ours, 1)[1]
+    assert text.lstrip().startswith("A party that terminates early pays the fees due")
+    # The own clause for the start-up and transition section, which the file has nothing else for.
+    transition = next(i for i, h in enumerate(found) if h.endswith(". Start-up and transition"))
+    assert found[transition + 1].endswith("Knowledge transfer") and found[transition + 1].startswith("###")
+    # Neither is in General terms, and the table of contents lists both sections.
+    general = md.split("General terms", 2)[-1].split("\n## ", 1)[0] if "General terms" in md else ""
+    assert "Fees on early termination" not in general and "Knowledge transfer" not in general
+    html = render_text(doc, "html", provenance=provenance)
+    assert "Fees on early termination" in html and "Knowledge transfer" in html
+
+
+def test_a_clause_file_naming_no_known_section_is_refused() -> None:
+    with pytest.raises(ClauseError, match=r"`section` must be one of: definitions, .*termination"):
+        parse_clause(EXIT_FEES.replace("section: termination", "section: annexes").encode(), "clauses/x.md")

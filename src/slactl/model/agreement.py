@@ -440,7 +440,10 @@ class Acceptance(Model):
 # --------------------------------------------------------------------------- clauses
 
 ClauseSection = Literal[
-    "definitions", "governing-law", "liability", "confidentiality", "amendments", "notices", "disputes", "general"
+    "definitions", "governing-law", "liability", "confidentiality", "amendments", "notices", "disputes", "general",
+    # Sections of the document itself (slactl.clauses.DOCUMENT_SECTIONS): the clause follows their content.
+    "scope", "service-levels", "responsibilities", "terms", "escalation", "costs", "credits", "termination",
+    "communication", "transition",
 ]
 ParameterValue = StrictBool | StrictInt | StrictFloat | StrictStr
 ParameterName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,62}$", description="A parameter's name.")]
@@ -460,7 +463,8 @@ class ClauseUse(Model):
     title: Text | None = F("Title of a clause of the agreement's own (with `text`).", default=None)
     section: ClauseSection | None = F(
         "Where an own clause goes: definitions, governing-law, liability, confidentiality, amendments, notices, "
-        "disputes or general (the General terms section).",
+        "disputes or general (the General terms section), or a section of the document (scope, service-levels, "
+        "responsibilities, terms, escalation, costs, credits, termination, communication, transition).",
         default=None,
     )
     text: Text | None = F("The words of a clause of the agreement's own (paragraphs separated by a blank line).",

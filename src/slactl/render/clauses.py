@@ -43,7 +43,8 @@ def general_terms(outline: _Outline, clauses: Sequence[Resolved]) -> dict[str, A
 
     order = list(GENERAL_SECTIONS)
     chosen = sorted(
-        (c for c in clauses if c.section != "definitions"), key=lambda c: order.index(c.section)
+        (c for c in clauses if c.section in GENERAL_SECTIONS and c.section != "definitions"),
+        key=lambda c: order.index(c.section),
     )  # a stable sort: the file's order within a section
     if not chosen:
         return None
@@ -53,3 +54,24 @@ def general_terms(outline: _Outline, clauses: Sequence[Resolved]) -> dict[str, A
         heading = outline.sub(section, f"clause-{i}", clause.title)
         out.append({"key": f"general_terms.clause-{i}", "heading": heading, "blocks": _blocks(clause)})
     return {"clauses": out}
+
+
+def placed(outline: _Outline, key: str, written: bool, clauses: Sequence[Resolved]) -> dict[str, Any] | None:
+    """The clauses that join the document's section ``key``, as sub-sections after its content.
+
+    Called right after the section itself was built (``written``: it had content), so that the
+    numbering follows the document; a section with nothing but clauses gets its heading here.
+    """
+    from slactl.clauses import DOCUMENT_SECTIONS
+
+    chosen = [c for c in clauses if DOCUMENT_SECTIONS.get(c.section, ("", ""))[0] == key]
+    if not chosen:
+        return None
+    title = next(title for view_key, title in DOCUMENT_SECTIONS.values() if view_key == key)
+    section = outline.by_key[key] if written else outline.section(key, title)
+    taken = len(section.children)
+    items = []
+    for i, clause in enumerate(chosen, taken + 1):
+        heading = outline.sub(section, f"clause-{i}", clause.title)
+        items.append({"heading": heading, "blocks": _blocks(clause)})
+    return {"heading": None if written else section, "clauses": items}

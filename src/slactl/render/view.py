@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from slactl.render.clauses import definitions, general_terms
+from slactl.render.clauses import definitions, general_terms, placed
 from slactl.render.common import (
     _STRUCTURE_LABELS,
     _TYPE_LABELS,
@@ -64,17 +64,34 @@ def build_view(
     }
     view["introduction"] = _introduction(agreement, outline, related)
     view["definitions"] = definitions(agreement, outline, provenance.clauses)
+    placements: dict[str, Any] = {}
+
+    def place(key: str) -> None:  # the clauses that join the section just built
+        if (found := placed(outline, key, view[key] is not None, provenance.clauses)) is not None:
+            placements[key] = found
+
     view["scope"] = _scope(agreement, outline, names)
+    place("scope")
     view["service_levels"] = _service_levels(agreement, outline, names)
+    place("service_levels")
     view["responsibilities"] = _responsibilities(agreement, outline)
+    place("responsibilities")
     view["terms"] = _terms(agreement, outline)
+    place("terms")
     view["general_terms"] = general_terms(outline, provenance.clauses)
     view["escalation"] = _escalation(agreement, outline)
+    place("escalation")
     view["costs"] = _costs(agreement, outline, names)
+    place("costs")
     view["credits"] = _credits(agreement, outline, names)
+    place("credits")
     view["termination"] = _termination(agreement, outline, names)
+    place("termination")
     view["communication"] = _communication(agreement, outline)
+    place("communication")
     view["transition"] = _transition(agreement, outline)
+    place("transition")
+    view["placed"] = placements
     view["approvals"] = _approvals(agreement, outline, provenance.approvals)
     view["signatures"] = _signatures(agreement, outline)
     view["distribution"] = _distribution(agreement, outline)
