@@ -38,6 +38,15 @@ def canonical_json(document: Any, clauses: Sequence[dict[str, Any]] | None = Non
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
+def digest_of_dump(data: dict[str, Any], clauses: Sequence[dict[str, Any]] | None = None) -> str:
+    """:func:`content_digest` of a document already dumped in canonical form (``model_dump(mode="json",
+    by_alias=True)``, as the revisions service keeps it)."""
+    if clauses is not None:
+        data = {**data, CLAUSES_KEY: list(clauses)}
+    body = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return PREFIX + hashlib.sha256(body).hexdigest()
+
+
 def content_digest(document: Any, clauses: Sequence[dict[str, Any]] | None = None) -> str:
     """``sha256:<hex>`` of the canonical form."""
     return PREFIX + hashlib.sha256(canonical_json(document, clauses)).hexdigest()

@@ -366,7 +366,8 @@ class FileDiff:
 
     path: str
     old_path: str | None  # the path at the old revision when it differs (a rename)
-    status: Literal["added", "deleted", "modified", "renamed", "unchanged"]
+    # "clauses": the file is the same on both sides, but words of the library clauses it uses changed.
+    status: Literal["added", "deleted", "modified", "renamed", "unchanged", "clauses"]
     old: Parsed | None  # None when the file is absent on that side
     new: Parsed | None
     changes: list[Change]
@@ -419,6 +420,8 @@ def diff_revisions(repo: Path, rev_a: str | None, rev_b: str | None, paths: Sequ
     target = gitio.resolve(repo, rev_b) if rev_b is not None else None
     changed = gitio.changed_files(repo, base, target)
     selected = _select(repo, changed, paths, base, target)
+    if not paths:
+        selected += _clause_dependents(repo, changed, selected, target)
     files = [_file_diff(repo, base, target, item) for item in selected]
     return DiffReport(base, label, target, rev_b or "working tree", [f for f in files if f is not None])
 
@@ -447,6 +450,31 @@ def _select(
     return out
 
 
+def _clause_dependents(
+    repo: Path, changed: list[gitio.ChangedFile], selected: list[gitio.ChangedFile], target: str | None
+) -> list[gitio.ChangedFile]:
+    """The slactl files not listed yet (they did not change) whose clause library holds a clause
+    file that changed: an edited clause changes the words of every agreement using it (and its
+    digest), so the diff says so. Status ``C``: kept only when a clause it uses changed."""
+    from slactl.clause_sources import folder_of
+
+    edited = [p for c in changed for p in (c.path, c.old_path) if p is not None and p.endswith(".md")]
+    if not edited:
+        return []
+    listed = {c.path for c in selected}
+    out = []
+    for path, _blob in gitio.tree_files(repo, target or "HEAD"):
+        if path in listed or not _is_yaml(path):
+            continue
+        folder = folder_of(repo, path)
+        if folder is None:
+            continue
+        prefix = "" if folder in ("", ".") else folder.rstrip("/") + "/"
+        if any(p.startswith(prefix) for p in edited):
+            out.append(gitio.ChangedFile("C", path, None))
+    return out
+
+
 def _is_yaml(path: str) -> bool:
     name = path.rsplit("/", 1)[-1]
     return name.lower().endswith(YAML_SUFFIXES) and name != "slactl.yaml"
@@ -467,11 +495,11 @@ def _file_diff(repo: Path, base: str, target: str | None, item: gitio.ChangedFil
     old_path = item.old_path or item.path
     old_raw = None if item.status == "A" else _content(repo, base, old_path)
     new_raw = None if item.status == "D" else _content(repo, target, item.path)
-    if item.status not in ("=",) and not any(r is not None and classify(r).slactl_like for r in (old_raw, new_raw)):
+    if item.status not in ("=", "C") and not any(r is not None and classify(r).slactl_like for r in (old_raw, new_raw)):
         return None  # a YAML file that is not a slactl document (decided by parsing: slactl.discovery)
     old = parse_bytes(old_raw, old_path) if old_raw is not None else None
     new = parse_bytes(new_raw, item.path) if new_raw is not None else None
-    status: Literal["added", "deleted", "modified", "renamed", "unchanged"]
+    status: Literal["added", "deleted", "modified", "renamed", "unchanged", "clauses"]
     if old is None and new is None:
         raise SlactlError("no such file at either revision", path=item.path)
     if old is None:
@@ -481,10 +509,16 @@ def _file_diff(repo: Path, base: str, target: str | None, item: gitio.ChangedFil
     elif item.old_path:
         status = "renamed"
     else:
-        status = "modified" if old_raw != new_raw else "unchanged"
+        status = "modified" if old_raw != new_raw else "clauses" if item.status == "C" else "unchanged"
     changes = diff_dumps(old.dump, new.dump) if old and new and old.dump is not None and new.dump is not None else []
-    if old and new and old.dump is not None and new.dump is not None and _uses_library(old.dump, new.dump):
-        changes = _with_clause_changes(repo, base, target, item.path, old.dump, new.dump, changes)
+    if _uses_library(*(p.dump for p in (old, new) if p is not None and p.dump is not None)):
+        old_library, new_library = _libraries(repo, base, target, item.path)
+        if old and new and old.dump is not None and new.dump is not None:
+            changes = _clause_diff(old.dump, new.dump, old_library, new_library, changes)
+        # The digest approvals bind: with the words of the library clauses at each revision.
+        old, new = _with_library_digest(old, old_library), _with_library_digest(new, new_library)
+    if item.status == "C" and (status != "clauses" or not changes):
+        return None  # its clauses did not change (a clause of the library it does not use did)
     return FileDiff(item.path, item.old_path, status, old, new, changes, old_raw != new_raw)
 
 
@@ -492,22 +526,30 @@ def _uses_library(*dumps: dict[str, Any]) -> bool:
     return any(isinstance(e, dict) and e.get("use") for d in dumps for e in d.get("clauses") or [])
 
 
-def _with_clause_changes(
-    repo: Path,
-    base: str,
-    target: str | None,
-    path: str,
-    old: dict[str, Any],
-    new: dict[str, Any],
-    changes: list[Change],
-) -> list[Change]:
-    """The changes of the library clauses in business terms, their words read at each revision."""
+def _libraries(repo: Path, base: str, target: str | None, path: str) -> tuple[Any, Any]:
+    """The clause library of the file ``path`` at ``base`` and at ``target`` (None: the work tree)."""
     from slactl.clause_sources import clause_folder_of, library_at, library_of
 
     folder = clause_folder_of(repo, repo / path)
     old_library = library_at(repo, base, folder)
     new_library = library_at(repo, target, folder) if target is not None else library_of(repo / path)
-    return _clause_diff(old, new, old_library, new_library, changes)
+    return old_library, new_library
+
+
+def _with_library_digest(parsed: Parsed | None, library: Any) -> Parsed | None:
+    """``parsed`` with its content digest covering the words of the library clauses it uses."""
+    import dataclasses
+
+    from slactl.clauses import resolve_entries
+    from slactl.digest import digest_of_dump
+
+    if parsed is None or parsed.dump is None or not _uses_library(parsed.dump):
+        return parsed
+    if not library.clauses and not library.problems:
+        return parsed  # no clause library at all: the file's digest (slactl.clauses.digest_part)
+    entries = resolve_entries(parsed.dump.get("clauses") or [], library, strict=False)
+    words = [r.as_dict() for r in entries if r.id is not None]
+    return dataclasses.replace(parsed, digest=digest_of_dump(parsed.dump, words))
 
 
 def _clause_diff(

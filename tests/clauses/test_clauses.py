@@ -256,6 +256,34 @@ def test_diff_and_history_say_a_clause_version_change_in_business_terms(git_repo
     assert history.entries[0].parsed is not None and history.entries[0].parsed.digest is not None
 
 
+def test_diff_lists_an_unchanged_agreement_whose_clause_file_was_edited(git_repo: GitRepo) -> None:
+    """A pull request that edits a clause file in place, and not the agreement: the words the
+    agreement renders (and its digest) changed, so `diff` lists it; editing a clause it does not
+    use lists nothing."""
+    setup_folder(git_repo.path, "clauses:\n  - {use: liability, version: 1, with: {cap_months: 3}}\n",
+                 {"liability.md": LIABILITY_1, "unused.md": UNUSED})  # fmt: skip
+    base = git_repo.commit("liability v1")
+    git_repo.write("clauses/unused.md", UNUSED.replace("Nobody refers", "Still nobody refers"))
+    unused_only = git_repo.commit("edit a clause nobody uses")
+    assert diff_revisions(git_repo.path, base, unused_only).files == []
+    git_repo.write("clauses/liability.md", LIABILITY_1.replace("Indirect loss", "Indirect or special loss"))
+    head = git_repo.commit("edit liability v1 in place")
+    (item,) = diff_revisions(git_repo.path, base, head).files
+    assert item.path == "agreement.yaml" and item.status == "clauses" and not item.content_differs
+    assert [c.sentence() for c in item.changes] == [
+        "Limitation of liability › sentence: removed (was Indirect loss is excluded.)",
+        "Limitation of liability › sentence: added: Indirect or special loss is excluded.",
+    ]
+    assert item.old is not None and item.new is not None and item.old.digest != item.new.digest
+    # The digest the diff shows is the one approvals bind (the file with its clauses' words).
+    agreement = load_valid(git_repo.path / "agreement.yaml").document
+    assert item.new.digest == digest_with_library(agreement, load_library(git_repo.path / "clauses"))
+    # Working tree against HEAD: the same, before anything is committed.
+    git_repo.write("clauses/liability.md", LIABILITY_1.replace("Indirect loss", "No loss"))
+    (item,) = diff_revisions(git_repo.path, head, None).files
+    assert item.status == "clauses" and "No loss is excluded." in item.changes[-1].sentence()
+
+
 # --------------------------------------------------------------------------- hostile input
 
 

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 def _file_status(item: FileDiff) -> str:
     if item.status == "renamed":
         return f"renamed from {_t(item.old_path)}"
+    if item.status == "clauses":
+        return "clause text changed (the file itself did not)"
     return item.status
 
 
