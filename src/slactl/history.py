@@ -480,7 +480,8 @@ def _is_yaml(path: str) -> bool:
     return name.lower().endswith(YAML_SUFFIXES) and name != "slactl.yaml"
 
 
-def _content(repo: Path, rev: str | None, path: str) -> bytes | None:
+def content_at(repo: Path, rev: str | None, path: str) -> bytes | None:
+    """The bytes of ``path`` at commit ``rev`` (None: the work tree); None when it is absent there."""
     if rev is None:
         try:
             return (repo / path).read_bytes()
@@ -493,8 +494,8 @@ def _content(repo: Path, rev: str | None, path: str) -> bytes | None:
 
 def _file_diff(repo: Path, base: str, target: str | None, item: gitio.ChangedFile) -> FileDiff | None:
     old_path = item.old_path or item.path
-    old_raw = None if item.status == "A" else _content(repo, base, old_path)
-    new_raw = None if item.status == "D" else _content(repo, target, item.path)
+    old_raw = None if item.status == "A" else content_at(repo, base, old_path)
+    new_raw = None if item.status == "D" else content_at(repo, target, item.path)
     if item.status not in ("=", "C") and not any(r is not None and classify(r).slactl_like for r in (old_raw, new_raw)):
         return None  # a YAML file that is not a slactl document (decided by parsing: slactl.discovery)
     old = parse_bytes(old_raw, old_path) if old_raw is not None else None

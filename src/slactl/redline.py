@@ -28,16 +28,9 @@ REDLINE_OWNER = "redline"  # the stamp's owner: a redline may be written over an
 
 
 def _raw(repo: Path, rev: str | None, relpath: str) -> bytes | None:
-    from slactl import git as gitio
+    from slactl.history import content_at
 
-    if rev is not None:
-        return gitio.read_file_at(repo, rev, relpath)
-    try:
-        return (repo / relpath).read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise SlactlError(f"cannot read file: {exc.strerror}", path=relpath) from None
+    return content_at(repo, rev, relpath)
 
 
 def _document(raw: bytes | None, relpath: str, kind: str) -> object | None:
