@@ -446,6 +446,12 @@ def test_pdf(tmp_path: Path) -> None:
     out = tmp_path / "doc.pdf"
     out.write_bytes(data)
     assert output_owner(out) == "cec-fy2027-rural-lending"
+    # The golden of the PDF: each page's text, so a change of wording or of where pages break shows.
+    pages = "".join(f"--- page {i} ---\n{page.extract_text() or ''}\n" for i, page in enumerate(reader.pages, 1))
+    golden = GOLDEN / "cec-fy2027-rural-lending.pdf.txt"
+    if UPDATE:
+        golden.write_text(pages, encoding="utf-8")
+    assert pages == golden.read_text(encoding="utf-8"), "changed: if intended, UPDATE_GOLDEN=1 and review the diff"
 
 
 def test_pdf_fetches_nothing(tmp_path: Path) -> None:
