@@ -17,6 +17,7 @@ from helpers_validate import run_main
 AS_OF = "2027-03-01"
 IDS = [
     "cec-fy2027-rural-lending",
+    "cec-platform-ola-fy2027",
     "cloud-compute-public-sla",
     "it-hr-support-fy2027",
     "lawyer-standard-sla",
@@ -52,12 +53,12 @@ def test_list_shows_each_agreement_with_its_stage_and_dates(capsys: pytest.Captu
     assert cec["stage"] == "none"  # nothing approved in this repository
     assert cec["missing"] == ["management-initial", "legal", "internal-review", "management-final", "signature"]
     assert (cec["currency"], cec["total"]) == ("USD", "448200.00")
-    cloud = rows[1]
+    cloud = rows[2]
     assert (cloud["end"], cloud["days_to_end"], cloud["stage"]) == (None, None, "no stages")
     text = run_main(["list", "--as-of", AS_OF], capsys)
     assert text.code == 0
     assert "renewal notice 2027-07-02 (in 123 days); ends in 213 days" in text.out
-    assert "6 of 6 agreements, as of 2027-03-01" in text.out
+    assert "7 of 7 agreements, as of 2027-03-01" in text.out
 
 
 def test_list_stage_is_the_one_status_shows(capsys: pytest.CaptureFixture[str]) -> None:
@@ -73,10 +74,26 @@ def test_list_stage_is_the_one_status_shows(capsys: pytest.CaptureFixture[str]) 
     ("filters", "expected"),
     [
         (["type=vendor"], ["northwind-colocation-fy2027", "public-sector-es-support"]),
-        (["type=internal,vendor"], ["it-hr-support-fy2027", "northwind-colocation-fy2027", "public-sector-es-support"]),
+        (
+            ["type=internal,vendor"],
+            [
+                "cec-platform-ola-fy2027",
+                "it-hr-support-fy2027",
+                "northwind-colocation-fy2027",
+                "public-sector-es-support",
+            ],
+        ),
         (["party=rlpo"], ["cec-fy2027-rural-lending"]),
         (["party=CEC", "type=vendor"], ["northwind-colocation-fy2027"]),
-        (["expiring=213"], ["cec-fy2027-rural-lending", "it-hr-support-fy2027", "northwind-colocation-fy2027"]),
+        (
+            ["expiring=213"],
+            [
+                "cec-fy2027-rural-lending",
+                "cec-platform-ola-fy2027",
+                "it-hr-support-fy2027",
+                "northwind-colocation-fy2027",
+            ],
+        ),
         (["expiring=212d"], []),
         (["stage=no stages"], ["cloud-compute-public-sla"]),
         (["stage=incomplete"], IDS),
@@ -90,17 +107,18 @@ def test_list_filters(capsys: pytest.CaptureFixture[str], filters: list[str], ex
 
 def test_list_sorts(capsys: pytest.CaptureFixture[str]) -> None:
     by_total = [r["id"] for r in listed(capsys, "--sort", "-total")]
-    # 448,200 USD; 222,000 USD; 120,000 GBP; 84,000 EUR; 67,752 USD; unpriced last
+    # 448,200 USD; 222,000 USD; 120,000 GBP; 84,000 EUR; 67,752 USD; unpriced last, in path order
     assert by_total == [
         "cec-fy2027-rural-lending",
         "northwind-colocation-fy2027",
         "lawyer-standard-sla",
         "public-sector-es-support",
         "it-hr-support-fy2027",
+        "cec-platform-ola-fy2027",
         "cloud-compute-public-sla",
     ]
     by_notice = [r["renewal_notice"] for r in listed(capsys, "--sort", "notice")]
-    assert by_notice == ["2027-06-02", "2027-07-02", "2027-08-01", "2027-09-02", "2027-10-02", None]
+    assert by_notice == ["2027-06-02", "2027-07-02", "2027-07-02", "2027-08-01", "2027-09-02", "2027-10-02", None]
 
 
 def test_list_csv(capsys: pytest.CaptureFixture[str]) -> None:

@@ -268,8 +268,11 @@ def obligations_of(
 
 
 def dependencies(agreement: Agreement) -> list[str]:
-    """Ids of the agreements this one depends on (the one place that knows which fields say so)."""
-    return list(dict.fromkeys(agreement.metadata.underpinned_by))
+    """Ids of the agreements this one depends on: those its service levels rest on (`depends_on`),
+    then `metadata.underpinned_by` (the one place of the portfolio that knows which fields say so)."""
+    from slactl.rules.chains import dependencies as links
+
+    return list(dict.fromkeys(ref.agreement for ref in links(agreement)))
 
 
 def _payments(agreement: Agreement, signers: tuple[Person, ...]) -> list[Obligation]:
