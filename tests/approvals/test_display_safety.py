@@ -367,9 +367,9 @@ def render_with(templates: Path | None, fmt: str = "md") -> str:
 
 def genuine_section(fmt: str = "md") -> str:
     text = render_with(None, fmt)
-    if fmt == "md":
-        start = text.index("## 11. Approvals")
-        return text[start : text.index("## 12. ", start)].strip()
+    if fmt == "md":  # the section's number depends on which sections come before it
+        start = re.search(r"^## \d+\. Approvals$", text, re.M).start()  # type: ignore[union-attr]
+        return text[start : text.index("\n## ", start + 1)].strip()
     start = text.index('<section class="approvals"')
     return text[start : text.index("</section>", start) + len("</section>")]
 
