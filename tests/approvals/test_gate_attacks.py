@@ -20,8 +20,9 @@ import yaml
 from gitrepo import GitRepo
 from slactl import approvals
 from slactl.approvals import AgreementStatus, StatusReport
+from slactl.clause_sources import library_of
 from slactl.cli import main
-from slactl.digest import content_digest
+from slactl.digest import digest_with_library
 from slactl.documents import load_valid
 from test_approvals import (
     AGREEMENT,
@@ -78,7 +79,8 @@ def approve_all(world: World, path: str = AGREEMENT, *, agreement: str | None = 
 
 
 def digest_of(path: Path) -> str:
-    return content_digest(load_valid(path).document)
+    """The digest an approval binds: the file with the words of the library clauses it uses."""
+    return digest_with_library(load_valid(path).document, library_of(path))
 
 
 def as_json(text: str) -> str:
@@ -253,7 +255,8 @@ def test_a_nearer_slactl_yaml_added_by_the_branch_does_not_change_the_roster(wor
     on_branch(world)
     world.approve("laura", "legal")
     people = {"mallory": ("Mallory Mole", "mallory@evil.example.com", ["legal", "management", "signatory"])}
-    world.repo.write("agreements/slactl.yaml", roster_yaml(world.keys, people))
+    # The same clause library as before (the agreement's words do not change), a roster of her own.
+    world.repo.write("agreements/slactl.yaml", roster_yaml(world.keys, people) + "clauses: ../clauses\n")
     world.repo.commit("A roster of my own, next to the agreement")
     for stage in STAGES:
         world.approve("mallory", stage)
@@ -261,6 +264,19 @@ def test_a_nearer_slactl_yaml_added_by_the_branch_does_not_change_the_roster(wor
     assert status.roster_source == "slactl.yaml at main"
     assert stage_of(status, "legal").state == "approved"  # Laura's, judged by main's roster
     assert [s.state for s in status.stages] == ["rejected", "approved", "rejected", "rejected"]
+
+
+def test_a_nearer_slactl_yaml_that_moves_the_clause_library_makes_approvals_stale(world: World) -> None:
+    """The branch points the agreement at another clause library (here: none, the default folder
+    beside the new slactl.yaml): the words the document would print changed, so the approval made
+    for the old words no longer holds, whoever approved it."""
+    world.approve("laura", "legal")
+    assert stage_of(world.status(), "legal").state == "approved"
+    on_branch(world)
+    world.repo.write("agreements/slactl.yaml", roster_yaml(world.keys))
+    world.repo.commit("A slactl.yaml next to the agreement, with no clause library")
+    status = only(gate(world, AGREEMENT))
+    assert stage_of(status, "legal").state == "stale"
 
 
 def test_deleting_the_teams_slactl_yaml_does_not_hand_the_agreement_to_the_root_roster(world: World) -> None:
