@@ -63,6 +63,7 @@ def portfolio(tmp_path: Path, edits: dict[str, list[tuple[str, str]]]) -> Path:
     folder.mkdir()
     for name in (*CHAIN, "catalog.yaml", "slactl.yaml"):
         shutil.copy(EXAMPLES / name, folder / name)
+    shutil.copytree(EXAMPLES / "clauses", folder / "clauses")  # the library slactl.yaml names
     for name, changes in edits.items():
         text = (folder / name).read_text()
         for old, new in changes:
@@ -291,6 +292,7 @@ def test_without_the_agreements_beside_it_a_link_is_broken(tmp_path: Path) -> No
     shutil.copy(EXAMPLES / SLA, tmp_path / SLA)
     shutil.copy(EXAMPLES / "catalog.yaml", tmp_path / "catalog.yaml")
     shutil.copy(EXAMPLES / "slactl.yaml", tmp_path / "slactl.yaml")
+    shutil.copytree(EXAMPLES / "clauses", tmp_path / "clauses")
     result = validate_paths([tmp_path / SLA], load_config(tmp_path))
     assert sorted((f.code, f.line) for f in result.findings if f.code == "SLA160") == sorted(
         ("SLA160", line_of(tmp_path, SLA, text)) for text in (SLA_DESK_LINK, SLA_HOSTING_LINK)

@@ -29,6 +29,7 @@ CHAIN = {
 def chain_copy(tmp_path: Path) -> Path:
     for name in (SLA, OLA, UC, "catalog", "slactl"):
         shutil.copy(EXAMPLES / f"{name}.yaml", tmp_path / f"{name}.yaml")
+    shutil.copytree(EXAMPLES / "clauses", tmp_path / "clauses")  # the library slactl.yaml names
     return tmp_path
 
 
