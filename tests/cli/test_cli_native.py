@@ -218,7 +218,7 @@ def test_status_and_history_draw_tables_in_colour_only_when_asked(git_repo: GitR
         (["validate", "--format", "xml"], "Invalid value for '--format'", "slactl validate --help"),
         (["history", "--format", "pdf", "x.yaml"], "Invalid value for '--format'", "slactl history --help"),
         (["valdate"], "No such command 'valdate'", "slactl --help"),
-        (["report"], "Missing argument 'PATH'", "slactl report --help"),
+        (["report"], "missing the agreement file: give AGREEMENT (or --verify DIR)", "slactl report --help"),
         (["status", "--today", "2027-13-01"], "'2027-13-01' is not a date", "slactl status --help"),
     ],
 )

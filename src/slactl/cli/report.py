@@ -135,7 +135,9 @@ def report(
     if agreement is None:
         from slactl.errors import SlactlError
 
-        raise SlactlError("give the agreement file", hint="slactl report AGREEMENT --tickets FILE")
+        raise SlactlError(
+            "missing the agreement file: give AGREEMENT (or --verify DIR)", hint="see 'slactl report --help'"
+        )
     from datetime import UTC
 
     from slactl.config import load_config
