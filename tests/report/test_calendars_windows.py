@@ -545,6 +545,6 @@ def test_public_holidays_are_said_with_the_calendar() -> None:
     level = ServiceLevel.model_validate(
         {"id": "b", "service": "s", "metric": "response_time", "target": "4h", "window": "calendar_month"}
     )
-    assert "(Mon-Fri 08:00-17:00 Europe/Madrid, ES-AN holidays and December 24, 2027 excluded)" in (
+    assert "(Mon-Fri 08:00-17:00 Central European Time, ES-AN holidays and December 24, 2027 excluded)" in (
         say_service_level(level, calendar=cal, service_name="Desk")
     )
