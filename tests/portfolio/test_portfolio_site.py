@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,9 +20,9 @@ import icalendar
 import pytest
 
 from gitrepo import GitRepo
+from helpers_browser import headless, needs_chromium
 from helpers_validate import run_main
 
-CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
 BROWSER_OWN = re.compile(r"^https?://([a-z0-9-]+\.)*(google\.com|googleapis\.com|gstatic\.com|gvt1\.com)(/|:|$)")
 IDS = [
     "cec-fy2027-rural-lending",
@@ -158,19 +157,9 @@ def test_as_of_moves_the_counted_days(tmp_path: Path) -> None:
 
 def chromium(tmp_path: Path, page: Path, *args: str) -> tuple[str, list[str], set[str]]:
     """Open ``page``: the DOM after scripts ran, the console lines, and the URLs requested (not the browser's own)."""
-    assert CHROMIUM is not None
     netlog = tmp_path / f"net-{page.stem}-{len(list(tmp_path.glob('net-*')))}.json"
     command = [
-        CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--hide-scrollbars",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+        *headless(tmp_path / "chromium-profile"),
         "--enable-logging=stderr",
         "--v=0",
         f"--log-net-log={netlog}",
@@ -201,7 +190,6 @@ def chromium(tmp_path: Path, page: Path, *args: str) -> tuple[str, list[str], se
     return done.stdout, console, external
 
 
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary on PATH (apt-get install chromium)")
 
 
 @needs_chromium

@@ -12,12 +12,12 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from helpers_browser import headless, needs_chromium
 from slactl.digest import content_digest
 from slactl.documents import load_valid
 from slactl.model.agreement import Agreement
@@ -27,9 +27,7 @@ from slactl.render import Fingerprint, render_text
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 AGREEMENTS = sorted(p for p in EXAMPLES.glob("*.yaml") if b"kind: Agreement" in p.read_bytes())
 WIDTHS = (375, 390, 794, 816)  # phones, A4 and Letter widths at 96 dpi
-CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
-
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary on PATH (apt-get install chromium)")
+pytestmark = needs_chromium
 
 _PROBE = """<script>
 window.addEventListener("load", function () {
@@ -44,21 +42,7 @@ window.addEventListener("load", function () {
 
 
 def chromium(tmp_path: Path, url: str, *args: str) -> str:
-    assert CHROMIUM is not None
-    command = [
-        CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--hide-scrollbars",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
-        *args,
-        url,
-    ]
+    command = [*headless(tmp_path / "chromium-profile"), *args, url]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout

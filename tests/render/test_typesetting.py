@@ -28,8 +28,9 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from test_render_browser import CHROMIUM, chromium
+from test_render_browser import chromium
 
+from helpers_browser import needs_chromium
 from slactl.digest import content_digest
 from slactl.documents import load_valid
 from slactl.model.agreement import Agreement
@@ -42,9 +43,6 @@ BUNDLED = ("cec-fy2027-rural-lending", "it-hr-support-fy2027", "northwind-coloca
 AGREEMENTS = sorted(p for p in EXAMPLES.glob("*.yaml") if b"kind: Agreement" in p.read_bytes())
 SCREENS = (390, 794, 816)  # a phone, A4 and Letter widths at 96 dpi
 PAPERS = ("A4", "Letter")
-
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary on PATH (apt-get install chromium)")
-
 
 def _catalog() -> Catalog:
     catalog = load_valid(EXAMPLES / "catalog.yaml", kind="Catalog").document
