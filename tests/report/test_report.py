@@ -524,11 +524,44 @@ def test_parallel_quoted_and_plain_csv_give_the_same_report(tmp_path: Path, agre
     assert to_json(csv_one).replace("quoted.csv", "plain.csv") == to_json(one)
 
 
-_DATES = ("2027-03-14", "2027-11-07", "2027-03-13", "2027-02-28", "2027-02-30", "2027-13-01", "0001-01-01",
-          "9999-12-31", "2027-W10-5", "20270305", "2027-3-5", "\uff12027-03-05", "1969-12-31")
-_RESTS = ("", " 16:55", "T02:30", "T01:30", " 01:59:59.999999", "T16:55:00-05:00", "Z", "T16:55:07Z", "T24:00",
-          "x16:55", "T1655", "T16", " 16:55 ", "T16:55:00.5-04:30", "T00:00+23:59", "T16:55:60", "T16:55:5a",
-          "\u00e916:55:07", "T16:55:+1", "T165507", "T01:30:45")
+_DATES = (
+    "2027-03-14",
+    "2027-11-07",
+    "2027-03-13",
+    "2027-02-28",
+    "2027-02-30",
+    "2027-13-01",
+    "0001-01-01",
+    "9999-12-31",
+    "2027-W10-5",
+    "20270305",
+    "2027-3-5",
+    "\uff12027-03-05",
+    "1969-12-31",
+)
+_RESTS = (
+    "",
+    " 16:55",
+    "T02:30",
+    "T01:30",
+    " 01:59:59.999999",
+    "T16:55:00-05:00",
+    "Z",
+    "T16:55:07Z",
+    "T24:00",
+    "x16:55",
+    "T1655",
+    "T16",
+    " 16:55 ",
+    "T16:55:00.5-04:30",
+    "T00:00+23:59",
+    "T16:55:60",
+    "T16:55:5a",
+    "\u00e916:55:07",
+    "T16:55:+1",
+    "T165507",
+    "T01:30:45",
+)
 
 
 @pytest.mark.parametrize("zone_name", ["America/New_York", "Australia/Lord_Howe", "UTC", "Asia/Kolkata"])
@@ -563,23 +596,47 @@ def test_timestamp_tables_read_exactly_as_fromisoformat(zone_name: str) -> None:
             assert quick is None or quick == want, text
 
 
-def test_ordered_agrees_with_the_exact_check() -> None:
-    # On 2027-03-14 02:30 does not exist: read naive it is 03:30 EDT, so by instants it is
-    # after 03:10, by wall clock before. The fast check must defer such rows to the exact one.
+@pytest.mark.parametrize("priority", ["P1", "P4"])  # measured by p1-response; measured by no level
+def test_the_scanner_refuses_exactly_the_rows_the_exact_check_refuses(
+    tmp_path: Path, agreement: Path, priority: str
+) -> None:
+    # The scanner reads good timestamps from its tables, inlined; anything else must reach
+    # the exact check. On 2027-03-14 02:30 does not exist: read naive it is 03:30 EDT, so by
+    # instants it is after 03:10, by wall clock before.
     from zoneinfo import ZoneInfo
 
     from slactl.report.measure.scan import _check_unmeasured
-    from slactl.report.stamps import make_parsers
+    from slactl.report.stamps import slow_us
 
-    parsers = make_parsers(ZoneInfo("America/New_York"))
-    texts = ["2027-03-14 02:30", "2027-03-14 03:10", "2027-03-14T03:10:00-04:00", "2027-03-13 23:00",
-             "2027-03-15 09:00", "2027-03-15T09:00:00-04:00", "2027-11-07 01:30", "2027-11-07 01:10", "", "bad"]
+    zone = ZoneInfo("America/New_York")
+    texts = [
+        "2027-03-14 02:30",
+        "2027-03-14 03:10",
+        "2027-03-14T03:10:00-04:00",
+        "2027-03-13 23:00",
+        "2027-03-15 09:00",
+        "2027-03-15T09:00:00-04:00",
+        "2027-11-07 01:30",
+        "2027-11-07 01:10",
+        "",
+        "bad",
+    ]
     for a in texts:
+        rows, refused = [], []
         for b in texts:
             for c in ("", "2027-03-16 10:00", "2027-03-14 02:45"):
-                exact_ok = _check_unmeasured([a, b, c], 0, 1, 2, None, parsers.parse) is None
-                if parsers.ordered(a, b, c):
-                    assert exact_ok, (a, b, c)
+                line = len(rows) + 2
+                rows.append(f"T{line},{priority},desk,{a},{b},{c},")
+                if _check_unmeasured([a, b, c], 0, 1, 2, None, lambda t: slow_us(t, zone)) is not None:
+                    refused.append(line)
+        path = write(
+            tmp_path,
+            "tickets.csv",
+            "id,priority,service,opened,first_response,resolved,on_hold\n" + "\n".join(rows) + "\n",
+        )
+        result = build_report(agreement, tickets=path, period="2027-03", now=NOW)
+        assert [int(shown.split(":")[1]) for shown in result.problems.shown] == refused, a
+        assert result.problems.count == len(refused)
 
 
 @pytest.mark.parametrize("calendar", ["office", "always", "split"])

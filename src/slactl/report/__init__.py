@@ -202,6 +202,7 @@ def _read_tickets_and_outages(
     try:
         if outages is not None:
             engine.read("outages", outages, mapping)
+            engine.judge_outages()  # they need no ticket: judged while the workers read
     except BaseException:
         pending.cancel()
         raise

@@ -183,24 +183,28 @@ class _Tables:
         return None
 
 
+_Lookup = Callable[[str], int | None]
+
+
 class Parsers(NamedTuple):
     """The timestamp readers of one zone (naive timestamps are local to it); see make_parsers."""
 
     parse: Callable[[str], int]
     quick: Callable[[str], int | None]
-    ordered: Callable[[str, str, str], bool]
+    # (naive, local, aware, days): the tables' ``get`` for a hot loop that inlines quick()
+    lookups: tuple[_Lookup, _Lookup, _Lookup, _Lookup]
 
 
 def make_parsers(zone: tzinfo) -> Parsers:
-    """``(parse, quick, ordered)`` for timestamps of one zone (naive ones are local to it).
+    """``(parse, quick, lookups)`` for timestamps of one zone (naive ones are local to it).
 
     ``parse(text)`` is exactly ``slow_us(text, zone)`` (ValueError when unreadable).
     ``quick(text)`` answers from the tables only: the same instant, or None when the text
     needs the exact path (unreadable, or naive on a day the zone changes its offset). A
     naive value ``quick`` answers lies on a day of one offset, so the order of such instants
     is the order of their wall times too (see docs/report.md#performance).
-    ``ordered(first, second, third)`` is True when ``quick`` answers all three (empty second
-    or third are skipped) and neither is before ``first``; False means "check exactly".
+    ``lookups`` are the table reads ``quick`` makes, for a loop that inlines it (the report's
+    ticket scanner): a text they do not answer must still go through ``parse``, which learns it.
     """
     exact = _exact_parser(zone)
     tables = _Tables(zone)
@@ -227,40 +231,7 @@ def make_parsers(zone: tzinfo) -> Parsers:
         v = quick(text)
         return exact(text) if v is None else v
 
-    return Parsers(parse, quick, _ordered(tables))
-
-
-def _ordered(tables: _Tables) -> Callable[[str, str, str], bool]:
-    """``Parsers.ordered`` over the tables of one zone."""
-    learn = tables.learn
-    days_get, local_get, naive_get, aware_get = tables.days.get, tables.local.get, tables.naive.get, tables.aware.get
-
-    def ordered(first: str, second: str, third: str) -> bool:
-        # quick() on each, inlined: this checks every row that no level measures.
-        floor: int | None = None
-        for text in (first, second, third):
-            if not text and floor is not None:
-                continue
-            rest = text[10:]
-            r = naive_get(rest)
-            if r is not None:
-                d = local_get(text[:10])
-            else:
-                r = aware_get(rest)
-                d = None if r is None else days_get(text[:10])
-            if d is None or r is None:
-                value = learn(text)
-                if value is None:
-                    return False
-            else:
-                value = d + r
-            if floor is None:
-                floor = value
-            elif value < floor:
-                return False
-        return True
-
-    return ordered
+    return Parsers(parse, quick, (naive_get, local_get, aware_get, days_get))
 
 
 def make_parser(zone: tzinfo) -> Callable[[str], int]:

@@ -9,8 +9,10 @@ every window, and the report says so.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +21,22 @@ from slactl.errors import SlactlError
 
 @dataclass(frozen=True)
 class Version:
-    """One content of the agreement, and where it came from."""
+    """One content of the agreement, and where it came from.
+
+    Its digest is computed when first asked for: a report names the digest of the versions
+    that judge a window only, and a digest with clauses renders their words at that commit.
+    """
 
     agreement: Any  # slactl.model.Agreement (kept loose so this module imports cheaply)
-    digest: str
     commit: str | None  # None: the working tree
     committed: datetime | None
     source: str  # human wording: 'commit 1a2b3c4 of 2027-03-02' or 'working tree (...)'
+    digest_of: Callable[[], str] = field(repr=False, compare=False)
+
+    @cached_property
+    def digest(self) -> str:
+        """The content digest approvals bind (with the words of the clauses it uses)."""
+        return self.digest_of()
 
     @property
     def key(self) -> str:
@@ -62,11 +73,14 @@ def load_terms(path: Path) -> Terms:
     from slactl.documents import load_valid
 
     current = load_valid(path)  # the working tree must be valid: it names the levels to report
-    from slactl.clause_sources import library_of
-    from slactl.clauses import digest_part
     from slactl.digest import content_digest
 
-    clauses = digest_part(current.document, library_of(path))  # the digest covers the clauses' words
+    def worktree_digest() -> str:
+        from slactl.clause_sources import library_of
+        from slactl.clauses import digest_part
+
+        # The digest covers the words of the clauses the file uses, from the work tree.
+        return content_digest(current.document, digest_part(current.document, library_of(path)))
 
     try:
         repo = gitio.find_repo(path.parent)
@@ -74,11 +88,7 @@ def load_terms(path: Path) -> Terms:
         repo = None
     if repo is None:
         worktree = Version(
-            current.document,
-            content_digest(current.document, clauses),
-            None,
-            None,
-            "working tree (not in a Git repository)",
+            current.document, None, None, "working tree (not in a Git repository)", worktree_digest
         )
         return Terms(
             (worktree,),
@@ -92,9 +102,7 @@ def load_terms(path: Path) -> Terms:
     service = Revisions(repo, rel)  # each blob loaded once, however many commits have it
     revisions = [r for r in service.revisions if r.blob_id is not None]
     if not revisions:
-        worktree = Version(
-            current.document, content_digest(current.document, clauses), None, None, "working tree (not committed)"
-        )
+        worktree = Version(current.document, None, None, "working tree (not committed)", worktree_digest)
         note = "The agreement is not committed to Git yet: every window is judged by the working-tree content."
         return Terms((worktree,), (), worktree, (note,))
     revisions.sort(key=lambda r: r.committer_date)
@@ -108,8 +116,7 @@ def load_terms(path: Path) -> Terms:
         if isinstance(doc, SlactlError):
             notes.append(f"The revision in {source} is not a valid agreement; the revision before it stays in force.")
         else:
-            digest = service.digest_for(rev) or content_digest(doc)  # with its clauses' words at that commit
-            versions.append(Version(doc, digest, rev.commit, rev.committer_date, source))
+            versions.append(Version(doc, rev.commit, rev.committer_date, source, _committed_digest(service, rev, doc)))
     if not versions:
         raise SlactlError(
             "no committed revision of the agreement is valid", path=str(path), hint=f"run `slactl validate {path}`"
@@ -118,3 +125,14 @@ def load_terms(path: Path) -> Terms:
     if state != "clean":
         notes.append(f"The working-tree file is {state}: uncommitted changes judge no window.")
     return Terms(tuple(versions), tuple(v.committed for v in versions if v.committed), versions[-1], tuple(notes))
+
+
+def _committed_digest(service: Any, rev: Any, doc: Any) -> Callable[[], str]:
+    """The digest of ``doc`` as committed in ``rev``, with its clauses' words at that commit."""
+
+    def digest() -> str:
+        from slactl.digest import content_digest
+
+        return service.digest_for(rev) or content_digest(doc)
+
+    return digest

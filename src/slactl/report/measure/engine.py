@@ -76,6 +76,7 @@ class Engine:
         self.ticket_file = ""
         self.parsers: dict[str, Parsers] = {}  # by zone name (stamps.make_parsers)
         self.fast: dict[int, list[scan._Fast | None]] = {}  # by id(track): its plans flattened for the hot loop
+        self.judged: dict[tuple[int, int], WindowResult] = {}  # (id(track), window) judged early (judge_outages)
 
     # -- set-up ----------------------------------------------------------------
 
@@ -235,13 +236,23 @@ class Engine:
 
     # -- results ---------------------------------------------------------------
 
+    def judge_outages(self) -> None:
+        """Judge the windows measured from outages alone now (while ticket workers run);
+        :meth:`results` uses these. Call it only once the outages file is read."""
+        for track in self.tracks:
+            if track.kind in ("availability", "count_outages"):
+                for k in range(len(track.windows)):
+                    self.judged[(id(track), k)] = judge(self, track, k)
+
     def results(self) -> list[LevelResult]:
         """Judge every window of every level from what was read."""
         scan.date_surveys(self)
         out: list[LevelResult] = []
         ranked: dict[str, list[tuple[int, date, WindowResult]]] = {}
         for track in self.tracks:
-            results = [judge(self, track, k) for k in range(len(track.windows))]
+            results = [
+                self.judged.pop((id(track), k), None) or judge(self, track, k) for k in range(len(track.windows))
+            ]
             rank = self._sites(track.level).index(track.site)
             placed = ranked.setdefault(track.id, [])
             placed += [(rank, wr.window.stop, wr) for wr in results]
