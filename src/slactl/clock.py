@@ -452,6 +452,26 @@ def _open_before(chunk: _Year, us: int) -> int:
     return chunk.cum[i - 1] if i else 0
 
 
+# The year table of an instant, as plain values for a loop that counts open time itself:
+# (bounds, cum, edges, slots, s0, hi); see _Year and year_view.
+YearView = tuple[list[int], list[int], list[int], list[int], int, int]
+SLOT_SHIFT = _SLOT
+
+
+def year_view(cal: BusinessCalendar, us: int) -> YearView:
+    """The table of the year holding instant ``us``, for a hot loop that inlines ``_Year.open_before``.
+
+    Open time from the year's start up to ``t`` (same year: ``lo <= t < hi``): ``i =
+    slots[(t >> SLOT_SHIFT) - s0]``, moved on by ``bisect_right(bounds, t, i)`` when
+    ``edges[i] <= t``; then ``cum[i - 1] + t - bounds[i - 1]`` for odd ``i``, else
+    ``cum[i - 1]`` (0 for ``i == 0``). Open time in [a, b) is the difference of the two.
+    """
+    chunk = cal._buckets.get(us >> _BUCKET)
+    if chunk is None:
+        chunk = cal._year_for(us)
+    return chunk.bounds, chunk.cum, chunk.edges, chunk.slots, chunk.s0, chunk.hi
+
+
 def open_us_between(cal: BusinessCalendar, a: int, b: int) -> int:
     """Open microseconds in [a, b) for UTC epoch microseconds a <= b (the hot path of reports)."""
     chunk = cal._buckets.get(a >> _BUCKET)

@@ -659,3 +659,93 @@ def test_open_us_counter_matches_business_elapsed(calendar: str) -> None:
         b = a + rng.choice((0, rng.randrange(10**9), rng.randrange(10**12), rng.randrange(4 * 10**13)))
         expected = business_elapsed(cal, from_us(a, UTC), from_us(b, UTC)) // timedelta(microseconds=1)
         assert count(a, b) == expected, (a, b)
+
+
+# Observed US federal holidays in the fixture's term, typed from the OPM calendar (2027: New
+# Year's Day is a Friday; Juneteenth, Independence Day and Christmas fall on weekends and are
+# observed on the Friday or Monday; 1 January 2028 is a Saturday, observed on 31 December).
+_FEDERAL_2027 = {
+    "2027-01-01",
+    "2027-01-18",
+    "2027-02-15",
+    "2027-05-31",
+    "2027-06-18",
+    "2027-07-05",
+    "2027-09-06",
+    "2027-10-11",
+    "2027-11-11",
+    "2027-11-25",
+    "2027-12-24",
+    "2027-12-31",
+}
+
+
+def _open_minutes(start: datetime, end: datetime, holds: list[tuple[datetime, datetime]]) -> int:
+    """Business minutes of the fixture's calendar in [start, end), minute by minute, less holds:
+    Monday to Friday 08:00-17:00 New York time, federal holidays and 2027-03-17 closed."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    ny, minute, n = ZoneInfo("America/New_York"), timedelta(minutes=1), 0
+    t = start.astimezone(UTC)
+    while t < end:
+        local = t.astimezone(ny)
+        day = local.date().isoformat()
+        if (
+            local.weekday() < 5
+            and 8 <= local.hour < 17
+            and day not in _FEDERAL_2027
+            and day != "2027-03-17"
+            and not any(h0 <= t < h1 for h0, h1 in holds)
+        ):
+            n += 1
+        t += minute
+    return n
+
+
+def test_scanner_business_time_matches_a_minute_by_minute_count(tmp_path: Path, agreement: Path) -> None:
+    # Tickets across both DST changes and the year end (where the scanner's year table ends),
+    # on a Monday-Friday calendar with holidays, some on hold: each window's tickets, met and
+    # mean time must be those of counting business minutes one by one.
+    import random
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    ny = ZoneInfo("America/New_York")
+    rng = random.Random(2027)
+    starts = [datetime(2027, 3, 12, tzinfo=ny), datetime(2027, 11, 5, tzinfo=ny), datetime(2027, 12, 28, tzinfo=ny)]
+    rows, expect = [], {}
+    for i in range(240):
+        opened = rng.choice(starts) + timedelta(minutes=rng.randrange(4 * 1440))
+        if i % 5 == 1:  # on the hour the office opens or closes: an interval's own bound
+            opened = opened.replace(hour=rng.choice((8, 17)), minute=0)
+        resp = opened + timedelta(minutes=rng.randrange(0, 600))
+        if i % 5 == 2:
+            resp = resp.replace(hour=rng.choice((8, 17)), minute=0) + timedelta(days=1)
+        res = resp + timedelta(minutes=rng.randrange(0, 6000))
+        holds = []
+        hold = ""
+        if i % 4 == 0:
+            h0 = resp + timedelta(minutes=rng.randrange(0, 120))
+            holds = [(h0.astimezone(UTC), (h0 + timedelta(hours=5)).astimezone(UTC))]
+            hold = f"{h0.isoformat()}/{(h0 + timedelta(hours=5)).isoformat()}"
+        prio = rng.choice(("P1", "P2"))
+        naive = i % 2 == 0
+
+        def show(value: datetime, naive: bool = naive) -> str:
+            return value.strftime("%Y-%m-%d %H:%M") if naive else value.isoformat()
+
+        rows.append(f"G{i},{prio},desk,{show(opened)},{show(resp)},{show(res)},{hold}")
+        level, end, limit = ("p1-response", resp, 60) if prio == "P1" else ("p2-resolution", res, 18 * 60)
+        spent = _open_minutes(opened, end, holds)
+        cell = expect.setdefault((level, opened.strftime("%b %Y")), [0, 0, 0])
+        cell[0] += 1
+        cell[1] += spent <= limit
+        cell[2] += spent
+    header = "id,priority,service,opened,first_response,resolved,on_hold\n"
+    result = build_report(agreement, tickets=write(tmp_path, "t.csv", header + "\n".join(rows) + "\n"), now=NOW)
+    assert result.problems.count == 0
+    for (level, label), (n, met, minutes) in expect.items():
+        detail = window(result, level, label).detail
+        assert (detail["tickets"], detail["met"]) == (n, met), (level, label)
+        assert detail["mean_elapsed"] == timedelta(microseconds=minutes * 60_000_000 // n), (level, label)

@@ -13,8 +13,9 @@ each looked up in a table filled the first time it is seen:
 The sum is the instant, exactly what ``datetime.fromisoformat`` and the zone give: each
 table entry is computed with them (``fromisoformat`` reads the date and the part after the
 separator independently, so ``1970-01-01`` + rest parses the rest as any date would). Any
-text the tables cannot answer (a DST-change day read as local time, a bad date, an unusual
-shape) takes the exact path, so errors and their messages are unchanged.
+text the tables cannot answer (a bad date, an unusual shape) takes the exact path, so errors
+and their messages are unchanged. A local time on a day the zone changes its offset is read
+exactly the first time and remembered whole (such days are few).
 
 Business time is measured on the same integers with the clock's own interval tables
 (:func:`slactl.clock.open_us_counter`), which is what ``business_elapsed`` does after
@@ -117,7 +118,7 @@ def _uniform_offset(zone: tzinfo, day: date) -> int | None:
 class _Tables:
     """The date and rest tables of one zone, filled as texts are seen."""
 
-    __slots__ = ("aware", "days", "local", "naive", "seen_days", "seen_rests", "zone")
+    __slots__ = ("aware", "changing", "days", "local", "naive", "seen_days", "seen_rests", "zone")
 
     def __init__(self, zone: tzinfo) -> None:
         self.zone = zone
@@ -127,6 +128,8 @@ class _Tables:
         self.aware: dict[str, int] = {}  # rest with offset -> microseconds after midnight minus the offset
         self.seen_days: set[str] = set()
         self.seen_rests: set[str] = set()
+        # Naive texts on a day the zone changes its offset -> their instant, read exactly.
+        self.changing: dict[str, int] = {}
 
     def learn_day(self, key: str) -> None:
         if not _DATE.fullmatch(key):
@@ -175,12 +178,23 @@ class _Tables:
         r = self.naive.get(rest)
         if r is not None:
             d = self.local.get(key)
-            return None if d is None else d + r + seconds
+            return self._changing(text, key) if d is None else d + r + seconds
         r = self.aware.get(rest)
         if r is not None:
             d = self.days.get(key)
             return None if d is None else d + r + seconds
         return None
+
+    def _changing(self, text: str, key: str) -> int | None:
+        """A naive text on a readable day whose offset changes (a few a year): read exactly
+        once and remembered, so rows of such a day do not each take the exact path."""
+        found = self.changing.get(text)
+        if found is None and key in self.days and len(self.changing) < _LEARN_MAX:
+            try:
+                found = self.changing[text] = slow_us(text, self.zone)
+            except (ValueError, OverflowError):
+                return None
+        return found
 
 
 _Lookup = Callable[[str], int | None]
@@ -200,9 +214,7 @@ def make_parsers(zone: tzinfo) -> Parsers:
 
     ``parse(text)`` is exactly ``slow_us(text, zone)`` (ValueError when unreadable).
     ``quick(text)`` answers from the tables only: the same instant, or None when the text
-    needs the exact path (unreadable, or naive on a day the zone changes its offset). A
-    naive value ``quick`` answers lies on a day of one offset, so the order of such instants
-    is the order of their wall times too (see docs/report.md#performance).
+    needs the exact path (unreadable, an unusual shape, or a table full).
     ``lookups`` are the table reads ``quick`` makes, for a loop that inlines it (the report's
     ticket scanner): a text they do not answer must still go through ``parse``, which learns it.
     """

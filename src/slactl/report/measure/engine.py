@@ -75,7 +75,7 @@ class Engine:
         self.have = {"tickets": False, "outages": False, "surveys": False}
         self.ticket_file = ""
         self.parsers: dict[str, Parsers] = {}  # by zone name (stamps.make_parsers)
-        self.fast: dict[int, list[scan._Fast | None]] = {}  # by id(track): its plans flattened for the hot loop
+        self.fast: dict[int, list[scan._Step | None]] = {}  # by id(track): its plans flattened for the hot loop
         self.judged: dict[tuple[int, int], WindowResult] = {}  # (id(track), window) judged early (judge_outages)
 
     # -- set-up ----------------------------------------------------------------
@@ -250,8 +250,10 @@ class Engine:
         out: list[LevelResult] = []
         ranked: dict[str, list[tuple[int, date, WindowResult]]] = {}
         for track in self.tracks:
+            early = self.judged
             results = [
-                self.judged.pop((id(track), k), None) or judge(self, track, k) for k in range(len(track.windows))
+                early.pop((id(track), k)) if (id(track), k) in early else judge(self, track, k)
+                for k in range(len(track.windows))
             ]
             rank = self._sites(track.level).index(track.site)
             placed = ranked.setdefault(track.id, [])

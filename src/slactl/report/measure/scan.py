@@ -8,11 +8,11 @@ must be merged and a survey may be dated by its ticket, before they are judged.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from slactl.clock import open_us_counter
+from slactl.clock import SLOT_SHIFT, BusinessCalendar, open_us_counter, year_view
 from slactl.report import inputs as io_
 from slactl.report.measure.results import InputSummary
 from slactl.report.measure.tally import _NOT_NOTIFIED, _NOTICE_UNKNOWN, CountAcc, Plan, Track, _Survey
@@ -69,7 +69,7 @@ def scan_tickets(engine: Engine, table: io_.Table, columns: dict[str, int], summ
         route = routes.get((service, prio))
         if route is None:
             route = routes[(service, prio)] = _route(engine, service, prio)
-        tracks, parse, naive_get, local_get, aware_get, days_get = route
+        tracks, uniform, parse, naive_get, local_get, aware_get, days_get = route
         # The row's three instants from its zone's tables: stamps.make_parsers' quick(),
         # inlined (three calls a row cost more than the lookups). -1: empty. Any text the
         # tables cannot answer, or a time before the opening, goes to the exact path below.
@@ -157,47 +157,63 @@ def scan_tickets(engine: Engine, table: io_.Table, columns: dict[str, int], summ
             responded = -1
         if resolved > as_of:
             resolved = -1
-        counted = False
-        for site, req, starts, stops, plans in tracks:
-            if site is not None and (i_site is None or row[i_site] != site):
-                continue
-            if req is not None and (i_type is None or io_.normalize(row[i_type]) != req):
-                continue
+        steps: Sequence[_Step]
+        if uniform is not None:  # the levels share their windows and have no site or type scope
+            starts, stops, by_window = uniform
             k = bisect_right(starts, opened) - 1
             if k < 0 or opened >= stops[k]:
                 continue
-            plan = plans[k]
-            if plan is None:
+            steps = by_window[k]
+        else:
+            steps = _steps(tracks, row, i_site, i_type, opened)
+        if not steps:
+            continue
+        used += 1
+        year_of: BusinessCalendar | None = None  # the calendar `before` and the year table are for
+        for acc, count, limit, response, count_us, cal in steps:
+            if count:
+                acc.add(row[i_id], line(index), opened)
                 continue
-            counted = True
-            acc = plan.acc
-            if plan.count:
-                acc.add(row[i_id], line(index), opened)  # type: ignore[union-attr]
-                continue
-            end = responded if plan.response else resolved
+            end = responded if response else resolved
             still_open = end < 0
             if still_open:
                 end = as_of
                 if end <= opened:
-                    acc.open += 1  # type: ignore[union-attr]
+                    acc.open += 1
                     continue
             if holds:
-                spent = elapsed_us(plan.count_us, opened, end, holds)
+                spent = elapsed_us(count_us, opened, end, holds)
+            elif cal is None:  # open around the clock
+                spent = count_us(opened, end)
             else:
-                spent = plan.count_us(opened, end) if end > opened else 0
-            if spent <= plan.limit:
-                if still_open:
-                    acc.open += 1  # type: ignore[union-attr]  # not late yet: judged when it closes
+                # Business time: open-before(end) - open-before(opened) in the year table of
+                # the opening (clock.year_view), inlined; the levels on one calendar share
+                # open-before(opened). An end in a later year: the counter.
+                if cal is not year_of:
+                    year_of = cal
+                    bounds, cum, edges, slots, s0, hi = year_view(cal, opened)
+                    j = slots[(opened >> SLOT_SHIFT) - s0]
+                    if edges[j] <= opened:
+                        j = bisect_right(bounds, opened, j)
+                    before = cum[j - 1] + opened - bounds[j - 1] if j & 1 else (cum[j - 1] if j else 0)
+                if end < hi:
+                    j = slots[(end >> SLOT_SHIFT) - s0]
+                    if edges[j] <= end:
+                        j = bisect_right(bounds, end, j)
+                    spent = (cum[j - 1] + end - bounds[j - 1] if j & 1 else (cum[j - 1] if j else 0)) - before
                 else:
-                    acc.judged += 1  # type: ignore[union-attr]
-                    acc.met += 1  # type: ignore[union-attr]
-                    acc.elapsed_us += spent  # type: ignore[union-attr]
+                    spent = count_us(opened, end)
+            if spent <= limit:
+                if still_open:
+                    acc.open += 1  # not late yet: judged when it closes
+                else:
+                    acc.judged += 1
+                    acc.met += 1
+                    acc.elapsed_us += spent
                 continue
-            acc.judged += 1  # type: ignore[union-attr]
-            acc.elapsed_us += spent  # type: ignore[union-attr]
-            acc.miss(spent - plan.limit, row[i_id], line(index), opened, spent, still_open)  # type: ignore[union-attr]
-        if counted:
-            used += 1
+            acc.judged += 1
+            acc.elapsed_us += spent
+            acc.miss(spent - limit, row[i_id], line(index), opened, spent, still_open)
     summary.rows += rows
     summary.used += used
 
@@ -216,13 +232,37 @@ def _route(engine: Engine, service: str, prio: str) -> _Route:
     parsers = parsers_for(engine, service)
     entries: list[_Entry] = []
     for track in _routes_for(engine, service, io_.parse_priority(prio)):
-        fast = engine.fast.get(id(track))
-        if fast is None:
-            fast = engine.fast[id(track)] = [None if p is None else _Fast(p) for p in track.plans]
+        steps = engine.fast.get(id(track))
+        if steps is None:
+            steps = engine.fast[id(track)] = [None if p is None else _step(p) for p in track.plans]
         scope = track.level.scope
         req = io_.normalize(scope.request_type) if scope.request_type else None
-        entries.append((track.site or scope.site, req, track.starts_us, track.stops_us, fast))
-    return (entries, parsers.parse, *parsers.lookups)
+        entries.append((track.site or scope.site, req, track.starts_us, track.stops_us, steps))
+    uniform: _Uniform | None = None
+    if entries and all(
+        site is None and req is None and starts == entries[0][2] and stops == entries[0][3]
+        for site, req, starts, stops, _ in entries
+    ):
+        by_window = [tuple(s for e in entries if (s := e[4][k]) is not None) for k in range(len(entries[0][2]))]
+        uniform = (entries[0][2], entries[0][3], by_window)
+    return (entries, uniform, parsers.parse, *parsers.lookups)
+
+
+def _steps(entries: list[_Entry], row: list[str], i_site: int | None, i_type: int | None, opened: int) -> list[_Step]:
+    """The steps that measure one ticket: each level's window of its opening, in scope."""
+    out = []
+    for site, req, starts, stops, steps in entries:
+        if site is not None and (i_site is None or row[i_site] != site):
+            continue
+        if req is not None and (i_type is None or io_.normalize(row[i_type]) != req):
+            continue
+        k = bisect_right(starts, opened) - 1
+        if k < 0 or opened >= stops[k]:
+            continue
+        step = steps[k]
+        if step is not None:
+            out.append(step)
+    return out
 
 
 def scan_outages(engine: Engine, table: io_.Table, columns: dict[str, int], summary: InputSummary) -> None:
@@ -353,24 +393,30 @@ def date_surveys(engine: Engine) -> None:
     engine.surveys = list(dated)
 
 
-# (scope site, scope request type, window starts, window stops, plans) of one level
-_Entry = tuple[str | None, str | None, list[int], list[int], list["_Fast | None"]]
+# (accumulator, counts incidents, limit µs, measures the response, counter, calendar or None): see _step
+_Step = tuple[Any, bool, int, bool, Callable[[int, int], int], BusinessCalendar | None]
+# (scope site, scope request type, window starts, window stops, steps) of one level
+_Entry = tuple[str | None, str | None, list[int], list[int], list[_Step | None]]
+# window starts and stops shared by a route's levels, and the steps of each window
+_Uniform = tuple[list[int], list[int], list[tuple[_Step, ...]]]
 # the entries for one (service, priority), with the zone's parse and table lookups (stamps.Parsers)
 _Get = Callable[[str], int | None]
-_Route = tuple[list[_Entry], Callable[[str], int], _Get, _Get, _Get, _Get]
+_Route = tuple[list[_Entry], _Uniform | None, Callable[[str], int], _Get, _Get, _Get, _Get]
 
 
-class _Fast:
-    """A plan flattened for the hot loop (attribute reads of plain slots)."""
-
-    __slots__ = ("acc", "count", "count_us", "limit", "response")
-
-    def __init__(self, plan: Plan) -> None:
-        self.acc = plan.acc
-        self.count_us = open_us_counter(plan.clock)
-        self.count = isinstance(plan.acc, CountAcc)
-        self.limit = plan.limit_us
-        self.response = plan.level.metric == "response_time"
+def _step(plan: Plan) -> _Step:
+    """A plan flattened for the hot loop: (accumulator, counts incidents, limit in µs, measures the
+    response, its counter, its calendar or None when it is open around the clock)."""
+    clock = plan.clock
+    always = clock.is_24x7 and not clock.holidays and not clock.federal_holidays and not clock.public
+    return (
+        plan.acc,
+        isinstance(plan.acc, CountAcc),
+        plan.limit_us,
+        plan.level.metric == "response_time",
+        open_us_counter(clock),
+        None if always else clock,
+    )
 
 
 def _check_unmeasured(
