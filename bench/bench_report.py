@@ -169,10 +169,10 @@ def run(cmd: list[str]) -> tuple[float, float, str]:
     return wall, usage.ru_maxrss / 1024, text
 
 
-def write_section(text: str) -> None:
-    """Replace section `report` of docs/performance.md (re-read right before writing)."""
+def write_section(text: str, key: str = "report") -> None:
+    """Replace section ``key`` of docs/performance.md (re-read right before writing)."""
     path = ROOT / "docs" / "performance.md"
-    begin, end = "<!-- bench:report -->", "<!-- /bench:report -->"
+    begin, end = f"<!-- bench:{key} -->", f"<!-- /bench:{key} -->"
     current = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
     block = f"{begin}\n{text.rstrip()}\n{end}"
     if begin in current and end in current:
