@@ -8,6 +8,7 @@ the incidents; a satisfaction target the mean score or the share of satisfied an
 
 from __future__ import annotations
 
+import heapq
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from datetime import datetime, time, timedelta, tzinfo
@@ -227,11 +228,12 @@ def _judge_outages(engine: Engine, track: Track, plan: Plan, result: WindowResul
         return
     measured = Decimal(measured_us - down) * _HUNDRED / Decimal(measured_us)
     _decide(result, measured, target.value, level.direction)
-    per_outage.sort(key=lambda item: (-item[0], item[1][0]))
+    # The worst first (ties: the earlier start), as sorted() would give: only the first `top` are kept.
+    worst = heapq.nsmallest(engine.top, per_outage, key=lambda item: (-item[0], item[1][0]))
     result.misses_total = len(per_outage)
     result.misses = [
         Miss(row[3], engine.outage_file, row[4], from_us(row[0], zone), timedelta(microseconds=lost), None, note)
-        for lost, row, note in per_outage[: engine.top]
+        for lost, row, note in worst
     ]
 
 
