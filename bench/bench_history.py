@@ -140,9 +140,7 @@ def per_revision(count: int = 300) -> tuple[float, float, float]:
             load(text)
         return (time.perf_counter() - start) / len(texts) * 1000
 
-    rounds = [
-        (ms(load_text), ms(SeriesLoader().data), ms(lambda text: SeriesLoader().data(text))) for _ in range(3)
-    ]
+    rounds = [(ms(load_text), ms(SeriesLoader().data), ms(lambda text: SeriesLoader().data(text))) for _ in range(3)]
     whole, series, fresh = (min(r[i] for r in rounds) for i in range(3))
     return whole, series, fresh
 

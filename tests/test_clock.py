@@ -114,12 +114,9 @@ def test_describe() -> None:
         holidays=frozenset({date(2027, 12, 27), date(2027, 12, 28)}),
     )
     assert split.describe() == (
-        "Mon-Wed, Fri 09:00-12:30 and 13:30-17:30; Sat 10:00-24:00 Europe/London, "
-        "2 holidays excluded"
+        "Mon-Wed, Fri 09:00-12:30 and 13:30-17:30; Sat 10:00-24:00 Europe/London, 2 holidays excluded"
     )
-    fed_24x7 = BusinessCalendar(
-        "UTC", ALWAYS_NY.hours, holidays=frozenset({date(2027, 3, 1)}), federal_holidays=True
-    )
+    fed_24x7 = BusinessCalendar("UTC", ALWAYS_NY.hours, holidays=frozenset({date(2027, 3, 1)}), federal_holidays=True)
     assert fed_24x7.describe() == "24x7 UTC, federal holidays and 1 other date excluded"
     assert BusinessCalendar("UTC", {}).describe() == "never open (UTC)"
 
@@ -282,10 +279,26 @@ def test_dst_hours_inside_the_jump() -> None:
     # 02:15-02:45: wholly skipped -> 0.
     assert business_elapsed(sunday((time(2, 15), time(2, 45))), *week) == timedelta(0)
     # 02:30 (= 07:00Z) -> 04:00 EDT (08:00Z): 1h.
-    assert business_elapsed(sunday((time(2, 30), time(4)),), *week) == H
+    assert (
+        business_elapsed(
+            sunday(
+                (time(2, 30), time(4)),
+            ),
+            *week,
+        )
+        == H
+    )
     # Fall back: 01:00 resolves to its first occurrence (EDT, 05:00Z); 02:00 EST is 07:00Z.
     fall = (ny(2027, 11, 6), ny(2027, 11, 9))
-    assert business_elapsed(sunday((time(1), time(2)),), *fall) == 2 * H
+    assert (
+        business_elapsed(
+            sunday(
+                (time(1), time(2)),
+            ),
+            *fall,
+        )
+        == 2 * H
+    )
 
 
 # --- on hold ----------------------------------------------------------------------
@@ -336,9 +349,7 @@ SPLIT_LONDON = BusinessCalendar(
     },
     holidays=frozenset({date(2026, 12, 28), date(2027, 4, 2)}),
 )
-LATE_LORD_HOWE = BusinessCalendar(
-    "Australia/Lord_Howe", dict.fromkeys(range(7), ((time(6), None),))
-)
+LATE_LORD_HOWE = BusinessCalendar("Australia/Lord_Howe", dict.fromkeys(range(7), ((time(6), None),)))
 # Boundaries inside DST gaps and repeats: only checked for internal consistency.
 DST_EDGES = BusinessCalendar(
     "America/New_York",
@@ -373,13 +384,13 @@ def reference_elapsed(
     day = utc(start).astimezone(tz).date() - timedelta(days=1)
     last = utc(end).astimezone(tz).date() + timedelta(days=1)
     while day <= last:
-        closed = day in cal.holidays or (
-            cal.federal_holidays and day in us_federal_holidays(day.year)
-        )
+        closed = day in cal.holidays or (cal.federal_holidays and day in us_federal_holidays(day.year))
         for s, e in () if closed else cal.hours[day.weekday()]:
             lo = datetime.combine(day, s, tzinfo=tz)
-            hi = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz) if e is None else (
-                datetime.combine(day, e, tzinfo=tz)
+            hi = (
+                datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+                if e is None
+                else (datetime.combine(day, e, tzinfo=tz))
             )
             pieces = [(max(utc(lo), utc(start)), min(utc(hi), utc(end)))]
             for h0, h1 in holds:  # cut every held stretch out of the piece list
@@ -396,9 +407,7 @@ def reference_elapsed(
 
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(ALL), instants, spans, spans)
-def test_additive_over_splits(
-    cal: BusinessCalendar, start: datetime, d1: timedelta, d2: timedelta
-) -> None:
+def test_additive_over_splits(cal: BusinessCalendar, start: datetime, d1: timedelta, d2: timedelta) -> None:
     mid = utc(start) + d1
     end = mid + d2
     whole = business_elapsed(cal, start, end)

@@ -180,9 +180,7 @@ def test_an_anchor_the_quick_scan_misses_is_still_refused(monkeypatch: pytest.Mo
         ("!!python/str key: 1\n", 1, 1),
     ],
 )
-def test_tags_are_refused_never_constructed(
-    text: str, line: int, column: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_tags_are_refused_never_constructed(text: str, line: int, column: int, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[object] = []
     monkeypatch.setattr("os.system", lambda *a: calls.append(a))
     err = refused(text)

@@ -109,7 +109,13 @@ def test_an_explicit_at_most_comparison_reverses_the_favour() -> None:
     ("edit", "label", "old", "new", "favour"),
     [
         (lambda d: d["credits"].update(monthly_cap="20%"), "Credits › Monthly cap", "25%", "20%", "provider"),
-        (lambda d: d["credits"].update(claim_window="60 days"), "Credits › Claim window", "30 days", "60 days", "customer"),  # noqa: E501
+        (
+            lambda d: d["credits"].update(claim_window="60 days"),
+            "Credits › Claim window",
+            "30 days",
+            "60 days",
+            "customer",
+        ),
         (lambda d: d["termination"].update(notice="90 days"), "Termination › Notice", "60 days", "90 days", "customer"),
         (
             lambda d: d["term"]["renewal"].update(notice="30 days"),

@@ -121,9 +121,7 @@ def _normalize_hours(hours: Mapping[int, Iterable[Interval]]) -> _WeeklyHours:
             if not isinstance(start, time) or not (end is None or isinstance(end, time)):
                 raise ValueError(f"hours[{weekday}]: start/end must be datetime.time, got {span!r}")
             if start.tzinfo is not None or (end is not None and end.tzinfo is not None):
-                raise ValueError(
-                    f"hours[{weekday}]: times are wall-clock in the calendar's zone; drop tzinfo"
-                )
+                raise ValueError(f"hours[{weekday}]: times are wall-clock in the calendar's zone; drop tzinfo")
             if end is not None and end <= start:
                 raise ValueError(
                     f"hours[{weekday}]: {_fmt(start)}-{_fmt(end)} is empty or crosses midnight; "
@@ -161,9 +159,7 @@ def day_runs(days: Sequence[int]) -> str:
             runs[-1].append(d)
         else:
             runs.append([d])
-    return ", ".join(
-        _DAY_NAMES[r[0]] if len(r) == 1 else f"{_DAY_NAMES[r[0]]}-{_DAY_NAMES[r[-1]]}" for r in runs
-    )
+    return ", ".join(_DAY_NAMES[r[0]] if len(r) == 1 else f"{_DAY_NAMES[r[0]]}-{_DAY_NAMES[r[-1]]}" for r in runs)
 
 
 class _Year:
@@ -549,18 +545,13 @@ def business_elapsed(
     return _US * open_us_between(cal, a, b)
 
 
-def _elapsed_with_holds(
-    cal: BusinessCalendar, a: int, b: int, on_hold: Sequence[tuple[datetime, datetime]]
-) -> int:
+def _elapsed_with_holds(cal: BusinessCalendar, a: int, b: int, on_hold: Sequence[tuple[datetime, datetime]]) -> int:
     spans: list[tuple[int, int]] = []
     for hold in on_hold:
         h0 = _to_us(hold[0], "on_hold start")
         h1 = _to_us(hold[1], "on_hold end")
         if h1 < h0:
-            raise ValueError(
-                "on_hold interval ends before it starts: "
-                f"{hold[0].isoformat()} > {hold[1].isoformat()}"
-            )
+            raise ValueError(f"on_hold interval ends before it starts: {hold[0].isoformat()} > {hold[1].isoformat()}")
         h0 = max(h0, a)
         h1 = min(h1, b)
         if h1 > h0:

@@ -38,96 +38,95 @@ one left (SLA390).
 # Value formats: (type, written as, examples); the limits are those of slactl.model.types.
 FORMATS = (
     (
-        'text',
-        'Any YAML string; quote it when it contains `: ` or starts with a special character.',
+        "text",
+        "Any YAML string; quote it when it contains `: ` or starts with a special character.",
         '`Help Desk`, `"Tier 1: phone"`',
     ),
     (
-        'id',
-        'Lowercase letters, digits and dashes, starting and ending with a letter or digit, at most 64 characters.',
-        '`its-fy2027-nrcs`, `help-desk`',
+        "id",
+        "Lowercase letters, digits and dashes, starting and ending with a letter or digit, at most 64 characters.",
+        "`its-fy2027-nrcs`, `help-desk`",
     ),
     (
-        'date',
-        'ISO 8601 calendar date, `YYYY-MM-DD`, from 1900-01-01 and before 9000-01-01. Timestamps are not dates.',
-        '`2026-10-01`',
+        "date",
+        "ISO 8601 calendar date, `YYYY-MM-DD`, from 1900-01-01 and before 9000-01-01. Timestamps are not dates.",
+        "`2026-10-01`",
     ),
     (
-        'fiscal year',
-        '`FY` and the year the fiscal year ends in, `FY1900` to `FY8999`.',
-        '`FY2027`',
+        "fiscal year",
+        "`FY` and the year the fiscal year ends in, `FY1900` to `FY8999`.",
+        "`FY2027`",
     ),
     (
-        'duration',
-        'A number and a unit, several parts, or ISO 8601, of at most 3,660 days (ten years; also at most '
-        '3,660 business days). See [Durations](#durations).',
-        '`4h`, `30 minutes`, `1h 30m`, `1 business day`, `2 weeks`, `PT4H`',
+        "duration",
+        "A number and a unit, several parts, or ISO 8601, of at most 3,660 days (ten years; also at most "
+        "3,660 business days). See [Durations](#durations).",
+        "`4h`, `30 minutes`, `1h 30m`, `1 business day`, `2 weeks`, `PT4H`",
     ),
     (
-        'percentage',
-        'A number with a `%` sign (required, so `0.999` and `99.9` cannot be confused); digits as for a number.',
-        '`99.9%`',
+        "percentage",
+        "A number with a `%` sign (required, so `0.999` and `99.9` cannot be confused); digits as for a number.",
+        "`99.9%`",
     ),
     (
-        'amount',
+        "amount",
         "Money: an integer or an exact decimal, as a number or as text with thousands separators. "
         "Read exactly from the digits written: slactl's YAML loader never makes a binary float, so `12.50` is "
         "12.50 (and `2.5e1` is 25). Digits as for a number.",
         '`12000`, `12000.50`, `"12,000.00"`',
     ),
     (
-        'money',
-        "An amount, optionally after its ISO 4217 currency code (which must be the agreement's "
-        "`pricing.currency`).",
+        "money",
+        "An amount, optionally after its ISO 4217 currency code (which must be the agreement's `pricing.currency`).",
         '`USD 1.00`, `"5,000"`',
     ),
     (
-        'claim deadline',
-        'A count and `days`, `business days`, `billing cycles` or `months`, then `after the window` or '
-        '`after the incident`.',
-        '`30 days after the window`, `2 billing cycles after the incident`',
+        "claim deadline",
+        "A count and `days`, `business days`, `billing cycles` or `months`, then `after the window` or "
+        "`after the incident`.",
+        "`30 days after the window`, `2 billing cycles after the incident`",
     ),
     (
-        'number',
-        'An integer or an exact decimal, in the digits 0-9: at most 18 digits before the decimal point and 6 '
-        'after (no NaN or infinity).',
+        "number",
+        "An integer or an exact decimal, in the digits 0-9: at most 18 digits before the decimal point and 6 "
+        "after (no NaN or infinity).",
         '`180`, `"2.5"`',
     ),
     (
-        'target',
-        'A percentage, a duration, a score `value/scale` or a whole count (at most 18 digits), as fits the metric.',
-        '`99.9%`, `4h`, `4.5/5`, `3`',
+        "target",
+        "A percentage, a duration, a score `value/scale` or a whole count (at most 18 digits), as fits the metric.",
+        "`99.9%`, `4h`, `4.5/5`, `3`",
     ),
     (
-        'hours',
+        "hours",
         "`24x7`, or days (`mon`..`sun`, or a range such as `mon-fri`) to a time span or a list of them; "
         "`24:00` ends a day.",
         '`{mon-fri: "08:00-17:00", sat: ["09:00-12:00", "13:00-15:00"]}`',
     ),
     (
-        'time zone',
-        'An IANA time zone name.',
-        '`America/New_York`, `UTC`',
+        "time zone",
+        "An IANA time zone name.",
+        "`America/New_York`, `UTC`",
     ),
     (
-        'e-mail address',
-        'An address with `@` and a domain.',
-        '`kim.nguyen@example.org`',
+        "e-mail address",
+        "An address with `@` and a domain.",
+        "`kim.nguyen@example.org`",
     ),
     (
-        'currency code',
-        'ISO 4217, three capital letters.',
-        '`USD`, `EUR`',
+        "currency code",
+        "ISO 4217, three capital letters.",
+        "`USD`, `EUR`",
     ),
     (
-        'true or false',
-        'Only `true` or `false` (`yes`, `on` and friends are text).',
-        '`true`',
+        "true or false",
+        "Only `true` or `false` (`yes`, `on` and friends are text).",
+        "`true`",
     ),
     (
-        'whole number',
-        'An integer.',
-        '`3`',
+        "whole number",
+        "An integer.",
+        "`3`",
     ),
 )
 

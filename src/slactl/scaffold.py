@@ -229,8 +229,10 @@ def refuse_overwrite(paths: Sequence[Path], force: bool) -> None:
         path, reason = reasons[0]
         raise SlactlError(f"{reason}; nothing was written", path=str(path), hint=problems[0][1].hint)
     names = "; ".join(f"{path}: {reason}" for path, reason in reasons)
-    raise SlactlError(f"{names}; nothing was written",
-                      hint="pass --force to replace them (a symbolic link is replaced, never written through)")
+    raise SlactlError(
+        f"{names}; nothing was written",
+        hint="pass --force to replace them (a symbolic link is replaced, never written through)",
+    )
 
 
 def _reason(problem: SlactlError) -> str:
@@ -291,8 +293,10 @@ def pick_services(ids: Sequence[str], config: Config) -> CatalogPick | None:
         return None
     if not config.catalogs:
         where = f" ({config.path})" if config.path else " (none found)"
-        raise SlactlError(f"--service needs a catalog, but slactl.yaml{where} lists no `catalogs`",
-                          hint="add your catalog file under `catalogs:` in slactl.yaml")
+        raise SlactlError(
+            f"--service needs a catalog, but slactl.yaml{where} lists no `catalogs`",
+            hint="add your catalog file under `catalogs:` in slactl.yaml",
+        )
     from slactl.documents import load_valid
 
     catalogs: list[Any] = [load_valid(path, kind="Catalog").document for path in config.catalogs]
@@ -309,26 +313,30 @@ def pick_services(ids: Sequence[str], config: Config) -> CatalogPick | None:
         for ident in unknown:
             guess = difflib.get_close_matches(ident, list(found), n=1)
             hints.append(f"`{ident}`" + (f" (did you mean `{guess[0]}`?)" if guess else ""))
-        raise SlactlError(f"unknown catalog service {', '.join(hints)}",
-                          hint=f"the catalogs offer: {', '.join(sorted(found))}")
+        raise SlactlError(
+            f"unknown catalog service {', '.join(hints)}", hint=f"the catalogs offer: {', '.join(sorted(found))}"
+        )
     used = {found[i][0].metadata.id for i in chosen}
     if len(used) > 1:
-        raise SlactlError(f"the services come from different catalogs ({', '.join(sorted(used))}); "
-                          "an agreement refers to one catalog")
+        raise SlactlError(
+            f"the services come from different catalogs ({', '.join(sorted(used))}); an agreement refers to one catalog"
+        )
     catalog = found[chosen[0]][0]
     pick = CatalogPick(catalog.metadata.id, catalog.metadata.provider, catalog.currency)
     level_ids: set[str] = set()
     for ident in chosen:
         service = found[ident][1]
-        pick.services.append({
-            "id": service.id,
-            "catalog": service.id,
-            "name": service.name,
-            "description": service.description,
-            "unit": service.unit,
-            "unit_price": format(service.unit_price, "f"),
-            "support_hours": service.support_hours,
-        })
+        pick.services.append(
+            {
+                "id": service.id,
+                "catalog": service.id,
+                "name": service.name,
+                "description": service.description,
+                "unit": service.unit,
+                "unit_price": format(service.unit_price, "f"),
+                "support_hours": service.support_hours,
+            }
+        )
         if service.support_hours and service.support_hours in catalog.calendars:
             pick.calendars[service.support_hours] = catalog.calendars[service.support_hours].model_dump(
                 mode="json", exclude_defaults=True
@@ -382,8 +390,17 @@ def new_values(request: NewRequest, config: Config, today: date) -> dict[str, An
     if pick:
         services = pick.services
     else:
-        services = [{"id": "service-1", "catalog": None, "name": f"{PLACEHOLDER}: name of the service",
-                     "description": None, "unit": None, "unit_price": "0", "support_hours": None}]
+        services = [
+            {
+                "id": "service-1",
+                "catalog": None,
+                "name": f"{PLACEHOLDER}: name of the service",
+                "description": None,
+                "unit": None,
+                "unit_price": "0",
+                "support_hours": None,
+            }
+        ]
     currency = pick.currency if pick else (config.currency or DEFAULT_CURRENCY)
     roles = list(config.raw.roles) if config.raw is not None else []
     # Without configured roles any role is accepted, so the standard stages are shown.
@@ -394,10 +411,18 @@ def new_values(request: NewRequest, config: Config, today: date) -> dict[str, An
         "title": title,
         "type": request.type,
         "catalog": pick.catalog_id if pick else None,
-        "provider": {"name": provider, "organization": provider, "contact": contacts["provider"],
-                     "role": provider_role},
-        "customer": {"name": customer, "organization": customer, "contact": contacts["customer"],
-                     "role": customer_role},
+        "provider": {
+            "name": provider,
+            "organization": provider,
+            "contact": contacts["provider"],
+            "role": provider_role,
+        },
+        "customer": {
+            "name": customer,
+            "organization": customer,
+            "contact": contacts["customer"],
+            "role": customer_role,
+        },
         "start": start.isoformat(),
         "end": end.isoformat(),
         "fiscal_year": fiscal_year,
@@ -428,8 +453,9 @@ def _check_rendered(text: str, path: Path) -> None:
     try:
         parsed = parse_document(load_text(text), str(path))
     except LoadError as exc:
-        raise SlactlError(f"the template produced invalid YAML (line {exc.line}): {exc.message}; nothing was written",
-                          path=str(path)) from None
+        raise SlactlError(
+            f"the template produced invalid YAML (line {exc.line}): {exc.message}; nothing was written", path=str(path)
+        ) from None
     if parsed.document is None:
         shown = "; ".join(f"line {f.line}: {f.path}: {f.message}" for f in parsed.findings[:5])
         raise SlactlError(f"the template produced an invalid agreement ({shown}); nothing was written", path=str(path))

@@ -158,7 +158,7 @@ def test_rewriting_the_digest_of_a_signed_approval_breaks_its_signature(world: W
 
 def test_editing_content_after_approval_makes_it_stale(world: World) -> None:
     world.approve("laura", "legal")
-    edit(world, "unit_price: \"38.00\"", "unit_price: \"39.00\"", "Raise the help desk price")
+    edit(world, 'unit_price: "38.00"', 'unit_price: "39.00"', "Raise the help desk price")
     assert stage_of(world.status(), "legal").state == "stale"
 
 
@@ -166,7 +166,7 @@ def test_editing_content_after_approval_makes_it_stale(world: World) -> None:
     ("old", "new"),
     [
         ("target: 2h", "target: 120 minutes"),  # another spelling of the same duration
-        ("amount: \"19,152.00\"", "amount: 19152"),  # another spelling of the same amount
+        ('amount: "19,152.00"', "amount: 19152"),  # another spelling of the same amount
         ("\nneeds:\n", "\n# Needs, as surveyed in August.\nneeds:\n"),  # a comment
         ("labels: {department: human-resources}", "labels:\n    department: human-resources"),  # block style
     ],

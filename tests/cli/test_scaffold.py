@@ -151,8 +151,17 @@ def test_new_without_input_validates_at_once(tmp_path: Path, capsys: pytest.Capt
     assert "0 errors" in out and "SLA390" in out
     document = load_valid(target).document
     assert document.metadata.id == "its-fy2027-nrcs"  # type: ignore[attr-defined]
-    for words in ("points of contact", "business needs survey", "service proposal", "payment schedule",
-                  "funding transfer", "start-up and transition", "reports", "meetings", "renegotiated"):
+    for words in (
+        "points of contact",
+        "business needs survey",
+        "service proposal",
+        "payment schedule",
+        "funding transfer",
+        "start-up and transition",
+        "reports",
+        "meetings",
+        "renegotiated",
+    ):
         assert words in text.lower(), words
 
 
@@ -272,8 +281,22 @@ def test_bad_arguments_exit_2_and_write_nothing(
 def test_catalog_services_fill_names_units_and_prices(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     repo = repo_with_catalog(tmp_path / "repo")
     target = repo / "agreements" / "nrcs.yaml"
-    code, _, err = run(["new", str(target), "--no-input", "--service", "service-desk", "-s", "vm-hosting",
-                        "--customer", "NRCS", "--fiscal-year", "FY2027"], capsys)
+    code, _, err = run(
+        [
+            "new",
+            str(target),
+            "--no-input",
+            "--service",
+            "service-desk",
+            "-s",
+            "vm-hosting",
+            "--customer",
+            "NRCS",
+            "--fiscal-year",
+            "FY2027",
+        ],
+        capsys,
+    )
     assert code == 0, err
     assert target.read_text().splitlines()[0] == "# yaml-language-server: $schema=../schema/agreement.schema.json"
     errors, _ = validate(target)
@@ -289,7 +312,11 @@ def test_catalog_services_fill_names_units_and_prices(tmp_path: Path, capsys: py
     assert {sl.service for sl in document.service_levels} == {"service-desk", "vm-hosting"}  # type: ignore[attr-defined]
     assert set(document.calendars) == {"federal-business", "always"}  # type: ignore[attr-defined]
     assert [s.stage for s in document.approvals.stages] == [  # type: ignore[attr-defined]
-        "management-initial", "legal", "internal-review", "management-final", "signature"
+        "management-initial",
+        "legal",
+        "internal-review",
+        "management-final",
+        "signature",
     ]
 
 
@@ -323,7 +350,7 @@ def test_placeholder_rule_points_at_each_todo(tmp_path: Path) -> None:
     from slactl.rules import RULES
 
     source = (ROOT / "examples" / "it-hr-support-fy2027.yaml").read_text()
-    edited = source.replace("    name: Help Desk\n", "    name: \"TODO: name it\"\n").replace(
+    edited = source.replace("    name: Help Desk\n", '    name: "TODO: name it"\n').replace(
         "  security: [", "  security: [TODO,"
     )
     target = tmp_path / "todo.yaml"
@@ -395,8 +422,11 @@ def test_pre_commit_hook_manifest(tmp_path: Path, capsys: pytest.CaptureFixture[
     hook = next(h for h in hooks if h["id"] == "slactl-validate")
     assert (hook["language"], hook["pass_filenames"]) == ("python", True)
     files, exclude = re.compile(hook["files"]), re.compile(hook["exclude"])
-    chosen = [p for p in ("a.yaml", "agreements/b.yml", "c.json", ".github/workflows/ci.yml", "x/slactl.yaml")
-              if files.search(p) and not exclude.search(p)]
+    chosen = [
+        p
+        for p in ("a.yaml", "agreements/b.yml", "c.json", ".github/workflows/ci.yml", "x/slactl.yaml")
+        if files.search(p) and not exclude.search(p)
+    ]
     assert chosen == ["a.yaml", "agreements/b.yml", ".github/workflows/ci.yml"]
     # What pre-commit runs: the entry with every changed YAML file; other YAML is skipped,
     # agreements are checked.

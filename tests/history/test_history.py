@@ -198,8 +198,7 @@ def test_approvals_are_shown_where_they_happened(git_repo: GitRepo, capsys: pyte
     git_repo.write("hr.yaml", ITHR)
     draft = git_repo.commit("Initial draft")
     approve = (
-        "Approve {stage}\n\n"
-        "Slactl-Agreement: it-hr-support-fy2027\nSlactl-Approval: {stage}\nSlactl-Digest: {digest}\n"
+        "Approve {stage}\n\nSlactl-Agreement: it-hr-support-fy2027\nSlactl-Approval: {stage}\nSlactl-Digest: {digest}\n"
     )
     git_repo.commit(approve.format(stage="management-initial", digest=digest_of(ITHR)), allow_empty=True)
     git_repo.write("hr.yaml", with_p1(ITHR, "15 minutes"))
@@ -418,9 +417,7 @@ def test_diff_defaults_to_the_merge_base_with_main(git_repo: GitRepo) -> None:
     (item,) = report.files
     assert (item.path, item.status) == ("slas/hr.yaml", "modified")
     # only what the branch changes: main's later notice change is not part of it
-    assert [c.sentence() for c in item.changes] == [
-        p1("30", "15")
-    ]
+    assert [c.sentence() for c in item.changes] == [p1("30", "15")]
     assert report.has_changes
 
 

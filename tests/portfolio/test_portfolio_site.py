@@ -190,8 +190,6 @@ def chromium(tmp_path: Path, page: Path, *args: str) -> tuple[str, list[str], se
     return done.stdout, console, external
 
 
-
-
 @needs_chromium
 def test_the_browser_check_sees_errors_and_external_requests(tmp_path: Path) -> None:
     probe = tmp_path / "probe.html"

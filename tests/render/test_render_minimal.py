@@ -109,14 +109,20 @@ def test_examples_lose_only_the_invented_sentences() -> None:
 @pytest.mark.parametrize(
     ("termination", "expected"),
     [
-        ({"notice": "30 days"}, "Either party may end this agreement early by giving the other party notice at least "
-                                "30 days in advance."),
+        (
+            {"notice": "30 days"},
+            "Either party may end this agreement early by giving the other party notice at least 30 days in advance.",
+        ),
         ({"by": "customer"}, "The customer may end this agreement early."),
         ({"by": "customer", "notice": "immediate"}, "The customer may end this agreement early with immediate effect."),
         ({"by": "provider", "notice": "0 days"}, "The provider may end this agreement early with immediate effect."),
         (
-            {"by": "customer", "notice": "30 days", "cure": "30 days",
-             "conditions": [{"description": "The provider breaches a material obligation."}]},
+            {
+                "by": "customer",
+                "notice": "30 days",
+                "cure": "30 days",
+                "conditions": [{"description": "The provider breaches a material obligation."}],
+            },
             "The customer may end this agreement early by giving the other party notice at least 30 days in advance "
             "when one of the following conditions is met, unless the other party remedies the cause within 30 days "
             "of the notice:",
@@ -126,7 +132,7 @@ def test_examples_lose_only_the_invented_sentences() -> None:
 def test_termination_rights_are_said_as_written(termination: Data, expected: str) -> None:
     for fmt in ("md", "html"):
         text = prose(render(with_termination(termination), fmt))
-        assert expected in text, text[text.find("Termination"):][:400]
+        assert expected in text, text[text.find("Termination") :][:400]
         assert not re.search(r"\b0 days", text)
 
 
@@ -137,16 +143,23 @@ def test_conditions_with_their_own_holder_get_their_own_sentence() -> None:
             "notice": "90 days",
             "conditions": [
                 {"description": "A party ceases business."},
-                {"description": "Availability is below 95% for three months running.", "by": "customer",
-                 "notice": "immediate"},
+                {
+                    "description": "Availability is below 95% for three months running.",
+                    "by": "customer",
+                    "notice": "immediate",
+                },
             ],
         }
     )
     text = prose(render(agreement, "md"))
-    assert ("Either party may end this agreement early by giving the other party notice at least 90 days in "
-            "advance when one of the following conditions is met: - A party ceases business.") in text
-    assert ("The customer may end this agreement early with immediate effect when one of the following conditions "
-            "is met: - Availability is below 95% for three months running.") in text
+    assert (
+        "Either party may end this agreement early by giving the other party notice at least 90 days in "
+        "advance when one of the following conditions is met: - A party ceases business."
+    ) in text
+    assert (
+        "The customer may end this agreement early with immediate effect when one of the following conditions "
+        "is met: - Availability is below 95% for three months running."
+    ) in text
 
 
 # --------------------------------------------------------------------------- renewal and term
@@ -157,8 +170,11 @@ def test_conditions_with_their_own_holder_get_their_own_sentence() -> None:
     [
         ({"mode": "none"}, "The agreement does not renew."),
         ({"mode": "auto"}, "The agreement renews automatically for a further term at the end of each term."),
-        ({"mode": "auto", "notice": "90 days"}, "The agreement renews automatically for a further term unless either "
-                                                "party gives notice at least 90 days before the end of the term."),
+        (
+            {"mode": "auto", "notice": "90 days"},
+            "The agreement renews automatically for a further term unless either "
+            "party gives notice at least 90 days before the end of the term.",
+        ),
         ({"mode": "renegotiate"}, "The agreement is renegotiated for each term: a new agreement replaces it."),
     ],
 )
@@ -323,8 +339,13 @@ def test_report_over_an_open_ended_term_needs_a_period(tmp_path: Path) -> None:
     data = minimal_data()
     data["service_levels"] = [
         {"id": "uptime", "service": "hosting", "metric": "availability", "target": "99.9%", "window": "term"},
-        {"id": "monthly", "service": "hosting", "metric": "availability", "target": "99.9%",
-         "window": "calendar_month"},
+        {
+            "id": "monthly",
+            "service": "hosting",
+            "metric": "availability",
+            "target": "99.9%",
+            "window": "calendar_month",
+        },
     ]
     target = tmp_path / "minimal.yaml"
     target.write_text(yaml.safe_dump(data, sort_keys=False))
@@ -391,10 +412,19 @@ def test_cli_on_an_open_ended_term_reports_usage_not_a_bug(tmp_path: Path, capsy
 
     data = minimal_data()
     data["calendars"] = {"always": {"timezone": "UTC", "hours": "24x7"}}
-    data["service_levels"] = [{"id": "uptime", "service": "hosting", "metric": "availability", "target": "99.9%",
-                               "window": "calendar_month", "calendar": "always"}]
-    data["credits"] = {"schedules": [{"service_level": "uptime", "bands": [{"from": "0%", "to": "99.9%",
-                                                                             "credit": "10%"}]}]}
+    data["service_levels"] = [
+        {
+            "id": "uptime",
+            "service": "hosting",
+            "metric": "availability",
+            "target": "99.9%",
+            "window": "calendar_month",
+            "calendar": "always",
+        }
+    ]
+    data["credits"] = {
+        "schedules": [{"service_level": "uptime", "bands": [{"from": "0%", "to": "99.9%", "credit": "10%"}]}]
+    }
     target = tmp_path / "open.yaml"
     target.write_text(yaml.safe_dump(data, sort_keys=False))
     assert main(["validate", str(target)]) == 0
@@ -403,8 +433,7 @@ def test_cli_on_an_open_ended_term_reports_usage_not_a_bug(tmp_path: Path, capsy
     outages.write_text("id,service,start,end,planned\nO-1,hosting,2027-02-03T10:00Z,2027-02-03T11:00Z,no\n")
     assert main(["report", str(target), "--outages", str(outages)]) == 2
     assert "no end date" in capsys.readouterr().err
-    assert main(["report", str(target), "--outages", str(outages), "--period", "2027-Q1",
-                 "--as-of", "2027-04-01"]) == 0
+    assert main(["report", str(target), "--outages", str(outages), "--period", "2027-Q1", "--as-of", "2027-04-01"]) == 0
     assert "| Feb 2027 | 99.85% | 99.9% | missed |" in capsys.readouterr().out
     assert main(["credits", str(target), "--service-level", "uptime", "--availability", "99.5"]) == 0
     assert "10%" in capsys.readouterr().out

@@ -44,6 +44,7 @@ AGREEMENTS = sorted(p for p in EXAMPLES.glob("*.yaml") if b"kind: Agreement" in 
 SCREENS = (390, 794, 816)  # a phone, A4 and Letter widths at 96 dpi
 PAPERS = ("A4", "Letter")
 
+
 def _catalog() -> Catalog:
     catalog = load_valid(EXAMPLES / "catalog.yaml", kind="Catalog").document
     assert isinstance(catalog, Catalog)

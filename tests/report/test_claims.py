@@ -151,8 +151,9 @@ def test_report_states_the_claim_date_of_each_credit(capsys: pytest.CaptureFixtu
     # after it end on Apr 15. A credit under the minimum is not issued, so it has no claim date.
     lines = {ln["window"]: ln for ln in cloud["credits"]["lines"]}
     assert lines["eu-west: 2027-01-16 to 2027-02-15"]["claim_by"] == "2027-04-15"
-    assert "; claim by 2027-04-15 (2 billing cycles after the incident of 2027-01-22, the window's first)" in (
-        lines["eu-west: 2027-01-16 to 2027-02-15"]["text"]
+    assert (
+        "; claim by 2027-04-15 (2 billing cycles after the incident of 2027-01-22, the window's first)"
+        in (lines["eu-west: 2027-01-16 to 2027-02-15"]["text"])
     )
     assert lines["eu-west: 2027-03-16 to 2027-04-15"]["claim_by"] is None
     assert "claim by" not in lines["eu-west: 2027-03-16 to 2027-04-15"]["text"]

@@ -507,9 +507,7 @@ def base_report(tmp_path: Path, base: str, charges: str | None) -> tuple[list[De
         ("usage", 'window,service,amount\n2027-02-01,hosting,600\n2027-02-01,hosting,"400.00"\n', "150.00", "charges"),
     ],
 )
-def test_the_base_a_credit_is_a_share_of(
-    tmp_path: Path, base: str, charges: str | None, owed: str, words: str
-) -> None:
+def test_the_base_a_credit_is_a_share_of(tmp_path: Path, base: str, charges: str | None, owed: str, words: str) -> None:
     amounts, sentences = base_report(tmp_path, base, charges)
     assert amounts == [Decimal(owed)]
     assert words in sentences[0]

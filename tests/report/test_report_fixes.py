@@ -142,10 +142,7 @@ def test_a_dated_survey_counts_only_for_its_tickets_service(tmp_path: Path) -> N
     hosting = window(report, "hosting-satisfaction", "2027-Q1")
     assert hosting.detail["responses"] == 2 and hosting.measured == Decimal(2)
     # A survey that names a ticket the tickets file does not have is a bad row, not every level's answer.
-    assert any(
-        "surveys.csv:5:" in p and "T404" in p and "not in the tickets file" in p
-        for p in report.problems.shown
-    )
+    assert any("surveys.csv:5:" in p and "T404" in p and "not in the tickets file" in p for p in report.problems.shown)
 
 
 def test_a_surveys_own_service_column_wins_over_its_ticket(tmp_path: Path) -> None:

@@ -112,9 +112,7 @@ def render(
             raise typer.Exit(1)
     for job, provenance in zip(jobs, provenances, strict=True):
         related = load_related(job.valid.document, job.source)  # type: ignore[arg-type]
-        data = render_document(
-            job.valid, fmt.value, provenance=provenance, catalogs=catalogs, related=related, env=env
-        )
+        data = render_document(job.valid, fmt.value, provenance=provenance, catalogs=catalogs, related=related, env=env)
         if job.output is None:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()

@@ -440,10 +440,25 @@ class Acceptance(Model):
 # --------------------------------------------------------------------------- clauses
 
 ClauseSection = Literal[
-    "definitions", "governing-law", "liability", "confidentiality", "amendments", "notices", "disputes", "general",
+    "definitions",
+    "governing-law",
+    "liability",
+    "confidentiality",
+    "amendments",
+    "notices",
+    "disputes",
+    "general",
     # Sections of the document itself (slactl.clauses.DOCUMENT_SECTIONS): the clause follows their content.
-    "scope", "service-levels", "responsibilities", "terms", "escalation", "costs", "credits", "termination",
-    "communication", "transition",
+    "scope",
+    "service-levels",
+    "responsibilities",
+    "terms",
+    "escalation",
+    "costs",
+    "credits",
+    "termination",
+    "communication",
+    "transition",
 ]
 ParameterValue = StrictBool | StrictInt | StrictFloat | StrictStr
 ParameterName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,62}$", description="A parameter's name.")]

@@ -320,9 +320,7 @@ class Table:
         self.header: list[str]
         # A CSV without any quote (or NUL) has one row per line, split at commas: the
         # same rows as csv.reader gives, in half the time. Decided once for the range read.
-        self.simple = self.fmt == "csv" and (
-            simple if simple is not None else plain_csv(path, start or 0, stop)
-        )
+        self.simple = self.fmt == "csv" and (simple if simple is not None else plain_csv(path, start or 0, stop))
         try:
             self._open(header, first_line)
         except BaseException:

@@ -87,9 +87,7 @@ def load_terms(path: Path) -> Terms:
     except gitio.GitError:
         repo = None
     if repo is None:
-        worktree = Version(
-            current.document, None, None, "working tree (not in a Git repository)", worktree_digest
-        )
+        worktree = Version(current.document, None, None, "working tree (not in a Git repository)", worktree_digest)
         return Terms(
             (worktree,),
             (),

@@ -107,7 +107,6 @@ def diff_dumps(old: dict[str, Json], new: dict[str, Json]) -> list[Change]:
     return out
 
 
-
 # --------------------------------------------------------------------------- the walk
 
 
