@@ -249,8 +249,8 @@ class Engine:
         scan.date_surveys(self)
         out: list[LevelResult] = []
         ranked: dict[str, list[tuple[int, date, WindowResult]]] = {}
+        early = self.judged
         for track in self.tracks:
-            early = self.judged
             results = [
                 early.pop((id(track), k)) if (id(track), k) in early else judge(self, track, k)
                 for k in range(len(track.windows))
