@@ -56,9 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from slactl.cli import fast
 
-        chosen = fast.validate_args(args)
-        if chosen is not None:
-            code: Any = fast.run_validate(**chosen)
+        plain = fast.plain_call(args)
+        if plain is not None:
+            body, chosen = plain
+            code: Any = body(**chosen)
         else:
             cli = _typer_app()
             state = cli.state

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import re
-import sys
-from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -138,101 +135,30 @@ def report(
         raise SlactlError(
             "missing the agreement file: give AGREEMENT (or --verify DIR)", hint="see 'slactl report --help'"
         )
-    from datetime import UTC
+    from slactl.cli.app import state
+    from slactl.cli.report_run import run_report
 
-    from slactl.config import load_config
-    from slactl.errors import SlactlError
-    from slactl.report import build_report
-    from slactl.report.inputs import columns_from_config, parse_map_options
-    from slactl.report.render import RENDERERS
-    from slactl.report.sources import choose_sources
-    from slactl.safewrite import refusal, write_file
-
-    if tickets is None and outages is None and surveys is None:
-        raise SlactlError("give at least one data file: --tickets, --outages or --surveys")
-    for path in (tickets, outages, surveys, charges):
-        if path is not None and not (path.is_file() or (path.is_dir() and path is not charges)):
-            raise SlactlError("data file not found", path=str(path))
-    if pack is not None and output is not None:
-        raise SlactlError("give --pack DIR or -o FILE, not both (a pack holds the report in every format)")
-    if output is not None and (problem := refusal(output, owner=REPORT_OWNER, force=force)) is not None:
-        raise problem  # before the data is read; write_file checks again when it writes
-    cfg = load_config(agreement, explicit=config)
-    columns = columns_from_config(cfg.raw)
-    columns.update(parse_map_options(mapping or []))
-    now = _as_of(as_of) if as_of else datetime.now(UTC)
-    result = build_report(
+    code = run_report(
         agreement,
         tickets=tickets,
         outages=outages,
         surveys=surveys,
         charges=charges,
         period=period,
-        columns=columns,
-        fy_start=cfg.fiscal_year_start,
-        now=now,
+        fmt=fmt.value,
+        output=output,
+        force=force,
+        mapping=mapping or [],
+        config=config,
+        as_of=as_of,
         jobs=jobs,
-        sources=choose_sources(source or []),
-        source_zone=source_timezone,
+        source=source or [],
+        source_timezone=source_timezone,
         date_format=date_format,
+        pack=pack,
+        argv=state.argv,
     )
-    if pack is not None:
-        options = {
-            "agreement": str(agreement),
-            "period": period,
-            "as_of": result.as_of.isoformat(),
-            "columns": columns,
-            "fy_start": list(cfg.fiscal_year_start),
-            "jobs": jobs,
-            "sources": list(source or []),
-            "source_timezone": source_timezone,
-            "date_format": date_format,
-        }
-        inputs = {"tickets": tickets, "outages": outages, "surveys": surveys, "charges": charges}
-        _write_pack(result, pack, agreement=agreement, inputs=inputs, options=options, force=force)
-    elif output is None:
-        sys.stdout.buffer.write(stamped_report(RENDERERS[fmt.value](result), fmt.value))
-        sys.stdout.flush()
-    else:
-        write_file(output, stamped_report(RENDERERS[fmt.value](result), fmt.value), owner=REPORT_OWNER, force=force)
-    _say_notes(result)
-    raise typer.Exit(0)
-
-
-REPORT_OWNER = "report"
-
-
-def _say_notes(result: Any) -> None:
-    """On stderr: which source read which file, and the bad rows left out (the first ten)."""
-    from slactl.textsafe import for_terminal  # notes and rows quote the data files: no control character
-
-    for note in result.notes:
-        if " was read as: " in note:
-            typer.echo(f"slactl: {for_terminal(note)}", err=True)
-    if result.problems.count:
-        typer.echo(f"slactl: {result.problems.count} bad rows left out of the report:", err=True)
-        for line in result.problems.shown[:10]:
-            typer.echo(f"  {for_terminal(line)}", err=True)
-        if result.problems.count > 10:
-            typer.echo(f"  ... and {result.problems.count - 10} more (listed in the report)", err=True)
-
-
-def _write_pack(
-    result: Any, pack: Path, *, agreement: Path, inputs: dict[str, Any], options: dict[str, Any], force: bool
-) -> None:
-    """Write the report pack: the report in every format and the manifest that lets --verify re-run it."""
-    from slactl.cli.app import state
-    from slactl.report.pack import plan_pack, write_pack
-    from slactl.report.render import RENDERERS
-    from slactl.textsafe import for_terminal
-
-    reports = {name: stamped_report(render(result), name) for name, render in RENDERERS.items()}
-    plan = plan_pack(
-        result, pack=pack, agreement=agreement, inputs=inputs, options=options, argv=list(state.argv), reports=reports
-    )
-    write_pack(pack, plan, reports, report_owner=REPORT_OWNER, force=force)
-    shown = for_terminal(str(pack))
-    typer.echo(f"slactl: wrote the report pack {shown} (report.md, .html, .json and manifest.json)", err=True)
+    raise typer.Exit(code)
 
 
 def _verify(pack: Path, *, json_out: bool) -> NoReturn:
@@ -264,42 +190,6 @@ def _verify(pack: Path, *, json_out: bool) -> NoReturn:
         raise typer.Exit(0)
     typer.echo(f"{for_terminal(str(pack))}: does not verify", err=True)
     raise typer.Exit(1)
-
-
-def stamped_report(text: str, fmt: str) -> bytes:
-    """The report with its sealed stamp: a last-line comment (md, html), a last ``$comment`` member (json).
-
-    The stamp lets a later ``report -o`` replace this file, and only this file as written. It
-    goes last, after every value taken from the data, so a value cannot pose as the stamp.
-    """
-    from slactl.safewrite import placeholder, seal
-
-    stamp = placeholder(REPORT_OWNER)
-    if fmt != "json":
-        end = "" if text.endswith("\n") else "\n"
-        return seal(f"{text}{end}<!-- {stamp} -->\n".encode())
-    # A member of the JSON object, added as text so the renderer's layout stays as it is.
-    body = text.rstrip()
-    opening = re.match(r"\{(\s*)", body)
-    head = body[:-1].rstrip()
-    if opening is None or not body.endswith("}") or head == "{":  # pragma: no cover - to_json writes an object
-        raise AssertionError("report JSON is not a non-empty object")
-    member = f'{opening.group(1) or " "}"$comment": "{stamp}"'
-    return seal(f"{head},{member}{body[len(head) :]}{text[len(body) :]}".encode())
-
-
-def _as_of(text: str) -> datetime:
-    from datetime import datetime
-
-    from slactl.errors import SlactlError
-
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise SlactlError(f"--as-of {text!r} is not an ISO 8601 date or time", hint="e.g. --as-of 2027-10-01") from None
-    if not 1900 <= value.year <= 8999:  # the years of agreements; near 9999 datetime arithmetic overflows
-        raise SlactlError(f"--as-of {text!r} is not from 1900-01-01 and before 9000-01-01")
-    return value
 
 
 @command(

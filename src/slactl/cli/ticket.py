@@ -62,7 +62,7 @@ def explain(
     paused and closed slice of its clock with the rule that decided it, and the totals."""
     from datetime import UTC
 
-    from slactl.cli.report import _as_of
+    from slactl.cli.report_run import as_of_time
     from slactl.config import load_config
     from slactl.errors import SlactlError
     from slactl.report.inputs import columns_from_config, parse_map_options
@@ -88,7 +88,7 @@ def explain(
         source_zone=source_timezone,
         date_format=date_format,
         fy_start=cfg.fiscal_year_start,
-        now=_as_of(as_of) if as_of else datetime.now(UTC),
+        now=as_of_time(as_of) if as_of else datetime.now(UTC),
     )
     sys.stdout.write(as_json(result) if fmt is Format.json else as_text(result))
 
