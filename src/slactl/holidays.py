@@ -17,17 +17,24 @@ not an empty set) to 2100; later years follow its rules as they stand today, exc
 dates it only has as tables (lunar calendars), which end in 2100.
 
 The package is imported on first use only, so a command that meets no holiday calendar
-never loads it.
+never loads it. Each year table, once computed, is kept in the user's cache folder
+(:mod:`slactl.usercache`, keyed by the package's version and this module's code), so a later
+run needs no package import for it.
 """
 
 from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from slactl.usercache import JsonStore
 
 __all__ = [
     "US_FEDERAL",
@@ -134,6 +141,54 @@ def _raw(spec: HolidaySet, years: range, *, observed: bool) -> dict[date, str]:
 
 @functools.lru_cache(maxsize=1024)
 def _year_table(spec: HolidaySet, year: int) -> MappingProxyType[date, str]:
+    store = _store()
+    key = f"{spec.country}|{spec.subdivision or ''}|{','.join(spec.categories)}|{int(spec.observed)}|{year}"
+    if store is not None and (stored := _stored_table(store.get(key), year)) is not None:
+        return MappingProxyType(stored)
+    table = _package_table(spec, year)
+    if store is not None:
+        store.put(key, [[day.isoformat(), name] for day, name in table.items()])
+    return MappingProxyType(table)
+
+
+@functools.cache
+def _store() -> JsonStore | None:
+    """The user cache of year tables (slactl.usercache), keyed by the package's version and this code.
+
+    Importing the package loads every country it knows (about 0.2 s); a cached year needs none.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    from slactl.usercache import JsonStore
+
+    try:
+        package = version("holidays")
+        code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    except (PackageNotFoundError, OSError):
+        return None
+    return JsonStore("holidays", f"{package}-{code}")
+
+
+def _stored_table(value: Any, year: int) -> dict[date, str] | None:
+    """A stored year table, or None when it is not one (never trusted to be well formed)."""
+    if not isinstance(value, list):
+        return None
+    table: dict[date, str] = {}
+    for item in value:
+        if not (isinstance(item, list) and len(item) == 2 and all(isinstance(part, str) for part in item)):
+            return None
+        try:
+            day = date.fromisoformat(item[0])
+        except ValueError:
+            return None
+        if day.year != year:
+            return None
+        table[day] = item[1]
+    return table
+
+
+def _package_table(spec: HolidaySet, year: int) -> dict[date, str]:
+    """The closed dates of ``spec`` in ``year`` from the package: date -> name, in date order."""
     entity = _entity(spec.country)
     if year < entity.start_year:
         from slactl.errors import SlactlError
@@ -159,7 +214,7 @@ def _year_table(spec: HolidaySet, year: int) -> MappingProxyType[date, str]:
                     parts = [n for n in names.split("; ") if n in label]
                     if parts and len(parts) == len(names.split("; ")):
                         del seen[day]
-    return MappingProxyType({d: n for d, n in sorted(seen.items()) if d.year == year})
+    return {d: n for d, n in sorted(seen.items()) if d.year == year}
 
 
 def holiday_names(spec: HolidaySet, year: int) -> dict[date, str]:
