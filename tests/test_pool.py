@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Iterator
 
 import pytest
 
@@ -70,14 +72,39 @@ def test_workers_see_the_parent_as_it_was_when_they_started() -> None:
     try:
         with ForkPool(2) as workers:
             _SEEN.append("after")
-            got = workers.map_async(_seen, [1, 2]).get()
+            got = list(workers.map(_seen, [1, 2]))
     finally:
         _SEEN.clear()
     assert got == [["before"], ["before"]]
 
 
-def test_a_worker_error_is_raised_by_get() -> None:
+def test_a_worker_error_is_raised_where_results_are_read() -> None:
     with ForkPool(2) as workers:
-        pending = workers.map_async(_fail, [1, 2, 3, 4])
+        results = workers.map(_fail, [1, 2, 3, 4])
         with pytest.raises(ValueError, match="three"):
-            pending.get()
+            list(results)
+
+
+def test_tasks_are_handed_out_while_the_generator_makes_more() -> None:
+    gate = threading.Event()
+
+    def tasks() -> Iterator[int]:
+        yield 3
+        if not gate.wait(timeout=60):  # the next task only once the first result is back
+            raise TimeoutError("the first task was not worked on before the generator ended")
+        yield 4
+
+    with ForkPool(2) as workers:
+        results = workers.map(_square, tasks())
+        assert next(results) == 9
+        gate.set()
+        assert list(results) == [16]
+
+
+def test_an_error_of_the_task_generator_is_raised_where_results_are_read() -> None:
+    def tasks() -> Iterator[int]:
+        yield 1
+        raise OSError("the file went away")
+
+    with ForkPool(2) as workers, pytest.raises(OSError, match="went away"):
+        list(workers.map(_square, tasks()))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -44,18 +44,6 @@ def worker_count(jobs: int | None, amount: int, *, threshold: int, cap: int | No
     return max(1, jobs) if can_fork() else 1
 
 
-class Pending(Generic[R]):
-    """Results on their way from the workers: :meth:`get` waits for them, in task order."""
-
-    def __init__(self, result: Any) -> None:
-        self._result = result
-
-    def get(self) -> list[R]:
-        """Wait for every task; a worker's exception is raised here."""
-        out: list[R] = self._result.get()
-        return out
-
-
 class ForkPool:
     """``workers`` forked processes, started at construction (they see the parent as it is then).
 
@@ -69,12 +57,13 @@ class ForkPool:
         self._pool: Any = multiprocessing.get_context("fork").Pool(workers)
 
     def map(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
-        """``fn`` over ``tasks`` in the workers, results yielded as they come, in task order."""
-        return iter(self._pool.imap(fn, tasks))
+        """``fn`` over ``tasks`` in the workers, results yielded as they come, in task order.
 
-    def map_async(self, fn: Callable[[T], R], tasks: list[T]) -> Pending[R]:
-        """Hand every task out (one each) and return at once; the results come with ``get()``."""
-        return Pending(self._pool.map_async(fn, tasks, chunksize=1))
+        Tasks are handed out one at a time as a thread of the pool takes them from ``tasks``,
+        so a generator may still be making the later ones while the first are worked on. A
+        worker's exception, or the generator's, is raised where the results are read.
+        """
+        return iter(self._pool.imap(fn, tasks))
 
     def close(self) -> None:
         """Stop the workers and wait for them to exit."""

@@ -10,11 +10,12 @@ process (a cut could fall inside such a field).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from slactl.pool import ForkPool, Pending, can_fork, worker_count
+from slactl.pool import ForkPool, can_fork, worker_count
 from slactl.report import inputs as io_
 from slactl.report.measure import CountAcc, Engine, InputSummary, TimeAcc
 
@@ -24,26 +25,33 @@ _BLOCK = 1 << 20
 _PIECES = 4
 
 
-def _cuts(path: Path, jobs: int, data_start: int) -> list[tuple[int, int, int]]:
-    """(start, stop, first line number) of each range; ranges begin at line starts."""
+def _bounds(path: Path, pieces: int, data_start: int) -> list[int]:
+    """Where the ranges start, and the file's size: ``pieces`` cuts at line starts."""
     size = path.stat().st_size
     bounds = [data_start]
     with path.open("rb") as fh:
-        for k in range(1, jobs):
-            fh.seek(data_start + (size - data_start) * k // jobs)
+        for k in range(1, pieces):
+            fh.seek(data_start + (size - data_start) * k // pieces)
             fh.readline()
             pos = fh.tell()
             if bounds[-1] < pos < size:
                 bounds.append(pos)
     bounds.append(size)
-    out: list[tuple[int, int, int]] = []
+    return bounds
+
+
+def _cuts(path: Path, bounds: list[int]) -> Iterator[tuple[int, int, int]]:
+    """(start, stop, first line number) of each range, the lines before each counted as it is needed.
+
+    A generator: the pool takes the ranges from it as it hands them out, so the workers start
+    on the first ones while the later ones are counted (about 0.08 s for 100 MB).
+    """
     with path.open("rb") as fh:
-        line = _lines_before(fh, data_start) + 1
+        line = _lines_before(fh, bounds[0]) + 1
         for start, stop in pairwise(bounds):
-            out.append((start, stop, line))
-            if stop < size:  # the last range's lines are not needed
+            yield start, stop, line
+            if stop < bounds[-1]:  # the last range's lines are not needed
                 line += _count_lines(fh, start, stop)
-    return out
 
 
 def _lines_before(fh: Any, pos: int) -> int:
@@ -123,7 +131,7 @@ class PendingTickets:
     after the tickets', so the report lists them in file order, as one process would).
     """
 
-    def __init__(self, engine: Engine, pool: ForkPool, result: Pending[Any], summary: InputSummary) -> None:
+    def __init__(self, engine: Engine, pool: ForkPool, result: Iterator[Any], summary: InputSummary) -> None:
         self._engine = engine
         self._pool = pool
         self._result = result
@@ -135,7 +143,7 @@ class PendingTickets:
         """Wait for the workers and merge their accumulators into the engine."""
         engine, summary = self._engine, self._summary
         try:
-            parts = self._result.get()
+            parts = list(self._result)
         finally:
             self.cancel()
         for accs, problems, rows, used, found in parts:
@@ -165,26 +173,27 @@ def start_tickets(engine: Engine, path: Path, mapping: dict[str, str], jobs: int
     if not can_fork():
         engine.read("tickets", path, mapping)
         return None
-    with io_.Table(path) as table:
-        header, fmt, name = table.header, table.fmt, table.name
+    fmt = io_.sniff_format(path)
+    plain = fmt == "csv" and io_.plain_csv(path)  # a pass over the whole file: once, for the header and the workers
+    with io_.Table(path, fmt, simple=plain) as table:
+        header, name = table.header, table.name
         columns = io_.resolve_columns(header, "tickets", mapping, name)
         data_start = _header_end(path) if fmt == "csv" else 0
-    plain = fmt == "csv" and io_.plain_csv(path)
     if not _splittable(path, fmt, plain):
         engine.read("tickets", path, mapping)
         return None
-    cuts = _cuts(path, jobs * _PIECES, data_start)
+    bounds = _bounds(path, jobs * _PIECES, data_start)
     engine.have["tickets"] = True
     engine.ticket_file = name
     summary = InputSummary("tickets", name, fmt, columns={f: header[i] for f, i in columns.items()})
     _ENGINE = engine
     try:
         # The workers are forked here, with the engine as it is now.
-        pool = ForkPool(min(jobs, len(cuts)))
+        pool = ForkPool(min(jobs, len(bounds) - 1))
     finally:
         _ENGINE = None
-    tasks = [(name, fmt, header, columns, a, b, line, plain) for a, b, line in cuts]
-    return PendingTickets(engine, pool, pool.map_async(_work, tasks), summary)
+    tasks = ((name, fmt, header, columns, a, b, line, plain) for a, b, line in _cuts(path, bounds))
+    return PendingTickets(engine, pool, pool.map(_work, tasks), summary)
 
 
 def _header_end(path: Path) -> int:
