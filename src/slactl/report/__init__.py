@@ -203,6 +203,7 @@ def _read_tickets_and_outages(
         if outages is not None:
             engine.read("outages", outages, mapping)
             engine.judge_outages()  # they need no ticket: judged while the workers read
+        engine.digest_versions()  # so are the digests the report names
     except BaseException:
         pending.cancel()
         raise

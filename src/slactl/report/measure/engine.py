@@ -244,6 +244,16 @@ class Engine:
                 for k in range(len(track.windows)):
                     self.judged[(id(track), k)] = judge(self, track, k)
 
+    def digest_versions(self) -> None:
+        """Compute now the digest of each version that judges a window (a report names them all):
+        with clauses it renders their words, so the parent does it while ticket workers read."""
+        seen: set[str] = set()
+        for track in self.tracks:
+            for version in track.versions:
+                if version is not None and version.key not in seen:
+                    seen.add(version.key)
+                    _ = version.digest  # a cached_property: computed once, here
+
     def results(self) -> list[LevelResult]:
         """Judge every window of every level from what was read."""
         scan.date_surveys(self)
