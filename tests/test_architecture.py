@@ -90,8 +90,8 @@ LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
     ("git", "Git, through GitPython: repositories, revisions, blobs, signatures.", ("slactl.git",)),
     (
         "base",
-        "What every layer may use: errors, safe writes, text made safe to show.",
-        ("slactl.errors", "slactl.safewrite", "slactl.textsafe", "slactl"),
+        "What every layer may use: errors, safe writes, text made safe to show, the user cache.",
+        ("slactl.errors", "slactl.safewrite", "slactl.textsafe", "slactl.usercache", "slactl"),
     ),
 ]
 RANK = {prefix: rank for rank, (_, _, prefixes) in enumerate(LAYERS) for prefix in prefixes}

@@ -97,20 +97,19 @@ def holiday_set_problem(
     package's (ISO 3166-1 alpha-2, plus its aliases such as UK); subdivisions are its codes
     or their names; categories are those the country has.
     """
-    countries = _package().list_supported_countries(include_aliases=True)
-    if country not in countries:
+    facts = _country_facts(country)
+    if facts is None:
+        countries = _package().list_supported_countries(include_aliases=True)
         return "country", f"the holidays package has no country {country!r}{_suggest(country, sorted(countries))}"
-    entity = _entity(country)
     if subdivision is not None:
-        aliases = dict(getattr(entity, "subdivisions_aliases", {}) or {})
-        known = list(getattr(entity, "subdivisions", ()) or ())
+        known, aliases = facts["subdivisions"], facts["aliases"]
         if subdivision not in known and subdivision not in aliases:
             if not known:
                 return "subdivision", f"{country} has no subdivisions in the holidays package"
             hint = _suggest(subdivision, known + sorted(aliases))
             listed = f" (it has {', '.join(known)})" if len(known) <= 20 else f" ({len(known)} are known)"
             return "subdivision", f"{country} has no subdivision {subdivision!r}{listed}{hint}"
-    supported = list(getattr(entity, "supported_categories", ("public",)))
+    supported = facts["categories"]
     for category in categories:
         if category not in supported:
             return (
@@ -119,6 +118,36 @@ def holiday_set_problem(
                 f"{_suggest(category, supported)}",
             )
     return None
+
+
+_FACTS = ("subdivisions", "aliases", "categories")
+
+
+@functools.cache
+def _country_facts(country: str) -> dict[str, list[str]] | None:
+    """A country's subdivision codes, their aliases and its holiday categories, from the user
+    cache or the package (kept in the cache); None when the package has no such country."""
+    store = _store()
+    key = f"country|{country}"
+    if store is not None:
+        value = store.get(key)
+        if (
+            isinstance(value, dict)
+            and set(value) == set(_FACTS)
+            and all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in value.values())
+        ):
+            return value
+    if country not in _package().list_supported_countries(include_aliases=True):
+        return None
+    entity = _entity(country)
+    facts = {
+        "subdivisions": [str(code) for code in getattr(entity, "subdivisions", ()) or ()],
+        "aliases": sorted(str(name) for name in dict(getattr(entity, "subdivisions_aliases", {}) or {})),
+        "categories": [str(name) for name in getattr(entity, "supported_categories", ("public",))],
+    }
+    if store is not None:
+        store.put(key, facts)
+    return facts
 
 
 @functools.cache

@@ -190,8 +190,10 @@ def test_known_sets_validate_clean(tmp_path: Path, capsys: pytest.CaptureFixture
     assert run.code == 0, run.out + run.err
 
 
-def _imports(args: list[str], cwd: Path) -> set[str]:
+def _imports(args: list[str], cwd: Path, cache: Path | None = None) -> set[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "PYTHONPROFILEIMPORTTIME")}
+    if cache is not None:
+        env["SLACTL_CACHE_DIR"] = str(cache)
     proc = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "slactl", *args],
         cwd=cwd,
@@ -213,7 +215,33 @@ def test_holidays_package_is_imported_only_for_holiday_calendars(tmp_path: Path)
     assert "holidays" not in _imports(["--help"], tmp_path)
     assert "holidays" not in _imports(["validate", str(EXAMPLES / "northwind-colocation-fy2027.yaml")], tmp_path)
     with_sets = _with_calendar(tmp_path, "    public_holidays:\n      - {country: US, subdivision: TX}\n")
-    assert "holidays" in _imports(["validate", str(with_sets)], tmp_path)
+    cache = tmp_path / "user-cache"
+    assert "holidays" in _imports(["validate", str(with_sets)], tmp_path, cache)
+    # What validation needs of US (its subdivisions and categories) is now in the user cache.
+    assert "holidays" not in _imports(["validate", str(with_sets)], tmp_path, cache)
+    assert "holidays" in _imports(["validate", str(with_sets)], tmp_path, tmp_path / "other-cache")
+
+
+def test_validation_reads_the_cached_facts_as_the_package_gives_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from slactl import holidays
+
+    monkeypatch.setenv("SLACTL_CACHE_DIR", str(tmp_path / "cache"))
+    holidays._store.cache_clear()
+    cases = [("US", "TX", ()), ("US", "XX", ()), ("ES", "Andalucia", ("public", "bank")), ("ZZ", None, ())]
+    try:
+        cold = [holidays.holiday_set_problem(*case) for case in cases]
+        holidays._country_facts.cache_clear()
+        holidays._store.cache_clear()
+        warm = [holidays.holiday_set_problem(*case) for case in cases]
+    finally:
+        holidays._country_facts.cache_clear()
+        holidays._store.cache_clear()
+    assert warm == cold
+    assert cold[0] is None
+    assert cold[1] is not None and cold[1][0] == "subdivision" and "'XX'" in cold[1][1]
+    assert cold[3] is not None and cold[3][0] == "country"
 
 
 # --------------------------------------------------------------------------- anchored monthly windows
