@@ -17,9 +17,10 @@ not an empty set) to 2100; later years follow its rules as they stand today, exc
 dates it only has as tables (lunar calendars), which end in 2100.
 
 The package is imported on first use only, so a command that meets no holiday calendar
-never loads it. Each year table, once computed, is kept in the user's cache folder
-(:mod:`slactl.usercache`, keyed by the package's version and this module's code), so a later
-run needs no package import for it.
+never loads it. Each year table, and what validation needs of a country (its subdivisions
+and categories), is kept once computed in the user's cache folder (:mod:`slactl.usercache`,
+keyed by the package's version and this module's code), so a later run needs no package
+import for it.
 """
 
 from __future__ import annotations
@@ -182,7 +183,7 @@ def _year_table(spec: HolidaySet, year: int) -> MappingProxyType[date, str]:
 
 @functools.cache
 def _store() -> JsonStore | None:
-    """The user cache of year tables (slactl.usercache), keyed by the package's version and this code.
+    """The user cache of year tables and country facts, keyed by the package's version and this code.
 
     Importing the package loads every country it knows (about 0.2 s); a cached year needs none.
     """

@@ -1,8 +1,8 @@
 """The body of `slactl report`, without typer: the typer command and the plain-call path
 (``slactl.cli.fast``) both run it, so a report reads and prints the same either way.
 
-Importing typer and letting it read the command's eighteen options is about 0.2 s, a fifth of
-a report on a small export; a plain call does without it. Errors are ``SlactlError``, which
+Importing typer and letting it read the command's options is about 0.15 s of CPU, a tenth of a
+report on a small export; a plain call does without it. Errors are ``SlactlError``, which
 ``slactl.cli.main`` prints; lines for people go to stderr as ``typer.echo(..., err=True)``
 writes them.
 """
