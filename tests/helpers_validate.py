@@ -1,8 +1,12 @@
-"""Helpers for the validate tests: a throw-away agreements repository and the CLI run in-process."""
+"""Helpers for the CLI tests: a throw-away agreements repository, the CLI run in-process, and
+the modules a real `python -m slactl` process imports."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,3 +55,28 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text()
     assert text.count(old) == 1, f"{old!r} is not unique in {path.name}"
     path.write_text(text.replace(old, new))
+
+
+def imported(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> tuple[set[str], subprocess.CompletedProcess[str]]:
+    """Top-level packages a `python -m slactl ARGS` process imported (``-X importtime``), and the process.
+
+    ``env``: variables set for the process on top of this one's.
+    """
+    base = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "PYTHONPROFILEIMPORTTIME")}
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "slactl", *args],
+        cwd=cwd,
+        env={**base, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    modules = {
+        line.rsplit("|", 1)[1].strip().split(".")[0]
+        for line in proc.stderr.splitlines()
+        if line.startswith("import time:") and line.count("|") == 2
+    }
+    assert "slactl" in modules or proc.returncode != 0  # the harness really saw the imports
+    return modules, proc

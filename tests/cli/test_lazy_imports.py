@@ -5,14 +5,11 @@ Each case runs a real process with ``-X importtime`` and reads the modules it im
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from helpers_validate import EXAMPLES, run_main
+from helpers_validate import EXAMPLES, imported, run_main
 
 HEAVY = {
     "pydantic",
@@ -26,26 +23,6 @@ HEAVY = {
     "pyarrow",
     "duckdb",
 }
-
-
-def imported(*args: str, cwd: Path) -> tuple[set[str], subprocess.CompletedProcess[str]]:
-    """Top-level packages a `python -m slactl ARGS` process imported, and the process."""
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "PYTHONPROFILEIMPORTTIME")}
-    proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "slactl", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    modules = {
-        line.rsplit("|", 1)[1].strip().split(".")[0]
-        for line in proc.stderr.splitlines()
-        if line.startswith("import time:") and line.count("|") == 2
-    }
-    assert "slactl" in modules  # the harness really saw the imports
-    return modules, proc
 
 
 @pytest.mark.parametrize(

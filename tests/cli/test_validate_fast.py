@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from helpers_validate import EXAMPLES, Run, edit, make_repo, run_main
+from helpers_validate import EXAMPLES, Run, edit, imported, make_repo, run_main
 from slactl.cli import fast
 
 
@@ -168,29 +166,11 @@ def test_an_unreadable_path_is_left_to_typer(tmp_path: Path, monkeypatch: pytest
 
 def test_the_fast_path_imports_no_typer(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "PYTHONPROFILEIMPORTTIME")}
-
-    def modules(*args: str) -> tuple[set[str], subprocess.CompletedProcess[str]]:
-        proc = subprocess.run(
-            [sys.executable, "-X", "importtime", "-m", "slactl", *args],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        names = {
-            line.rsplit("|", 1)[1].strip().split(".")[0]
-            for line in proc.stderr.splitlines()
-            if line.startswith("import time:") and line.count("|") == 2
-        }
-        return names, proc
-
-    plain, proc = modules("validate", str(EXAMPLES / "it-hr-support-fy2027.yaml"), "--format", "json")
+    plain, proc = imported("validate", str(EXAMPLES / "it-hr-support-fy2027.yaml"), "--format", "json", cwd=tmp_path)
     assert proc.returncode in (0, 1), proc.stderr[-2000:]
     assert json.loads(proc.stdout)["files"] >= 1
     assert "typer" not in plain
-    helped, proc = modules("validate", "--help")
+    helped, proc = imported("validate", "--help", cwd=tmp_path)
     assert proc.returncode == 0
     assert "Usage: slactl validate" in proc.stdout
     assert "typer" in helped

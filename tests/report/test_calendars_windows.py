@@ -8,9 +8,6 @@ window arithmetic redone day by day with zoneinfo.
 from __future__ import annotations
 
 import itertools
-import os
-import subprocess
-import sys
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers_validate import EXAMPLES, run_main, without_clauses
+from helpers_validate import EXAMPLES, imported, run_main, without_clauses
 from slactl.clock import BusinessCalendar, HolidaySet, business_elapsed
 from slactl.holidays import holiday_dates, us_federal_holidays
 
@@ -191,24 +188,9 @@ def test_known_sets_validate_clean(tmp_path: Path, capsys: pytest.CaptureFixture
 
 
 def _imports(args: list[str], cwd: Path, cache: Path | None = None) -> set[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "PYTHONPROFILEIMPORTTIME")}
-    if cache is not None:
-        env["SLACTL_CACHE_DIR"] = str(cache)
-    proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "slactl", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    modules, proc = imported(*args, cwd=cwd, env={"SLACTL_CACHE_DIR": str(cache)} if cache is not None else None)
     assert proc.returncode in (0, 1), proc.stderr[-2000:]
-    return {
-        line.rsplit("|", 1)[1].strip().split(".")[0]
-        for line in proc.stderr.splitlines()
-        if line.startswith("import time:") and line.count("|") == 2
-    }
+    return modules
 
 
 def test_holidays_package_is_imported_only_for_holiday_calendars(tmp_path: Path) -> None:
