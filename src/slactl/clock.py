@@ -504,6 +504,17 @@ _SAFE_LO = (date(2, 1, 2).toordinal() - date(1970, 1, 1).toordinal()) * 86_400_0
 _SAFE_HI = (date(9997, 12, 30).toordinal() - date(1970, 1, 1).toordinal()) * 86_400_000_000
 
 
+def always_open(cal: BusinessCalendar) -> bool:
+    """Whether ``cal`` is open around the clock with no holiday of any kind."""
+    return cal.is_24x7 and not cal.holidays and not cal.federal_holidays and not cal.public
+
+
+def counts_elapsed(cal: BusinessCalendar, a: int, b: int) -> bool:
+    """Whether the open time of every span inside [a, b) is its length (``always_open``, away
+    from datetime's limits): then ``open_us_counter(cal)(x, y)`` is ``y - x`` there."""
+    return always_open(cal) and _SAFE_LO <= a and b < _SAFE_HI
+
+
 def open_us_counter(cal: BusinessCalendar) -> Callable[[int, int], int]:
     """``open_us_between`` bound to ``cal``: (a, b) -> open microseconds in [a, b), a <= b.
 
@@ -512,7 +523,7 @@ def open_us_counter(cal: BusinessCalendar) -> Callable[[int, int], int]:
     """
     counter = cal._counter
     if counter is None:
-        if cal.is_24x7 and not cal.holidays and not cal.federal_holidays and not cal.public:
+        if always_open(cal):
 
             def counter(a: int, b: int) -> int:
                 if _SAFE_LO <= a and b < _SAFE_HI:

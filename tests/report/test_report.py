@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -134,6 +134,36 @@ def test_availability_with_maintenance_and_a_partial_month(report: Report) -> No
     assert any("outside the declared maintenance window" in n for n in jan.notes)
     assert [m.ref for m in jan.misses] == ["OUT-1", "CHG-SAT"]
     assert "counted as unplanned" in jan.misses[1].note
+
+
+def test_outages_on_a_round_the_clock_calendar_count_their_spans(tmp_path: Path, agreement: Path) -> None:
+    # hosting-availability's calendar is 24x7 (New York) with no holidays: each outage counts
+    # its span to the microsecond, cut at the window's edges; overlapping ones count once; an
+    # outage of no length is no miss. Worked by hand.
+    outages = write(
+        tmp_path,
+        "outages.csv",
+        "id,service,start,end,planned\n"
+        "A,hosting,2027-03-31T23:59:30.250000-04:00,2027-04-01T00:00:10.500001-04:00,no\n"
+        "B,hosting,2027-03-10T10:00:00.000001-05:00,2027-03-10T10:00:20-05:00,no\n"
+        "C,hosting,2027-03-10T10:00:05-05:00,2027-03-10T10:00:07.5-05:00,no\n"
+        "D,hosting,2027-03-12T08:00:00-05:00,2027-03-12T08:00:00-05:00,no\n",
+    )
+    report = build_report(agreement, outages=outages, period="2027-Q2", now=NOW)
+    april = window(report, "hosting-availability", "Apr 2027")
+    assert [(m.ref, m.value) for m in april.misses] == [("A", timedelta(seconds=10, microseconds=500001))]
+    assert april.detail["downtime"] == timedelta(seconds=10, microseconds=500001)
+    assert april.detail["window_time"] == timedelta(days=30)
+    report = build_report(agreement, outages=outages, period="2027-Q1", now=NOW)
+    march = window(report, "hosting-availability", "Mar 2027")
+    assert [(m.ref, m.value) for m in march.misses] == [
+        ("A", timedelta(seconds=29, microseconds=750000)),
+        ("B", timedelta(seconds=19, microseconds=999999)),
+        ("C", timedelta(seconds=2, microseconds=500000)),
+    ]
+    # B and C overlap: 19.999999 s once, and A's 29.75 s before midnight.
+    assert march.detail["downtime"] == timedelta(seconds=49, microseconds=749999)
+    assert march.detail["window_time"] == timedelta(days=31) - timedelta(hours=1)  # the clocks went forward
 
 
 def test_planned_maintenance_counted_as_up(report: Report) -> None:

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from slactl.clock import Slice, business_elapsed, business_slices
+from slactl.clock import Slice, always_open, business_elapsed, business_slices
 from slactl.errors import SlactlError
 from slactl.report import inputs as io_
 
@@ -149,7 +149,7 @@ def ticket_clocks(engine: Engine, ticket: TicketRecord, *, slices: bool = True) 
             )
             continue
         cut = business_slices(clock, ticket.opened, end_at, ticket.on_hold)
-        if clock.is_24x7 and not (clock.holidays or clock.federal_holidays or clock.public):
+        if always_open(clock):
             wall = "wall clock (a target in days or weeks)"
             cut = [Slice(c.start, c.end, c.state, wall if c.state == "counted" else c.rule) for c in cut]
         out.append(

@@ -15,7 +15,7 @@ from datetime import datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from slactl.clock import open_us_counter
+from slactl.clock import counts_elapsed, open_us_counter
 from slactl.model.agreement import MaintenanceWindow, day_indexes, span_minutes
 from slactl.model.types import Count, Percent, Score
 from slactl.report.measure.results import Miss, WindowResult
@@ -143,6 +143,7 @@ def _judge_outages(engine: Engine, track: Track, plan: Plan, result: WindowResul
     level = plan.level
     count = open_us_counter(plan.calendar)
     ws, we = to_us(result.start_at), to_us(result.stop_at)
+    elapsed = counts_elapsed(plan.calendar, ws, we)  # open time is a span's length: no counter calls
     rows, starts, longest = _service_outages(engine, level.service)
     windows_ = _maintenance(engine, plan)
     zone = track.zone
@@ -182,7 +183,7 @@ def _judge_outages(engine: Engine, track: Track, plan: Plan, result: WindowResul
             lost = sum(elapsed_us(count, a, b) for a, b in rest)
         else:
             unplanned.append((s, e))
-            lost = elapsed_us(count, s, e)
+            lost = (e - s if e > s else 0) if elapsed else elapsed_us(count, s, e)
         if lost > 0:
             per_outage.append((lost, row, note))
     if track.kind == "count_outages":
@@ -199,8 +200,8 @@ def _judge_outages(engine: Engine, track: Track, plan: Plan, result: WindowResul
             ]
         return
     window_us = elapsed_us(count, ws, we)
-    down = _union_us(count, unplanned)
-    planned_us = _union_us(count, unplanned + planned_spans) - down
+    down = _union_us(count, unplanned, elapsed)
+    planned_us = _union_us(count, unplanned + planned_spans, elapsed) - down
     mode = level.measurement.planned_maintenance if level.measurement else "excluded"
     measured_us = window_us - planned_us if mode == "excluded" else window_us
     target = level.target
@@ -367,8 +368,11 @@ def _subtract(base: list[tuple[int, int]], cut: Iterable[tuple[int, int]]) -> li
     return pieces
 
 
-def _union_us(count: Callable[[int, int], int], spans: list[tuple[int, int]]) -> int:
-    """Calendar time covered by the union of ``spans`` (overlaps counted once)."""
+def _union_us(count: Callable[[int, int], int], spans: list[tuple[int, int]], elapsed: bool = False) -> int:
+    """Calendar time covered by the union of ``spans`` (overlaps counted once).
+
+    ``elapsed``: the calendar's open time is a span's length (``clock.counts_elapsed``).
+    """
     if not spans:
         return 0
     spans = sorted(spans)
@@ -376,8 +380,8 @@ def _union_us(count: Callable[[int, int], int], spans: list[tuple[int, int]]) ->
     run_s, run_e = spans[0]
     for s, e in spans[1:]:
         if s > run_e:
-            total += elapsed_us(count, run_s, run_e)
+            total += run_e - run_s if elapsed else elapsed_us(count, run_s, run_e)
             run_s, run_e = s, e
         elif e > run_e:
             run_e = e
-    return total + elapsed_us(count, run_s, run_e)
+    return total + (run_e - run_s if elapsed else elapsed_us(count, run_s, run_e))

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from slactl.clock import SLOT_SHIFT, BusinessCalendar, open_us_counter, year_view
+from slactl.clock import SLOT_SHIFT, BusinessCalendar, always_open, open_us_counter, year_view
 from slactl.report import inputs as io_
 from slactl.report.measure.results import InputSummary
 from slactl.report.measure.tally import _NOT_NOTIFIED, _NOTICE_UNKNOWN, CountAcc, Plan, Track, _Survey
@@ -408,7 +408,7 @@ def _step(plan: Plan) -> _Step:
     """A plan flattened for the hot loop: (accumulator, counts incidents, limit in µs, measures the
     response, its counter, its calendar or None when it is open around the clock)."""
     clock = plan.clock
-    always = clock.is_24x7 and not clock.holidays and not clock.federal_holidays and not clock.public
+    always = always_open(clock)
     return (
         plan.acc,
         isinstance(plan.acc, CountAcc),
