@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import signal
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
 
 from slactl import pool
-from slactl.pool import ForkPool, usable_cores, worker_count
+from slactl.pool import ForkPool, WorkerLost, usable_cores, worker_count
 
 pytestmark = pytest.mark.skipif(not pool.can_fork(), reason="fork pools exist only where fork does")
 
@@ -26,6 +28,18 @@ def _pid(_: int) -> int:
 
 def _seen(_: int) -> list[str]:
     return list(_SEEN)
+
+
+def _killed_at_three(n: int) -> int:
+    if n == 3:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer does
+    return n
+
+
+def _exits_at_three(n: int) -> int:
+    if n == 3:
+        os._exit(7)  # a crash that skips all Python cleanup
+    return n
 
 
 def _fail(n: int) -> int:
@@ -108,3 +122,29 @@ def test_an_error_of_the_task_generator_is_raised_where_results_are_read() -> No
 
     with ForkPool(2) as workers, pytest.raises(OSError, match="went away"):
         list(workers.map(_square, tasks()))
+
+
+@pytest.mark.parametrize(
+    ("task", "how"),
+    [
+        (_killed_at_three, r"was killed by SIGKILL \(the kernel does this when memory runs out\)"),
+        (_exits_at_three, "exited with status 7"),
+    ],
+)
+def test_a_worker_that_dies_fails_the_map_instead_of_hanging(task: object, how: str) -> None:
+    # multiprocessing.Pool alone waits forever for the lost task's result.
+    started = time.monotonic()
+    with ForkPool(2) as workers:
+        results = workers.map(task, [1, 2, 3, 4, 5, 6])  # type: ignore[arg-type]
+        with pytest.raises(WorkerLost, match=how) as caught:
+            list(results)
+    assert time.monotonic() - started < 30  # the watch looks every quarter second
+    assert "its part may be lost" in str(caught.value)
+    assert caught.value.hint is not None and "-j 1" in caught.value.hint
+
+
+def test_results_read_slowly_are_not_mistaken_for_a_lost_worker() -> None:
+    with ForkPool(2) as workers:
+        results = workers.map(_square, [1, 2, 3])
+        time.sleep(0.6)  # the workers are idle and alive: waiting is no failure
+        assert list(results) == [1, 4, 9]

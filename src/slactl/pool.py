@@ -4,6 +4,10 @@ Workers are forked, so they inherit the parent's imports and state ready-built (
 global set just before the pool starts is how a worker gets a large object without
 pickling it). Below a threshold of work, or where fork does not exist, the work is done
 in this process: results are the same either way, and come back in the order of the tasks.
+
+A worker that dies (killed by the kernel for memory, by a signal, by a crash) loses its
+task for good: ``multiprocessing.Pool`` would wait for that result forever. The pool
+watches its workers while results are awaited and raises :class:`WorkerLost` instead.
 """
 
 from __future__ import annotations
@@ -12,8 +16,16 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
+from slactl.errors import SlactlError
+
 T = TypeVar("T")
 R = TypeVar("R")
+
+_WATCH_SECONDS = 0.25  # how often a wait for a result looks at the workers
+
+
+class WorkerLost(SlactlError):
+    """A worker process ended before the pool was closed: its task's result will never come."""
 
 
 def usable_cores() -> int:
@@ -54,16 +66,53 @@ class ForkPool:
         import multiprocessing
 
         self.workers = workers
+        before = set(multiprocessing.active_children())
         self._pool: Any = multiprocessing.get_context("fork").Pool(workers)
+        # The workers, forked just now; they exit only when the pool is closed.
+        self._procs = [p for p in multiprocessing.active_children() if p not in before]
 
     def map(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
         """``fn`` over ``tasks`` in the workers, results yielded as they come, in task order.
 
         Tasks are handed out one at a time as a thread of the pool takes them from ``tasks``,
         so a generator may still be making the later ones while the first are worked on. A
-        worker's exception, or the generator's, is raised where the results are read.
+        worker's exception, or the generator's, is raised where the results are read, and so
+        is :class:`WorkerLost` when a worker has died.
         """
-        return iter(self._pool.imap(fn, tasks))
+        return self._watched(self._pool.imap(fn, tasks))
+
+    def _watched(self, results: Any) -> Iterator[R]:
+        import multiprocessing
+
+        while True:
+            try:
+                yield results.next(_WATCH_SECONDS)
+            except StopIteration:
+                return
+            except multiprocessing.TimeoutError:
+                self._check_workers()
+
+    def _check_workers(self) -> None:
+        import signal
+
+        for proc in self._procs:
+            code = proc.exitcode
+            if code is None:
+                continue
+            if code < 0:
+                try:
+                    how = f"was killed by {signal.Signals(-code).name}"
+                except ValueError:
+                    how = f"was killed by signal {-code}"
+                if code == -signal.SIGKILL:
+                    how += " (the kernel does this when memory runs out)"
+            else:
+                how = f"exited with status {code}"
+            raise WorkerLost(
+                f"a worker process (pid {proc.pid}) {how} while the work was under way; "
+                "its part may be lost, so nothing is given as a result",
+                hint="run again; if it happens again, use -j 1 (all the work in this one process)",
+            )
 
     def close(self) -> None:
         """Stop the workers and wait for them to exit."""

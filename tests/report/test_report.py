@@ -487,6 +487,43 @@ def test_two_processes_give_the_same_report(tmp_path: Path, agreement: Path) -> 
     assert window(two, "p1-response", "Jan 2027").detail["tickets"] == 600
 
 
+_DIE_AT: dict[str, Any] = {}  # the byte where the range of the worker to kill starts; the real task
+
+
+def _work_then_die(task: Any) -> Any:
+    """The ticket worker's task, except that the worker given the second range is killed."""
+    import os
+    import signal
+
+    if task[4] == _DIE_AT["start"]:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer does
+    return _DIE_AT["work"](task)
+
+
+def test_a_ticket_worker_killed_midway_fails_the_report_with_a_message(
+    tmp_path: Path, agreement: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from slactl.cli import main
+    from slactl.pool import WorkerLost
+    from slactl.report import parallel
+
+    lines = TICKETS.splitlines()
+    body = [lines[0]] + [line.replace(",P", f"-{k},P", 1) for k in range(300) for line in lines[1:]]
+    tickets = write(tmp_path, "many.csv", "\n".join(body) + "\n")
+    cuts = list(parallel._cuts(tickets, parallel._bounds(tickets, 2 * parallel._PIECES, parallel._header_end(tickets))))
+    assert len(cuts) > 1
+    monkeypatch.setitem(_DIE_AT, "start", cuts[1][0])
+    monkeypatch.setitem(_DIE_AT, "work", parallel._work)
+    monkeypatch.setattr(parallel, "_work", _work_then_die)
+    with pytest.raises(WorkerLost, match="was killed by SIGKILL"):
+        build_report(agreement, tickets=tickets, period="2027-Q1", now=NOW, jobs=2)
+    code = main(["report", str(agreement), "--tickets", str(tickets), "--period", "2027-Q1", "-j", "2"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "a worker process (pid" in err and "its part may be lost" in err and "-j 1" in err
+    assert "Traceback" not in err
+
+
 # --------------------------------------------------------------------------- fast paths
 
 
