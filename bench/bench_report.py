@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -34,6 +34,10 @@ ROOT = Path(__file__).resolve().parents[1]
 AGREEMENT = ROOT / "examples" / "cec-fy2027-rural-lending.yaml"
 NY = ZoneInfo("America/New_York")
 START = datetime(2026, 10, 1, tzinfo=NY)
+# In the data files' names: a change to what generate() writes must not reuse older files.
+# 2: instants are added in UTC, so none falls in the hour skipped in spring (version 1 added
+# minutes to the local wall time, and wrote 9 tickets "opened" at a time that never existed).
+DATA_VERSION = 2
 YEAR_MIN = 365 * 24 * 60
 FLOOR = """
 import csv, sys
@@ -91,10 +95,16 @@ def columnar(t_path: Path) -> tuple[Path, Path]:
     return single, folder
 
 
+def after(moment: datetime, *, minutes: int = 0, seconds: int = 0) -> datetime:
+    """The instant that much later, in New York time (elapsed time, not wall-clock arithmetic)."""
+    return (moment.astimezone(UTC) + timedelta(minutes=minutes, seconds=seconds)).astimezone(NY)
+
+
 def generate(folder: Path, tickets: int, outages: int) -> tuple[Path, Path]:
     """Write tickets.csv and outages.csv once (deterministic); reuse them when present."""
     folder.mkdir(parents=True, exist_ok=True)
-    t_path, o_path = folder / f"tickets-{tickets}.csv", folder / f"outages-{outages}.csv"
+    t_path = folder / f"tickets-{tickets}-v{DATA_VERSION}.csv"
+    o_path = folder / f"outages-{outages}-v{DATA_VERSION}.csv"
     rng = random.Random(42)
     if not t_path.exists():
         tmp = t_path.with_suffix(".part")
@@ -103,13 +113,13 @@ def generate(folder: Path, tickets: int, outages: int) -> tuple[Path, Path]:
             w.writerow(["id", "priority", "service", "site", "opened", "first_response", "resolved", "on_hold"])
             prios = ("P1", "P2", "P2", "P3", "P3", "P3", "P4", "P4")
             for i in range(tickets):
-                opened = START + timedelta(minutes=rng.randrange(YEAR_MIN))
-                resp = opened + timedelta(minutes=rng.randrange(1, 300))
-                res = resp + timedelta(minutes=rng.randrange(10, 5000))
+                opened = after(START, minutes=rng.randrange(YEAR_MIN))
+                resp = after(opened, minutes=rng.randrange(1, 300))
+                res = after(resp, minutes=rng.randrange(10, 5000))
                 hold = ""
                 if i % 10 == 0:
-                    h0 = resp + timedelta(minutes=5)
-                    hold = f"{h0.isoformat()}/{(h0 + timedelta(hours=3)).isoformat()}"
+                    h0 = after(resp, minutes=5)
+                    hold = f"{h0.isoformat()}/{after(h0, minutes=180).isoformat()}"
                 # Half the exports write naive local time, half carry the offset.
                 if i & 1:
                     row = [
@@ -141,8 +151,8 @@ def generate(folder: Path, tickets: int, outages: int) -> tuple[Path, Path]:
             w = csv.writer(fh, lineterminator="\n")
             w.writerow(["id", "service", "start", "end", "planned"])
             for i in range(outages):
-                start = START + timedelta(minutes=rng.randrange(YEAR_MIN))
-                end = start + timedelta(seconds=rng.randrange(5, 600))
+                start = after(START, minutes=rng.randrange(YEAR_MIN))
+                end = after(start, seconds=rng.randrange(5, 600))
                 svc = "vm-hosting" if i % 2 else "storage"
                 w.writerow([f"O{i}", svc, start.isoformat(), end.isoformat(), "yes" if i % 7 == 0 else "no"])
         tmp.rename(o_path)
