@@ -10,8 +10,10 @@ command with one hostile value at a time and asserts that none exits 3 or prints
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import signal
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -651,3 +653,50 @@ def test_the_docs_state_the_limits_of_the_code() -> None:
     assert f"at most {types.MAX_DIGITS} digits before the decimal point and {types.MAX_PLACES}" in fmt
     assert f"at most {types.MAX_DURATION_DAYS:,} days" in fmt
     assert f"from {types.MIN_DATE.isoformat()} and before {types.MAX_DATE.year + 1}-01-01" in fmt
+
+
+# --------------------------------------------------------------------------- pipes and devices
+
+# A named pipe with no writer: opening it to read waits forever. Every command that reads an
+# agreement, a data file or a pack must refuse it (exit 2) without opening it.
+PIPE_CALLS = [
+    pytest.param(("validate", "{pipe}"), "is not a regular file or a folder", id="validate"),
+    pytest.param(("render", "{pipe}"), "is not a regular file or a folder", id="render"),
+    pytest.param(("status", "{pipe}"), "is not a regular file or a folder", id="status"),
+    pytest.param(("list", "{pipe}"), "is not a regular file or a folder", id="list"),
+    pytest.param(("obligations", "{pipe}"), "is not a regular file or a folder", id="obligations"),
+    pytest.param(("export", "{pipe}", "--to", "openslo", "-o", "{tmp}/out"), "is not a regular file", id="export"),
+    pytest.param(("report", "{pipe}", "--tickets", str(DATA / "tickets.csv")), "is not a regular file", id="report"),
+    pytest.param(("explain", "{pipe}", "T1", "--tickets", str(DATA / "tickets.csv")), "is not a regular", id="explain"),
+    pytest.param(("credits", "{pipe}", "--service-level", "x", "--availability", "9"), "is not a", id="credits"),
+    pytest.param(("renew", "{pipe}"), "is not a regular file", id="renew"),
+    pytest.param(("report", str(EXAMPLES / CEC), "--tickets", "{pipe}"), "is not a regular file", id="report-tickets"),
+    pytest.param(("report", str(EXAMPLES / CEC), "--outages", "{pipe}"), "is not a regular file", id="report-outages"),
+    pytest.param(("explain", str(EXAMPLES / CEC), "T1", "--tickets", "{pipe}"), "is not a regular", id="explain-data"),
+    pytest.param(("report", "--verify", "{pipe}"), "is not a folder", id="verify-pack"),
+]
+
+
+@pytest.mark.parametrize(("args", "words"), PIPE_CALLS)
+def test_a_pipe_or_a_device_is_refused_not_waited_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], words: str
+) -> None:
+    pipe = tmp_path / "agreement.yaml"
+    os.mkfifo(pipe)
+
+    def waited(_signum: int, _frame: object) -> None:
+        raise TimeoutError("the command opened the pipe and waited for a writer")
+
+    before = signal.signal(signal.SIGALRM, waited)
+    for target in (pipe, Path(os.devnull)):
+        given = [a.format(pipe=target, tmp=tmp_path) for a in args]
+        signal.alarm(30)  # a wait on the pipe fails the test instead of hanging the run
+        try:
+            result = run(capsys, *given)
+        finally:
+            signal.alarm(0)
+        assert_handled(result, *given)
+        assert result.code == 2, (given, result.err)
+        assert f"{target}: {words}" in result.err, (given, result.err)
+        assert "not found" not in result.err and "no such file" not in result.err
+    signal.signal(signal.SIGALRM, before)

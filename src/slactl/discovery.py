@@ -29,7 +29,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from slactl.errors import SlactlError
+from slactl.errors import SlactlError, not_a_regular_file
 from slactl.findings import Finding, Severity
 
 if TYPE_CHECKING:
@@ -419,6 +419,8 @@ def find(paths: Sequence[Path], config: Config | None = None, *, only_slactl: bo
                 if found not in seen:
                     seen.add(found)
                     out.append(Candidate(found, scope.is_strict(found)))
+        elif path.exists():  # "no such file" would be false
+            raise not_a_regular_file(str(path), what="the agreement", folder_too=True)
         else:
             raise SlactlError("no such file or folder", path=str(path))
     return out

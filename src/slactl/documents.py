@@ -21,14 +21,11 @@ class ValidDocument:
 
 def load_valid(path: Path, *, kind: str | None = "Agreement", raw: bytes | None = None) -> ValidDocument:
     """Load and model-validate one file; any finding becomes a ``SlactlError`` that lists them."""
-    from slactl.loading import LoadError, decode, load_text
+    from slactl.loading import LoadError, decode, load_text, read_file
     from slactl.parse import parse_document
 
     if raw is None:
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise SlactlError(f"cannot read file: {exc.strerror}", path=str(path)) from None
+        raw = read_file(path)
     try:
         loaded = load_text(decode(raw))
     except LoadError as exc:

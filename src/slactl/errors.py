@@ -24,3 +24,13 @@ class SlactlError(Exception):
 
 class UsageError(SlactlError):
     """The command line asked for something impossible."""
+
+
+def not_a_regular_file(path: str, *, what: str, folder_too: bool = False) -> SlactlError:
+    """The error for a path that exists but is a pipe (``<(...)``), a device or a socket.
+
+    Reading one could wait forever for a writer, and slactl may read a file more than once.
+    ``what`` names the thing to save first ("the agreement"); ``folder_too``: a folder would do.
+    """
+    kind = "a regular file or a folder" if folder_too else "a regular file"
+    return SlactlError(f"is not {kind} (a pipe, a device or a socket)", path=path, hint=f"save {what} to a file first")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from slactl.errors import SlactlError
+from slactl.errors import SlactlError, not_a_regular_file
 
 if TYPE_CHECKING:
     from slactl.findings import Finding
@@ -192,13 +193,19 @@ def _text_mark(text: str, index: int) -> Mark:
     return (text.count("\n", 0, index) + 1, index - line_start + 1)
 
 
-def load_path(path: Path) -> Loaded:
-    """Read and load one file; I/O problems become ``SlactlError``."""
+def read_file(path: Path) -> bytes:
+    """The bytes of one agreement file; I/O problems, and a pipe or a device, become ``SlactlError``."""
     try:
-        raw = path.read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode) and not path.is_dir():  # a folder: read_bytes says so
+            raise not_a_regular_file(str(path), what="the agreement")  # reading could wait forever
+        return path.read_bytes()
     except OSError as exc:
         raise SlactlError(f"cannot read file: {exc.strerror}", path=str(path)) from None
-    return load_text(decode(raw))
+
+
+def load_path(path: Path) -> Loaded:
+    """Read and load one file; I/O problems become ``SlactlError``."""
+    return load_text(decode(read_file(path)))
 
 
 def load_bytes(raw: bytes) -> Loaded:

@@ -102,6 +102,49 @@ def test_bad_rows_and_errors_alike(
     assert "not both" in both.err
 
 
+def test_inputs_that_are_not_regular_files_are_named_for_what_they_are(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "not found" would be false for a file that exists: a pipe, a device, a folder of charges.
+    plain = ["report", *expand(PLAIN, repo, tmp_path)]
+    fifo = tmp_path / "tickets.csv"
+    os.mkfifo(fifo)  # opening it to read would wait for a writer forever: it is never opened
+    for path, said in [
+        (fifo, "is not a regular file or a folder (a pipe, a device or a socket)"),
+        (Path(os.devnull), "is not a regular file or a folder"),
+    ]:
+        run = both_ways([*plain, "--tickets", str(path)], capsys, monkeypatch)
+        assert (run.code, run.out) == (2, ""), run.err
+        assert f"{path}: {said}" in run.err
+        assert "hint: save the export to a file first" in run.err
+        assert "not found" not in run.err
+    charges = both_ways(
+        [*plain, "--tickets", f"{DATA.format(repo=repo)}/tickets.csv", "--charges", str(tmp_path)], capsys, monkeypatch
+    )
+    assert charges.code == 2
+    assert f"{tmp_path}: is a folder, not a data file" in charges.err
+
+    explained = run_main(["explain", str(repo / "cec-fy2027-rural-lending.yaml"), "T1", "--tickets", str(fifo)], capsys)
+    assert explained.code == 2
+    assert "is not a regular file" in explained.err
+
+
+def test_one_bad_row_is_one_row(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tickets = tmp_path / "t.csv"
+    tickets.write_text(
+        "id,priority,service,site,opened,first_response,resolved\n"
+        "T1,P1,service-desk,HQ,2027-01-05 09:00,2027-01-05 09:10,2027-01-05 11:00\n"
+        "T2,P1,service-desk,HQ,2027-01-05 09:00,2027-01-05 08:10,\n",
+        encoding="utf-8",
+    )
+    run = both_ways(["report", *expand(PLAIN, repo, tmp_path), "--tickets", str(tickets)], capsys, monkeypatch)
+    assert run.code == 0, run.err
+    assert "slactl: 1 bad row left out of the report:" in run.err
+    assert f"{tickets}:3: first_response is before opened" in run.err
+
+
 def test_output_files_alike(
     repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

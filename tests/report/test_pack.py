@@ -224,6 +224,15 @@ def test_verify_of_a_folder_without_a_manifest_is_a_usage_error(
     assert "no manifest.json: not a report pack" in err
 
 
+def test_verify_of_a_file_says_a_pack_is_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / "report.json"
+    report.write_text("{}", encoding="utf-8")
+    code, _out, err = run_cli(["report", "--verify", str(report)], capsys)
+    assert code == 2
+    assert f"{report}: is not a folder: a report pack is a folder" in err
+    assert "Errno" not in err
+
+
 def test_verify_takes_no_agreement_or_data(repo: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
     pack = make_pack(repo, capsys)
     code, _out, err = run_cli(["report", "x.yaml", "--verify", str(pack)], capsys)

@@ -14,7 +14,10 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from slactl.errors import SlactlError
 
 REPORT_OWNER = "report"
 FORMATS = ("md", "html", "json")
@@ -58,8 +61,8 @@ def run_report(
     if tickets is None and outages is None and surveys is None:
         raise SlactlError("give at least one data file: --tickets, --outages or --surveys")
     for path in (tickets, outages, surveys, charges):
-        if path is not None and not (path.is_file() or (path.is_dir() and path is not charges)):
-            raise SlactlError("data file not found", path=str(path))
+        if path is not None and (problem := data_file_problem(path, folder=path is not charges)) is not None:
+            raise problem
     if pack is not None and output is not None:
         raise SlactlError("give --pack DIR or -o FILE, not both (a pack holds the report in every format)")
     if output is not None and (problem := refusal(output, owner=REPORT_OWNER, force=force)) is not None:
@@ -112,6 +115,20 @@ def _err(message: str) -> None:
     sys.stderr.flush()
 
 
+def data_file_problem(path: Path, *, folder: bool) -> SlactlError | None:
+    """Why ``path`` cannot be read as a data file (None: it can); ``folder``: a folder of exports may do."""
+    from slactl.errors import SlactlError, not_a_regular_file
+
+    if path.is_file() or (folder and path.is_dir()):
+        return None
+    if not path.exists():
+        return SlactlError("data file not found", path=str(path))
+    if path.is_dir():
+        return SlactlError("is a folder, not a data file", path=str(path), hint="give one file")
+    # The report reads its inputs more than once (the format, the header, the byte ranges of -j).
+    return not_a_regular_file(str(path), what="the export", folder_too=folder)
+
+
 def _say_notes(result: Any) -> None:
     """On stderr: which source read which file, and the bad rows left out (the first ten)."""
     from slactl.textsafe import for_terminal  # notes and rows quote the data files: no control character
@@ -120,7 +137,8 @@ def _say_notes(result: Any) -> None:
         if " was read as: " in note:
             _err(f"slactl: {for_terminal(note)}")
     if result.problems.count:
-        _err(f"slactl: {result.problems.count} bad rows left out of the report:")
+        count = result.problems.count
+        _err(f"slactl: {count} bad {'row' if count == 1 else 'rows'} left out of the report:")
         for line in result.problems.shown[:10]:
             _err(f"  {for_terminal(line)}")
         if result.problems.count > 10:

@@ -62,15 +62,15 @@ def explain(
     paused and closed slice of its clock with the rule that decided it, and the totals."""
     from datetime import UTC
 
-    from slactl.cli.report_run import as_of_time
+    from slactl.cli.report_run import as_of_time, data_file_problem
     from slactl.config import load_config
     from slactl.errors import SlactlError
     from slactl.report.inputs import columns_from_config, parse_map_options
     from slactl.report.sources import KINDS
     from slactl.report.ticketclock import explain_ticket
 
-    if not tickets.is_file():
-        raise SlactlError("data file not found", path=str(tickets))
+    if (problem := data_file_problem(tickets, folder=False)) is not None:
+        raise problem
     if source is not None and source != "csv" and KINDS.get(source) != "tickets":
         raise SlactlError(
             f"--source {source!r} is not a source of tickets",

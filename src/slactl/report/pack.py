@@ -210,6 +210,10 @@ class Verification:
 def read_manifest(pack: Path) -> dict[str, Any]:
     """The pack's manifest (SlactlError when absent or not one)."""
     path = pack / MANIFEST
+    if pack.exists() and not pack.is_dir():
+        raise SlactlError(
+            "is not a folder: a report pack is a folder", path=str(pack), hint="give the folder of `--pack DIR`"
+        )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
