@@ -683,11 +683,7 @@ def test_a_pipe_or_a_device_is_refused_not_waited_on(
 ) -> None:
     pipe = tmp_path / "agreement.yaml"
     os.mkfifo(pipe)
-
-    def waited(_signum: int, _frame: object) -> None:
-        raise TimeoutError("the command opened the pipe and waited for a writer")
-
-    before = signal.signal(signal.SIGALRM, waited)
+    before = signal.signal(signal.SIGALRM, _waited)
     for target in (pipe, Path(os.devnull)):
         given = [a.format(pipe=target, tmp=tmp_path) for a in args]
         signal.alarm(30)  # a wait on the pipe fails the test instead of hanging the run
@@ -700,3 +696,48 @@ def test_a_pipe_or_a_device_is_refused_not_waited_on(
         assert f"{target}: {words}" in result.err, (given, result.err)
         assert "not found" not in result.err and "no such file" not in result.err
     signal.signal(signal.SIGALRM, before)
+
+
+def test_a_folder_is_walked_for_regular_files_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Inside a folder, a pipe would wait for a writer and a link to a device such as /dev/zero
+    # would never end: none is an agreement (git holds none), so the walk passes them by. The
+    # device here is /dev/null, which a walk that read it would count as an empty file, so
+    # that a regression fails this test instead of filling the memory.
+    folder = tmp_path / "agreements"
+    copy_examples(folder)
+    (folder / "link.yaml").symlink_to(folder / CEC)  # a link to a regular file is one
+    regular = json.loads(run(capsys, "validate", str(folder), "--format", "json").out)["files"]
+    os.mkfifo(folder / "pipe.yaml")
+    (folder / "device.yaml").symlink_to(os.devnull)
+    before = signal.signal(signal.SIGALRM, _waited)
+    signal.alarm(60)
+    try:
+        checked = run(capsys, "validate", str(folder), "--format", "json")
+        listed = run(capsys, "list", str(folder), "--format", "json")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)
+    assert_handled(checked)
+    assert regular == len(NAMES)  # the examples less slactl.yaml, and the link
+    assert json.loads(checked.out)["files"] == regular
+    assert_handled(listed)
+    assert "pipe.yaml" not in listed.out and "device.yaml" not in listed.out
+
+
+def test_a_configuration_that_is_a_pipe_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    agreement = copy_examples(tmp_path / "a")
+    config = tmp_path / "slactl.yaml"
+    os.mkfifo(config)
+    result = run(capsys, "validate", str(agreement), "--config", str(config))
+    assert_handled(result)
+    assert result.code == 2
+    assert f"{config}: is not a regular file (a pipe, a device or a socket)" in result.err
+    assert "hint: save the configuration to a file first" in result.err
+
+
+class _Waited(BaseException):
+    """Raised by the alarm: not an OSError (which the code under test may catch and go on)."""
+
+
+def _waited(_signum: int, _frame: object) -> None:
+    raise _Waited("the command opened a pipe and waited for a writer")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from slactl.errors import SlactlError
+from slactl.errors import SlactlError, not_a_regular_file
 
 CONFIG_NAME = "slactl.yaml"
 
@@ -51,6 +51,8 @@ def load_config(start: Path | None = None, *, explicit: Path | None = None) -> C
     if path is None:
         return Config(root=None)
     if not path.is_file():
+        if path.exists() and not path.is_dir():
+            raise not_a_regular_file(str(path), what="the configuration")
         raise SlactlError("configuration file not found", path=str(path))
     from pydantic import ValidationError
 

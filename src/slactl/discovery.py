@@ -433,7 +433,10 @@ def _walk(folder: Path, scope: Scope) -> Iterator[Path]:
         for name in sorted(files):
             path = here / name
             if is_yaml_name(name) and not scope.is_settings(path) and not scope.is_excluded(path):
-                yield path
+                # Only regular files (a link to one included): reading a named pipe waits for
+                # a writer, and a link to /dev/zero never ends. Git holds neither.
+                if path.is_file():
+                    yield path
 
 
 @cache

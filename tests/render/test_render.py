@@ -371,8 +371,15 @@ def test_cli_renders_a_folder_and_skips_catalogs(tmp_path: Path) -> None:
 
 
 def test_one_output_for_several_agreements_is_refused() -> None:
-    with pytest.raises(SlactlError, match="-o names one file"):
+    with pytest.raises(SlactlError, match=f"-o names one file but there are {len(AGREEMENTS)} agreements"):
         plan_jobs([EXAMPLES], "md", output=Path("x.md"))
+
+
+def test_one_output_for_a_folder_of_one_agreement_is_refused_for_the_folder(tmp_path: Path) -> None:
+    _copy_example(tmp_path)
+    with pytest.raises(SlactlError, match="-o names one file but a folder was given") as caught:
+        plan_jobs([tmp_path], "md", output=Path("x.md"))
+    assert "1 agreements" not in str(caught.value)
 
 
 def test_cli_writes_to_stdout(tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]) -> None:

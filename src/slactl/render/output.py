@@ -90,9 +90,11 @@ def plan_jobs(
         raise SlactlError("no agreements found", hint="give agreement files or a folder holding them")
     several = len(documents) > 1 or any(p.is_dir() for p in paths)
     if output is not None and several:
+        # A folder may hold more agreements tomorrow than today: -o is for one named file.
+        found = f"there are {len(documents)} agreements" if len(documents) > 1 else "a folder was given"
         raise SlactlError(
-            f"-o names one file but there are {len(documents)} agreements",
-            hint="use --out-dir DIR to render each agreement into DIR",
+            f"-o names one file but {found}",
+            hint="use --out-dir DIR to render each agreement into DIR, or name the agreement's file",
         )
     jobs: list[Job] = []
     seen: dict[Path, Path] = {}
