@@ -224,6 +224,23 @@ def test_verify_of_a_folder_without_a_manifest_is_a_usage_error(
     assert "no manifest.json: not a report pack" in err
 
 
+def test_a_pack_where_a_file_is_is_refused_and_the_file_kept(
+    repo: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = repo["git"].path
+    mine = root / "notes.txt"
+    mine.write_text("notes of mine\n", encoding="utf-8")
+    base = ["report", str(root / "slas" / "agreement.yaml"), "--tickets", str(root / "data" / "tickets.csv")]
+    code, out, err = run_cli([*base, "--period", "2027-Q1", "--pack", str(mine)], capsys)
+    assert (code, out) == (2, "")
+    assert f"{mine}: is not a folder: --pack writes a folder" in err
+    assert mine.read_text(encoding="utf-8") == "notes of mine\n"
+    code, _out, err = run_cli([*base, "--period", "2027-Q1", "--pack", str(mine / "fy2027")], capsys)
+    assert code == 2  # a file in the way of the folder: a message, not an internal error
+    assert f"{mine / 'fy2027'}: cannot make the pack's folder: Not a directory" in err
+    assert mine.read_text(encoding="utf-8") == "notes of mine\n"
+
+
 def test_verify_of_a_file_says_a_pack_is_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     report = tmp_path / "report.json"
     report.write_text("{}", encoding="utf-8")

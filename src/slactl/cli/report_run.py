@@ -67,6 +67,12 @@ def run_report(
         raise SlactlError("give --pack DIR or -o FILE, not both (a pack holds the report in every format)")
     if output is not None and (problem := refusal(output, owner=REPORT_OWNER, force=force)) is not None:
         raise problem  # before the data is read; write_file checks again when it writes
+    if pack is not None and pack.exists() and not pack.is_dir():
+        raise SlactlError(
+            "is not a folder: --pack writes a folder (the report in each format and its manifest)",
+            path=str(pack),
+            hint="give a new folder, or the folder of an earlier pack",
+        )
     cfg = load_config(agreement, explicit=config)
     columns = columns_from_config(cfg.raw)
     columns.update(parse_map_options(list(mapping)))

@@ -171,7 +171,10 @@ def write_pack(pack: Path, plan: PackPlan, reports: Mapping[str, bytes], *, repo
     """Write the reports, copied inputs and the manifest (last: a pack with a manifest is whole)."""
     from slactl.safewrite import placeholder, seal, write_file
 
-    pack.mkdir(parents=True, exist_ok=True)
+    try:
+        pack.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file in the way, no permission, a full disk
+        raise SlactlError(f"cannot make the pack's folder: {exc.strerror}", path=str(pack)) from None
     for fmt, name in REPORT_FILES.items():
         write_file(pack / name, reports[fmt], owner=report_owner, force=force)
     for source, dest in plan.copies:
