@@ -229,9 +229,12 @@ def refuse_overwrite(paths: Sequence[Path], force: bool) -> None:
         path, reason = reasons[0]
         raise SlactlError(f"{reason}; nothing was written", path=str(path), hint=problems[0][1].hint)
     names = "; ".join(f"{path}: {reason}" for path, reason in reasons)
+    # --force replaces files and links; it cannot help where the path itself cannot be
+    # checked (a file where a folder should be) or is a folder.
+    forceable = all(problem.hint is not None and "--force" in problem.hint for _, problem in problems)
     raise SlactlError(
         f"{names}; nothing was written",
-        hint="pass --force to replace them (a symbolic link is replaced, never written through)",
+        hint="pass --force to replace them (a symbolic link is replaced, never written through)" if forceable else None,
     )
 
 
@@ -580,6 +583,8 @@ def init_repo(request: InitRequest) -> InitResult:
     if request.install is not None and not re.fullmatch(r"[ -~]{1,500}", request.install.strip() or "\n"):
         raise UsageError("--install is a pip requirement on one line, e.g. 'slactl @ git+https://host/org/slactl@v1.0'")
     root = request.folder
+    if root.exists() and not root.is_dir():
+        raise SlactlError("is not a folder: init makes a folder an agreements repository", path=str(root))
     install = request.install.strip() if request.install else install_requirement()
     values: dict[str, Any] = {
         "fiscal_year_start": request.fiscal_year_start,

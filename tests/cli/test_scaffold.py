@@ -411,6 +411,22 @@ def test_init_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture
     assert load_config(tmp_path).fiscal_year_start == (7, 1)
 
 
+def test_init_of_a_file_or_under_one_is_refused_without_a_useless_hint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mine = tmp_path / "notes.txt"
+    mine.write_text("notes of mine\n")
+    code, _, err = run(["init", str(mine)], capsys)
+    assert code == 2
+    assert f"{mine}: is not a folder: init makes a folder an agreements repository" in err
+    # Under a file, each path cannot even be checked: --force would not help, so no hint says it.
+    code, _, err = run(["init", str(mine / "repo"), "--force"], capsys)
+    assert code == 2
+    assert "Not a directory" in err and "nothing was written" in err
+    assert "--force" not in err
+    assert mine.read_text() == "notes of mine\n"
+
+
 @pytest.mark.parametrize("args", [["--currency", "dollars"], ["--fiscal-year-start", "02-30"]])
 def test_init_refuses_bad_settings(tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
     assert run(["init", str(tmp_path / "r"), *args], capsys)[0] == 2
