@@ -741,3 +741,32 @@ class _Waited(BaseException):
 
 def _waited(_signum: int, _frame: object) -> None:
     raise _Waited("the command opened a pipe and waited for a writer")
+
+
+def test_a_huge_yaml_file_is_refused_without_being_read_whole(tmp_path: Path) -> None:
+    # A stray dump named *.yaml: 3 GiB (sparse, so it takes no disk). Reading it whole needed
+    # more than 9 GB of memory and a minute; only the first 2 MiB + 1 byte are read now, so the
+    # run fits in a 2 GiB address space.
+    import resource
+    import subprocess
+    import sys
+
+    folder = tmp_path / "agreements"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "it-hr-support-fy2027.yaml", folder)
+    huge = folder / "dump.yaml"
+    with huge.open("wb") as fh:
+        fh.write(b"kind: Agreement\n")
+        fh.truncate(3 << 30)
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    for args in (["validate", str(folder)], ["validate", str(huge)], ["render", str(huge), "-o", "-"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "slactl", *args], capture_output=True, text=True, preexec_fn=limited, timeout=120
+        )
+        assert proc.returncode == (1 if args[0] == "validate" else 2), (args, proc.stderr[-2000:])
+        assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+        if args[0] == "validate":
+            assert "dump.yaml:1:1: error SLA008 file is larger than the limit of 2,097,152 bytes" in proc.stdout

@@ -158,7 +158,7 @@ def decode(raw: bytes) -> str:
     """Bytes to text: UTF-8 only (a BOM is tolerated), with the offending position on failure."""
     if len(raw) > MAX_BYTES:
         raise LoadError(
-            f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}",
+            f"file is larger than the limit of {MAX_BYTES:,} bytes (2 MiB)",
             code="SLA008",
             hint="an agreement this large is almost certainly not one agreement; split it",
         )
@@ -193,12 +193,20 @@ def _text_mark(text: str, index: int) -> Mark:
     return (text.count("\n", 0, index) + 1, index - line_start + 1)
 
 
+def read_bounded(path: Path) -> bytes:
+    """The bytes of a file, or its first ``MAX_BYTES + 1`` when it is larger (which ``decode``
+    refuses): a stray multi-gigabyte ``.yaml`` in a folder is never read whole. OSError as raised."""
+    with path.open("rb") as fh:
+        return fh.read(MAX_BYTES + 1)
+
+
 def read_file(path: Path) -> bytes:
-    """The bytes of one agreement file; I/O problems, and a pipe or a device, become ``SlactlError``."""
+    """The bytes of one agreement file (see read_bounded); I/O problems, and a pipe or a device,
+    become ``SlactlError``."""
     try:
-        if not stat.S_ISREG(path.stat().st_mode) and not path.is_dir():  # a folder: read_bytes says so
+        if not stat.S_ISREG(path.stat().st_mode) and not path.is_dir():  # a folder: open says so
             raise not_a_regular_file(str(path), what="the agreement")  # reading could wait forever
-        return path.read_bytes()
+        return read_bounded(path)
     except OSError as exc:
         raise SlactlError(f"cannot read file: {exc.strerror}", path=str(path)) from None
 

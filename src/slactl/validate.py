@@ -75,6 +75,7 @@ class Result:
 
 def check_file(candidate: Candidate, settings: Settings | None = None) -> FileResult:
     """Read, classify (one parse), model and rules for one file. Never raises on bad input."""
+    from slactl.loading import read_bounded
     from slactl.parse import parse_document
     from slactl.rules import FileContext, run_file_rules
     from slactl.rules.accept import entries
@@ -82,7 +83,7 @@ def check_file(candidate: Candidate, settings: Settings | None = None) -> FileRe
 
     file = str(candidate.path)
     try:
-        raw = candidate.path.read_bytes()
+        raw = read_bounded(candidate.path)
     except OSError as exc:
         unreadable = Finding(file, 1, 1, "", Severity.ERROR, "SLA030", f"cannot read file: {exc.strerror}")
         return FileResult(file, True, [unreadable])

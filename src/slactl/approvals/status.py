@@ -511,6 +511,7 @@ def agreement_files(paths: Sequence[Path]) -> list[Path]:
     """
     from slactl.config import load_config
     from slactl.discovery import classify, find
+    from slactl.loading import read_bounded
 
     out = []
     for cand in find(paths, load_config(paths[0]) if paths else None):
@@ -518,7 +519,7 @@ def agreement_files(paths: Sequence[Path]) -> list[Path]:
             out.append(cand.path)
             continue
         try:
-            found = classify(cand.path.read_bytes())
+            found = classify(read_bounded(cand.path))
         except OSError as exc:
             raise SlactlError(f"cannot read file: {exc.strerror}", path=str(cand.path)) from None
         if found.kind == "Agreement" or (cand.explicit and found.kind is None):

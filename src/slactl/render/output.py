@@ -55,12 +55,13 @@ def discover_agreements(paths: Sequence[Path], config: Config | None = None) -> 
     from slactl.config import load_config
     from slactl.discovery import classify, find
     from slactl.documents import load_valid
+    from slactl.loading import read_bounded
 
     if config is None and paths:
         config = load_config(paths[0])
     for candidate in find(paths, config):
         try:
-            raw = candidate.path.read_bytes()
+            raw = read_bounded(candidate.path)
         except OSError as exc:
             raise SlactlError(f"cannot read file: {exc.strerror}", path=str(candidate.path)) from None
         found = classify(raw)
