@@ -14,6 +14,8 @@ import os
 import re
 import shutil
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -683,19 +685,14 @@ def test_a_pipe_or_a_device_is_refused_not_waited_on(
 ) -> None:
     pipe = tmp_path / "agreement.yaml"
     os.mkfifo(pipe)
-    before = signal.signal(signal.SIGALRM, _waited)
     for target in (pipe, Path(os.devnull)):
         given = [a.format(pipe=target, tmp=tmp_path) for a in args]
-        signal.alarm(30)  # a wait on the pipe fails the test instead of hanging the run
-        try:
+        with _no_wait(30):
             result = run(capsys, *given)
-        finally:
-            signal.alarm(0)
         assert_handled(result, *given)
         assert result.code == 2, (given, result.err)
         assert f"{target}: {words}" in result.err, (given, result.err)
         assert "not found" not in result.err and "no such file" not in result.err
-    signal.signal(signal.SIGALRM, before)
 
 
 def test_a_folder_is_walked_for_regular_files_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -709,14 +706,9 @@ def test_a_folder_is_walked_for_regular_files_only(tmp_path: Path, capsys: pytes
     regular = json.loads(run(capsys, "validate", str(folder), "--format", "json").out)["files"]
     os.mkfifo(folder / "pipe.yaml")
     (folder / "device.yaml").symlink_to(os.devnull)
-    before = signal.signal(signal.SIGALRM, _waited)
-    signal.alarm(60)
-    try:
+    with _no_wait(60):
         checked = run(capsys, "validate", str(folder), "--format", "json")
         listed = run(capsys, "list", str(folder), "--format", "json")
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, before)
     assert_handled(checked)
     assert regular == len(NAMES)  # the examples less slactl.yaml, and the link
     assert json.loads(checked.out)["files"] == regular
@@ -728,7 +720,8 @@ def test_a_configuration_that_is_a_pipe_is_refused(tmp_path: Path, capsys: pytes
     agreement = copy_examples(tmp_path / "a")
     config = tmp_path / "slactl.yaml"
     os.mkfifo(config)
-    result = run(capsys, "validate", str(agreement), "--config", str(config))
+    with _no_wait(30):
+        result = run(capsys, "validate", str(agreement), "--config", str(config))
     assert_handled(result)
     assert result.code == 2
     assert f"{config}: is not a regular file (a pipe, a device or a socket)" in result.err
@@ -741,6 +734,18 @@ class _Waited(BaseException):
 
 def _waited(_signum: int, _frame: object) -> None:
     raise _Waited("the command opened a pipe and waited for a writer")
+
+
+@contextmanager
+def _no_wait(seconds: int) -> Iterator[None]:
+    """Turn a wait on a pipe into a failure of the test, instead of a hung run."""
+    before = signal.signal(signal.SIGALRM, _waited)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)
 
 
 def test_a_huge_yaml_file_is_refused_without_being_read_whole(tmp_path: Path) -> None:

@@ -143,8 +143,26 @@ def test_a_worker_that_dies_fails_the_map_instead_of_hanging(task: object, how: 
     assert caught.value.hint is not None and "-j 1" in caught.value.hint
 
 
-def test_results_read_slowly_are_not_mistaken_for_a_lost_worker() -> None:
-    with ForkPool(2) as workers:
-        results = workers.map(_square, [1, 2, 3])
-        time.sleep(0.6)  # the workers are idle and alive: waiting is no failure
-        assert list(results) == [1, 4, 9]
+def _slow_square(n: int) -> int:
+    time.sleep(0.6)  # longer than the watch: the wait for it times out and looks at the workers
+    return n * n
+
+
+def _exits(code: int) -> None:
+    time.sleep(0.3)
+    raise SystemExit(code)
+
+
+def test_slow_tasks_and_other_children_are_not_mistaken_for_a_lost_worker() -> None:
+    import multiprocessing
+
+    # A child of this process that is not a worker, started before the pool, ends (status 5)
+    # while the workers are busy: only the pool's own workers are watched.
+    other = multiprocessing.get_context("fork").Process(target=_exits, args=(5,))
+    other.start()
+    try:
+        with ForkPool(2) as workers:
+            assert list(workers.map(_slow_square, [1, 2, 3])) == [1, 4, 9]
+    finally:
+        other.join()
+    assert other.exitcode == 5  # it did end while the tasks ran, and no WorkerLost came of it
