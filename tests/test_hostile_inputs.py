@@ -775,3 +775,59 @@ def test_a_huge_yaml_file_is_refused_without_being_read_whole(tmp_path: Path) ->
         assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
         if args[0] == "validate":
             assert "dump.yaml:1:1: error SLA008 file is larger than the limit of 2,097,152 bytes" in proc.stdout
+
+
+def test_huge_files_beside_the_agreements_are_refused_without_being_read_whole(git_repo: GitRepo) -> None:
+    # The same 3 GiB sparse dump, where an agreement's neighbours are read: a clause of the
+    # library (validate), the repository's slactl.yaml (status) and the work tree's copy of
+    # an agreement (diff against a revision). Each is read up to its limit, then refused
+    # (before, each was read whole: a MemoryError under this test's 2 GiB address space).
+    import resource
+    import subprocess
+    import sys
+
+    git_repo.write("slas/hr.yaml", (EXAMPLES / "it-hr-support-fy2027.yaml").read_text(encoding="utf-8"))
+    git_repo.write("slactl.yaml", (EXAMPLES / "slactl.yaml").read_text(encoding="utf-8"))
+    git_repo.commit("an agreement")
+    git_repo.git("tag", "base")
+
+    def huge(relpath: str, head: bytes) -> None:
+        target = git_repo.file(relpath)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("wb") as fh:
+            fh.write(head)
+            fh.truncate(3 << 30)
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    def slactl(*args: str) -> subprocess.CompletedProcess[str]:
+        proc = subprocess.run(
+            [sys.executable, "-m", "slactl", *args],
+            capture_output=True,
+            text=True,
+            preexec_fn=limited,
+            timeout=120,
+            cwd=git_repo.path,
+        )
+        assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr[-2000:]
+        return proc
+
+    huge("clauses/dump.md", b"---\nid: dump\n")
+    proc = slactl("validate", "slas")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "larger than 256 KiB" in proc.stdout + proc.stderr
+    git_repo.file("clauses/dump.md").unlink()
+
+    huge("slas/hr.yaml", b"kind: Agreement\n")
+    proc = slactl("diff", "base", "slas/hr.yaml")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "not valid at the new revision" in proc.stdout
+    assert "1:1: SLA008 file is larger than the limit of 2,097,152 bytes" in proc.stdout
+    git_repo.git("checkout", "-q", "--", "slas/hr.yaml")
+
+    huge("slactl.yaml", b"fiscal_year_start: 10-01\n")
+    for command in ("status", "history"):  # the roster is read by each
+        proc = slactl(command, "slas/hr.yaml")
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        assert "slactl.yaml" in proc.stderr and "larger than the limit of 2,097,152 bytes" in proc.stderr

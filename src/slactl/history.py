@@ -483,8 +483,10 @@ def _is_yaml(path: str) -> bool:
 def content_at(repo: Path, rev: str | None, path: str) -> bytes | None:
     """The bytes of ``path`` at commit ``rev`` (None: the work tree); None when it is absent there."""
     if rev is None:
+        from slactl.loading import read_bounded
+
         try:
-            return (repo / path).read_bytes()
+            return read_bounded(repo / path)  # a huge file is refused by decode, not read whole
         except FileNotFoundError:
             return None
         except OSError as exc:

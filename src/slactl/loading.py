@@ -160,7 +160,10 @@ def decode(raw: bytes) -> str:
         raise LoadError(
             f"file is larger than the limit of {MAX_BYTES:,} bytes (2 MiB)",
             code="SLA008",
-            hint="an agreement this large is almost certainly not one agreement; split it",
+            hint=(
+                "no file slactl reads (an agreement, slactl.yaml, a roster) is this large: "
+                "check that it is the file meant, and split an agreement this large"
+            ),
         )
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8) :]  # tolerated, and not counted in columns (editors hide it)

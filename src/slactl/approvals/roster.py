@@ -184,11 +184,13 @@ def load_roster(repo: Path, config_relpath: str, base: str | None = None) -> Ros
     from slactl.model.config import RepoConfig, RosterFile
 
     def read(relpath: str) -> bytes | None:
+        from slactl.loading import read_bounded  # a huge file is refused by decode, not read whole
+
         if base is not None:
             return gitio.read_file_at(repo, base, relpath)
         target = repo / relpath
         try:
-            return target.read_bytes() if target.is_file() else None
+            return read_bounded(target) if target.is_file() else None
         except OSError as exc:
             raise SlactlError(f"cannot read file: {exc.strerror}", path=str(target)) from None
 

@@ -126,9 +126,11 @@ def _load_settings(repo: Path, config_relpath: str, base: str | None) -> Setting
 
 
 def _read_worktree(repo: Path, relpath: str) -> bytes | None:
+    from slactl.loading import read_bounded  # a huge file is refused by decode, not read whole
+
     target = repo / relpath
     try:
-        return target.read_bytes() if target.is_file() else None
+        return read_bounded(target) if target.is_file() else None
     except OSError as exc:
         raise SlactlError(f"cannot read file: {exc.strerror}", path=str(target)) from None
 
