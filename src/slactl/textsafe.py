@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["for_terminal", "md_code", "md_escape", "md_text"]
+__all__ = ["DIRECTION_CONTROLS", "for_terminal", "md_code", "md_escape", "md_text", "show_direction_controls"]
 
 # C0 controls (ESC, CR, BEL, BS...), DEL, C1 controls (U+0080-U+009F: a single-byte CSI is
 # U+009B), the bidi embeddings/overrides and isolates (a "Trojan Source" reordering), the
@@ -21,6 +21,10 @@ __all__ = ["for_terminal", "md_code", "md_escape", "md_text"]
 # zero-width no-break space. Tab and newline are handled by the caller's choice below.
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff]")
 _UNSAFE_OR_NEWLINE = re.compile(_UNSAFE.pattern[:-1] + r"\n\t]")
+# The bidirectional embeddings, overrides and isolates alone: the characters of a "Trojan
+# Source" reordering (CVE-2021-42574), which compilers such as rustc refuse in literals and
+# comments. `slactl validate` refuses them (SLA013); the rendered document shows them.
+DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -40,6 +44,11 @@ def for_terminal(value: object, *, newlines: bool = False) -> str:
     if newlines:
         return _UNSAFE.sub(_visible, text.replace("\t", " "))
     return _UNSAFE_OR_NEWLINE.sub(lambda m: " " if m.group() in "\n\t" else _visible(m), text)
+
+
+def show_direction_controls(text: str) -> str:
+    """``text`` with each bidirectional control written as its visible escape (``\\u202e``)."""
+    return DIRECTION_CONTROLS.sub(_visible, text)
 
 
 # Characters that can open or close an inline construct in GitHub-flavoured Markdown:

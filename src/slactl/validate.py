@@ -98,11 +98,67 @@ def check_file(candidate: Candidate, settings: Settings | None = None) -> FileRe
     if findings or found.loaded is None:
         return FileResult(file, True, findings)
     loaded = found.loaded
+    hidden = direction_controls(loaded, file)
     parsed = parse_document(loaded, file)
     if parsed.document is None:
-        return FileResult(file, True, parsed.findings + partial_rules(loaded, file, parsed.findings, settings))
-    findings = run_file_rules(FileContext(parsed.document, loaded, file, settings or Settings()))
+        partial = partial_rules(loaded, file, parsed.findings, settings)
+        return FileResult(file, True, hidden + parsed.findings + partial)
+    findings = hidden + run_file_rules(FileContext(parsed.document, loaded, file, settings or Settings()))
     return FileResult(file, True, findings, summarize(parsed.document, loaded, file), entries(parsed.document, loaded))
+
+
+_DIRECTION_SHOWN = 50  # findings of the text's own characters, then one that counts the rest
+
+
+def direction_controls(loaded: Loaded, file: str) -> list[Finding]:
+    """SLA013 for each bidirectional control character in the file's text, comments included,
+    and in its values (a double-quoted ``"\\u202e"`` escape writes one without showing it)."""
+    import unicodedata
+
+    from slactl.findings import format_path
+    from slactl.textsafe import DIRECTION_CONTROLS
+
+    def error(line: int, column: int, path: str, message: str) -> Finding:
+        return Finding(file, line, column, path, Severity.ERROR, "SLA013", message)
+
+    def hidden(where: str, char: str) -> str:
+        return (
+            f"{where} a hidden bidirectional control character, U+{ord(char):04X} "
+            f"({unicodedata.name(char, '')}): it changes the order in which the text around it is "
+            "shown, so a reader of the file or of the rendered document can see something other than "
+            "what it says; remove it"
+        )
+
+    text = loaded.text
+    out: list[Finding] = []
+    lines: set[int] = set()
+    line, seen = 1, 0  # lines counted up to `seen` only once: a file full of them stays linear
+    for count, match in enumerate(DIRECTION_CONTROLS.finditer(text)):
+        at = match.start()
+        line += text.count("\n", seen, at)
+        seen = at
+        column = at - text.rfind("\n", 0, at)
+        if count == _DIRECTION_SHOWN:
+            more = len(DIRECTION_CONTROLS.findall(text, at))
+            message = f"{more} more hidden bidirectional control characters from here on (the first {count} are shown)"
+            return [*out, error(line, column, "", f"{message}; remove every one")]
+        lines.add(line)
+        out.append(error(line, column, "", hidden("the text holds", match.group())))
+    if "\\u" not in text and "\\U" not in text:
+        return out  # no escape: a value holds only the characters the text shows
+    stack: list[tuple[object, tuple[str | int, ...]]] = [(loaded.data, ())]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, str) and (hit := DIRECTION_CONTROLS.search(node)):
+            line, column = loaded.locate(where)
+            if line not in lines:
+                out.append(error(line, column, format_path(where), hidden("the value holds", hit.group())))
+        elif isinstance(node, dict):
+            stack.extend((child, (*where, str(key))) for key, child in node.items())
+            stack.extend((key, where) for key in node if isinstance(key, str))
+        elif isinstance(node, list):
+            stack.extend((child, (*where, i)) for i, child in enumerate(node))
+    return out
 
 
 # Optional sections other sections point into: when one is set aside, so are those that refer

@@ -13,6 +13,7 @@ import json
 from dataclasses import asdict
 
 from slactl.graph import Edge, Graph, Node
+from slactl.textsafe import show_direction_controls
 
 _TYPE_LABEL = {"customer": "SLA", "internal": "OLA", "vendor": "UC", "missing": "not found"}
 _LAYERS = ("customer", "internal", "vendor", "missing")
@@ -31,12 +32,18 @@ def _node_label(node: Node) -> str:
     return f"{node.title} | {_TYPE_LABEL.get(node.type, node.type)} {node.id} | {node.term}"
 
 
+def _html(text: str) -> str:
+    return html.escape(show_direction_controls(text))
+
+
 # --------------------------------------------------------------------------- mermaid
 
 
 def _mermaid_text(text: str) -> str:
     # Mermaid reads entity codes inside quoted labels; quotes and angle brackets are written as codes.
-    return "".join({'"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;"}.get(c, c) for c in text if c >= " ")
+    # A bidirectional control is shown as its escape, as in every output drawn from the files.
+    codes = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;"}
+    return "".join(codes.get(c, c) for c in show_direction_controls(text) if c >= " ")
 
 
 def to_mermaid(graph: Graph) -> str:
@@ -61,7 +68,7 @@ def to_mermaid(graph: Graph) -> str:
 
 
 def _dot_text(text: str) -> str:
-    return "".join(c for c in text if c >= " ").replace("\\", "\\\\").replace('"', '\\"')
+    return "".join(c for c in show_direction_controls(text) if c >= " ").replace("\\", "\\\\").replace('"', '\\"')
 
 
 def to_dot(graph: Graph) -> str:
@@ -168,7 +175,7 @@ def _svg_edge(where: dict[str, tuple[int, int]], source: str, target: str, index
     color = _STATUS_COLOR.get(status, "#607d8b")
     dash = ' stroke-dasharray="6 4"' if status in ("broken", "plain") else ""
     mx, my = (x1 + x2) // 2, (y1 + y2) // 2 + index * 16
-    text = html.escape(label)
+    text = _html(label)
     return (
         f'<g class="edge {status}"><line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{color}" '
         f'stroke-width="2"{dash} marker-end="url(#arrow-{status})"/>'
@@ -189,11 +196,11 @@ def _svg_node(corner: tuple[int, int], node: Node) -> str:
         (node.term, 12, "normal"),
     ]
     texts = "".join(
-        f'<text x="{x + 12}" y="{y + 24 + i * 22}" font-size="{size}" font-weight="{weight}">{html.escape(t)}</text>'
+        f'<text x="{x + 12}" y="{y + 24 + i * 22}" font-size="{size}" font-weight="{weight}">{_html(t)}</text>'
         for i, (t, size, weight) in enumerate(lines)
         if t
     )
-    title = html.escape(node.title)
+    title = _html(node.title)
     return (
         f'<g class="node {node.type}"><title>{title}</title><rect x="{x}" y="{y}" width="{BOX_W}" '
         f'height="{BOX_H}" rx="8" fill="{fill}" stroke="{stroke}" stroke-width="1.5"{dash}/>{texts}</g>'
@@ -203,8 +210,8 @@ def _svg_node(corner: tuple[int, int], node: Node) -> str:
 def to_html(graph: Graph) -> str:
     """A self-contained page: the SVG, a key, and every chain finding of the run."""
     rows = "".join(
-        f"<tr><td>{html.escape(f.code)}</td><td>{html.escape(f.severity.value)}</td>"
-        f"<td>{html.escape(f.file)}:{f.line}</td><td>{html.escape(f.message)}</td></tr>"
+        f"<tr><td>{_html(f.code)}</td><td>{_html(f.severity.value)}</td>"
+        f"<td>{_html(f.file)}:{f.line}</td><td>{_html(f.message)}</td></tr>"
         for f in graph.findings
     )
     findings = (
@@ -213,7 +220,7 @@ def to_html(graph: Graph) -> str:
         else "<p>Every link holds: no chain finding.</p>"
     )
     beside = (
-        "<p>Read beside the files given, to resolve links: " + ", ".join(html.escape(b) for b in graph.beside) + "</p>"
+        "<p>Read beside the files given, to resolve links: " + ", ".join(_html(b) for b in graph.beside) + "</p>"
         if graph.beside
         else ""
     )

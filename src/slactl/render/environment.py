@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from slactl.errors import SlactlError
 
 # One escaper for every Markdown slactl writes: the rendered agreement, diff and history.
-from slactl.textsafe import md_escape
+from slactl.textsafe import DIRECTION_CONTROLS, md_escape, show_direction_controls
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -86,11 +86,23 @@ def make_environment(user_dir: Path | None = None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        finalize=_show_direction_controls,
     )
     env.filters["md"] = lambda value: Markup(md_escape(value))
     env.filters["nobreak"] = nobreak
     env.globals["kept_columns"] = kept_columns
     return env
+
+
+def _show_direction_controls(value: Any) -> Any:
+    """Every value a template outputs, with a bidirectional control shown as its escape, never
+    acting on the text around it (``slactl validate`` refuses them: SLA013). Markup stays Markup."""
+    if isinstance(value, str) and DIRECTION_CONTROLS.search(value):
+        from markupsafe import Markup
+
+        shown = show_direction_controls(value)
+        return Markup(shown) if isinstance(value, Markup) else shown
+    return value
 
 
 EMPTY_CELL = "—"

@@ -184,6 +184,8 @@ define("SLA012", Severity.ERROR, "A YAML file nearly declares a slactl document 
        "`kind: Agreement` without `apiVersion: slactl/v1`, the shape of an agreement): did you mean...?")  # fmt: skip
 define("SLA031", Severity.ERROR, "`.gitattributes` applies `working-tree-encoding`, `filter` or `ident` to the "
        "file: git stores other bytes than the ones validated.")  # fmt: skip
+define("SLA013", Severity.ERROR, "The text holds a hidden bidirectional control character (a \"Trojan Source\" "
+       "reordering: U+202A-U+202E, U+2066-U+2069).")  # fmt: skip
 define("SLA020", Severity.ERROR, "A value has the wrong type or form (a date, duration, percentage, amount...).")
 define("SLA021", Severity.ERROR, "An unknown key (with a did-you-mean hint).")
 define("SLA022", Severity.ERROR, "A required field is missing.")

@@ -286,6 +286,19 @@ EXPLANATIONS: dict[str, Explanation] = {
         "a missing one), so it would be passed over silently. Fix the declaration.",
         Fix(bad="apiVerison: slactl/v1\nkind: Agreement\n", good="apiVersion: slactl/v1\nkind: Agreement\n"),
     ),
+    "SLA013": Explanation(
+        "The bidirectional controls (embeddings, overrides and isolates) are invisible and change the "
+        "order in which the text after them is shown: a reviewer of the pull request, or a signer of "
+        'the rendered document, could read terms other than the ones the file holds (the "Trojan '
+        'Source" attack). Right-to-left letters carry their own direction; where mixed text needs a '
+        "hint, the marks U+200E and U+200F are not refused. Remove the character, whether typed or "
+        "written as a `\\u` escape.",
+        Fix(
+            bad='  title: "Corpus agreement\\u202e"\n',
+            good="  title: Corpus agreement\n",
+            note="The escape writes U+202E (RIGHT-TO-LEFT OVERRIDE) into the title without showing it.",
+        ),
+    ),
     "SLA020": Explanation(
         "Each field has a form: dates as YYYY-MM-DD, durations as `4h` or `2 business days`, percentages "
         "with `%`, money as quoted text. A value in another form would be read wrongly or not at all.",
