@@ -469,9 +469,12 @@ def hostile_document(draw: st.DrawFn) -> tuple[str, str]:
 
 
 def hostile(examples: int) -> settings:
-    """Modest searches (the suite runs them every time): no deadline, fixtures shared by examples."""
+    """Modest searches (the suite runs them every time): no deadline, fixtures shared by examples.
+
+    ``SLACTL_SEARCH_SCALE=20`` multiplies the examples, for a long search before a release.
+    """
     return settings(
-        max_examples=examples,
+        max_examples=examples * max(1, int(os.environ.get("SLACTL_SEARCH_SCALE", "1") or "1")),
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )

@@ -271,3 +271,54 @@ def test_completion_answers_the_shell(words: str, cword: str, expected: str, tmp
     proc = slactl(env={"_SLACTL_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": cword}, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert expected in proc.stdout.split()
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["render", str(EXAMPLES / "it-hr-support-fy2027.yaml"), "--format", "md", "-o", "-"],
+            "# IT Support Agreement",
+        ),
+        (
+            [
+                "report",
+                str(EXAMPLES / "cec-fy2027-rural-lending.yaml"),
+                "--tickets",
+                str(EXAMPLES / "data" / "cec-fy2027-rural-lending" / "tickets.csv"),
+                "--as-of",
+                "2027-10-01",
+                "--format",
+                "json",
+            ],
+            '"agreement":',
+        ),
+        (["obligations", str(EXAMPLES), "--format", "ics"], "BEGIN:VCALENDAR"),
+    ],
+    ids=["render", "report", "obligations"],
+)
+def test_main_called_with_a_text_stream_as_stdout(
+    args: list[str], expected: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # As in a notebook, or a program that captures with io.StringIO: no `.buffer` to write bytes to.
+    import io
+
+    from slactl.cli import main
+
+    stream = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", stream)
+    assert main(args) == 0, capsys.readouterr().err
+    assert expected in stream.getvalue()
+
+
+def test_binary_output_to_a_text_stream_is_refused_in_words(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    from slactl.cli import main
+
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    code = main(["render", str(EXAMPLES / "it-hr-support-fy2027.yaml"), "--format", "docx", "-o", "-"])
+    assert code == 2
+    assert "this output is binary, and standard output here takes text only" in capsys.readouterr().err

@@ -98,6 +98,24 @@ def main(argv: list[str] | None = None) -> int:
     return code if isinstance(code, int) else 0
 
 
+def write_stdout(data: bytes) -> None:
+    """Bytes to standard output as they are; a stream of text only (``main`` called with
+    ``sys.stdout`` a StringIO, a notebook's) gets them as UTF-8 text, or an error when binary."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is not None:
+        buffer.write(data)
+        return
+    from slactl.errors import SlactlError
+
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SlactlError(
+            "this output is binary, and standard output here takes text only", hint="write it to a file with -o FILE"
+        ) from None
+    sys.stdout.write(text)
+
+
 def _usage_error(exc: Exception) -> int:
     """click's usage errors in slactl's one style: ``slactl: error: ...`` and a hint, exit 2."""
     from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from slactl.cli import write_stdout
 from slactl.cli.app import Color, ColorOption, command
 
 
@@ -185,7 +186,7 @@ def diff(
 
         data = redline_html(report, repo)
         if output is None or str(output) == "-":
-            sys.stdout.buffer.write(data)
+            write_stdout(data)
             sys.stdout.flush()
         else:
             from slactl.safewrite import write_file

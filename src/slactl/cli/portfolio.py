@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from slactl.cli import write_stdout
 from slactl.cli.app import command
 
 if TYPE_CHECKING:
@@ -240,7 +241,7 @@ def obligations(
     shown = due_within(everything, portfolio.as_of, days) if days is not None else everything
     data = _render_obligations(shown, portfolio, fmt, stamped=output is not None)
     if output is None:
-        sys.stdout.buffer.write(data)
+        write_stdout(data)
         sys.stdout.flush()
     else:
         write_file(output, data, owner=OBLIGATIONS_OWNER, force=force)

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from slactl.cli import write_stdout
 from slactl.cli.app import command
 
 
@@ -114,7 +115,7 @@ def render(
         related = load_related(job.valid.document, job.source)  # type: ignore[arg-type]
         data = render_document(job.valid, fmt.value, provenance=provenance, catalogs=catalogs, related=related, env=env)
         if job.output is None:
-            sys.stdout.buffer.write(data)
+            write_stdout(data)
             sys.stdout.flush()
         else:
             write_output(job.output, data, agreement_id=job.valid.document.metadata.id, force=force)  # type: ignore[attr-defined]

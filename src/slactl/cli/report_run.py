@@ -16,6 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from slactl.cli import write_stdout
+
 if TYPE_CHECKING:
     from slactl.errors import SlactlError
 
@@ -107,7 +109,7 @@ def run_report(
         inputs = {"tickets": tickets, "outages": outages, "surveys": surveys, "charges": charges}
         _write_pack(result, pack, agreement=agreement, inputs=inputs, options=options, force=force, argv=argv)
     elif output is None:
-        sys.stdout.buffer.write(stamped_report(RENDERERS[fmt](result), fmt))
+        write_stdout(stamped_report(RENDERERS[fmt](result), fmt))
         sys.stdout.flush()
     else:
         write_file(output, stamped_report(RENDERERS[fmt](result), fmt), owner=REPORT_OWNER, force=force)
