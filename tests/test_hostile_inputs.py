@@ -834,3 +834,44 @@ def test_huge_files_beside_the_agreements_are_refused_without_being_read_whole(g
         proc = slactl(command, "slas/hr.yaml")
         assert proc.returncode == 2, proc.stdout + proc.stderr
         assert "slactl.yaml" in proc.stderr and "larger than the limit of 2,097,152 bytes" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "said"),
+    [
+        ("catalogs", "['" + "9" * 5000 + "']", "catalogs: a part of this path is 5,000 bytes long"),
+        (
+            "clauses",
+            "'" + "9" * 256 + "'",
+            "clauses: a part of this path is 256 bytes long; a file or folder name has at most 255",
+        ),
+        ("templates", "'" + "é" * 128 + "'", "templates: a part of this path is 256 bytes long"),
+        ("roster", "a/" * 2100 + "people.yaml", "roster: this path is 4,211 bytes long; a path has fewer than 4,096"),
+        ("agreements", "['" + "x" * 300 + "/*.yaml']", "agreements: a part of this path is 300 bytes long"),
+    ],
+    ids=["catalogs", "clauses", "templates", "roster", "agreements"],
+)
+def test_a_path_in_slactl_yaml_longer_than_the_system_allows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str, value: str, said: str
+) -> None:
+    # Found by the long search: pathlib's is_file and is_dir raise for such a name (ENAMETOOLONG)
+    # instead of answering, deep in whichever command first looks. slactl.yaml is refused at once,
+    # at the line. Two of the examples only, so that validate also reads the files beside them.
+    folder = tmp_path / "agreements"
+    folder.mkdir()
+    for name in (CEC, "slactl.yaml"):
+        shutil.copy(EXAMPLES / name, folder / name)
+    settings = folder / "slactl.yaml"
+    text = re.sub(rf"(?m)^{key}: .*\n", "", settings.read_text(encoding="utf-8"))
+    settings.write_text(f"{text}{key}: {value}\n", encoding="utf-8")
+    line = text.count("\n") + 1
+    for args in (
+        ("validate", str(folder)),
+        ("render", str(folder / CEC), "-o", str(tmp_path / "out.md")),
+        ("graph", str(folder)),
+        ("report", str(folder / CEC), "--tickets", str(EXAMPLES / "data" / "cec-fy2027-rural-lending" / "tickets.csv")),
+    ):
+        result = run(capsys, *args)
+        assert_handled(result, args)
+        assert result.code == 2, (args, result.err)
+        assert f"invalid configuration: line {line}: {said}" in result.err, (args, result.err)

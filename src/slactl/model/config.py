@@ -151,6 +151,15 @@ class RepoConfig(Model):
             raise ValueError(f"{value} is not a day of the year") from None
         return value
 
+    @field_validator("templates", "clauses", "catalogs", "roster")
+    @classmethod
+    def _nameable(cls, value: str | list[str] | None) -> str | list[str] | None:
+        for path in [value] if isinstance(value, str) else value or ():
+            problem = name_too_long(path)
+            if problem:
+                raise ValueError(problem)
+        return value
+
     @field_validator("agreements", "exclude")
     @classmethod
     def _inside(cls, value: list[str]) -> list[str]:
@@ -168,11 +177,30 @@ class RosterFile(Model):
     people: list[Person] = F("Who may approve, with their roles and signing keys.", default_factory=list)
 
 
+NAME_MAX = 255  # bytes of one file or folder name on Linux, macOS and Windows file systems
+PATH_MAX = 4096  # bytes of a whole path on Linux
+
+
+def name_too_long(path: str) -> str | None:
+    """Why ``path`` can name no file (longer than a name or a path may be), or None. The system
+    would refuse it at every use, and pathlib raises rather than answers for such a name."""
+    size = len(path.encode("utf-8", "surrogatepass"))
+    parts = path.replace("\\", "/").split("/")
+    longest = max(len(part.encode("utf-8", "surrogatepass")) for part in parts)
+    if longest > NAME_MAX:
+        return f"a part of this path is {longest:,} bytes long; a file or folder name has at most {NAME_MAX}"
+    if size >= PATH_MAX:
+        return f"this path is {size:,} bytes long; a path has fewer than {PATH_MAX:,}"
+    return None
+
+
 def check_pattern(pattern: str) -> str | None:
     """Why an ``agreements``/``exclude`` entry is refused, or None (pure: for the config model)."""
     text = pattern.strip()
     if not text:
         return "an empty path"
+    if problem := name_too_long(text):
+        return problem
     if text.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", text):
         return f"{pattern!r} is absolute; write it relative to slactl.yaml"
     if ".." in text.replace("\\", "/").split("/"):
