@@ -875,3 +875,38 @@ def test_a_path_in_slactl_yaml_longer_than_the_system_allows(
         assert_handled(result, args)
         assert result.code == 2, (args, result.err)
         assert f"invalid configuration: line {line}: {said}" in result.err, (args, result.err)
+
+
+LONG = "a" * 5000  # no file system takes a name this long
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("validate", LONG),
+        ("render", LONG),
+        ("list", LONG),
+        ("graph", LONG),
+        ("status", LONG),
+        ("history", LONG),
+        ("report", str(EXAMPLES / CEC), "--tickets", LONG),
+        ("explain", str(EXAMPLES / CEC), "T1", "--tickets", LONG),
+        ("renew", str(EXAMPLES / "it-hr-support-fy2027.yaml"), "-o", LONG),
+        ("init", LONG),
+        ("site", str(EXAMPLES), "-o", LONG),
+        ("validate", "--config", LONG, str(EXAMPLES)),
+        ("report", "--verify", LONG),
+    ],
+    ids=lambda args: " ".join(a if a != LONG else "LONG" for a in args).replace(str(EXAMPLES), "examples"),
+)
+def test_a_path_argument_longer_than_the_system_allows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    # pathlib raises ENAMETOOLONG from is_file and is_dir (it answers False for a missing file):
+    # every command said "internal error". Now the path is named, cut short, with the system's words.
+    monkeypatch.chdir(tmp_path)
+    result = run(capsys, *args)
+    assert_handled(result, args)
+    assert result.code == 2, result.err
+    assert result.err.startswith("slactl: error: ") and result.err.rstrip().endswith(": File name too long")
+    assert "characters cut)..." in result.err and len(result.err) < 400

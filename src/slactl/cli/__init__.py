@@ -76,6 +76,12 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write("slactl: interrupted\n")
         return 130
     except Exception as exc:  # the one place that turns bugs into exit 3
+        debug = debug or (state is not None and state.debug)
+        if isinstance(exc, OSError) and exc.filename is not None and not debug:
+            # The system refused a path given to slactl (a name longer than it allows...) where
+            # slactl first touched it: said as the system says it, naming the path.
+            sys.stderr.write(f"slactl: error: {_shown_path(exc.filename)}: {exc.strerror or exc}\n")
+            return 2
         if "typer" in sys.modules:
             from typer import Abort
             from typer._click.exceptions import ClickException
@@ -85,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
             if isinstance(exc, Abort):
                 sys.stderr.write("slactl: aborted\n")
                 return 130
-        if debug or (state is not None and state.debug):
+        if debug:
             import traceback
 
             traceback.print_exc()
@@ -96,6 +102,14 @@ def main(argv: list[str] | None = None) -> int:
             )
         return 3
     return code if isinstance(code, int) else 0
+
+
+def _shown_path(name: object) -> str:
+    """A path for an error message: made safe to show, its middle cut when it is very long."""
+    from slactl.textsafe import for_terminal
+
+    text = for_terminal(name.decode(errors="replace") if isinstance(name, bytes) else name)
+    return text if len(text) <= 200 else f"{text[:120]}...({len(text) - 170:,} characters cut)...{text[-50:]}"
 
 
 def write_stdout(data: bytes) -> None:
