@@ -10,6 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from slactl.findings import Finding
 from slactl.validate import Candidate, check_file
@@ -150,3 +152,168 @@ def test_validate_refuses_it(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         ":13:10: error SLA013 the value holds a hidden bidirectional control character, U+202E"
         in capsys.readouterr().out
     )
+
+
+# -- machine-readable files: the same values, no control left to act ----------------------
+
+
+def _texts(value: object) -> list[str]:
+    """Every string inside a parsed JSON or YAML value, keys included."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for k, v in value.items() for t in (*_texts(k), *_texts(v))]
+    if isinstance(value, list):
+        return [t for v in value for t in _texts(v)]
+    return []
+
+
+def _plant(value: object) -> object:
+    """An override after the first space of every phrase (ids, dates and codes have none)."""
+    if isinstance(value, dict):
+        return {k: _plant(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plant(v) for v in value]
+    if isinstance(value, str) and " " in value and not value[:1].isdigit():
+        return value.replace(" ", f" {RLO}", 1)
+    return value
+
+
+CEC = EXAMPLE.parent / "cec-fy2027-rural-lending.yaml"
+
+
+def hostile_folder(tmp_path: Path) -> Path:
+    """The examples, the customer agreement with an override in every phrase (written as escapes)
+    and in every ticket id of its data."""
+    import yaml
+
+    folder = tmp_path / "examples"
+    shutil.copytree(EXAMPLE.parent, folder)
+    planted = _plant(yaml.safe_load(CEC.read_text(encoding="utf-8")))
+    (folder / CEC.name).write_text(yaml.safe_dump(planted, sort_keys=False, allow_unicode=False), encoding="utf-8")
+    tickets = folder / "data" / "cec-fy2027-rural-lending" / "tickets.csv"
+    tickets.write_text(tickets.read_text(encoding="utf-8").replace("\nINC", f"\nINC{RLO}"), encoding="utf-8")
+    return folder
+
+
+def test_the_planted_agreement_is_refused_only_for_the_controls(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from slactl.cli import main
+
+    folder = hostile_folder(tmp_path)
+    capsys.readouterr()
+    assert main(["validate", str(folder), "-f", "json"]) == 1
+    out = capsys.readouterr().out
+    assert RLO not in out
+    findings = json.loads(out)["findings"]
+    assert len(findings) > 50 and {f["code"] for f in findings} == {"SLA013"}
+
+
+@pytest.mark.parametrize("target", ["openslo", "sloth", "servicenow", "jsm"])
+def test_an_export_escapes_them_and_keeps_every_value(tmp_path: Path, target: str) -> None:
+    import json
+
+    import yaml
+
+    from slactl.cli import main
+
+    folder = hostile_folder(tmp_path)
+    out = tmp_path / "out"
+    assert main(["export", "--to", target, str(folder / CEC.name), "-o", str(out)]) in (0, 1)
+    (written,) = out.iterdir()
+    text = written.read_text(encoding="utf-8")
+    assert RLO not in text
+    parsed = list(yaml.safe_load_all(text)) if written.suffix == ".yaml" else json.loads(text)
+    # Each string holding the control holds a whole phrase of the agreement as planted there.
+    phrases = [t for t in _texts(yaml.safe_load((folder / CEC.name).read_text(encoding="utf-8"))) if RLO in t]
+    carried = [t for t in _texts(parsed) if RLO in t]
+    if target != "sloth":  # Sloth's specs carry ids and queries only: no phrase of the agreement
+        assert carried and all(any(p in t for p in phrases) for t in carried)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("obligations", "-f", "json"), ("list", "-f", "json"), ("graph", "--format", "json")],
+    ids=" ".join,
+)
+def test_json_output_escapes_them_and_keeps_every_value(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    import json
+
+    from slactl.cli import main
+
+    folder = hostile_folder(tmp_path)
+    capsys.readouterr()
+    assert main([*args, str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert RLO not in out and "\\u202e" in out
+    assert any(RLO in t for t in _texts(json.loads(out)))
+
+
+def test_the_report_json_keeps_a_ticket_id_and_shows_no_control(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from slactl.cli import main
+
+    folder = hostile_folder(tmp_path)
+    data = folder / "data" / "cec-fy2027-rural-lending"
+    args = ["report", str(folder / CEC.name), "--period", "FY2027", "--as-of", "2027-10-01", "-f", "json"]
+    capsys.readouterr()
+    assert main([*args, "--tickets", str(data / "tickets.csv"), "-j", "1"]) == 0
+    out = capsys.readouterr().out
+    assert RLO not in out
+    refs = [m["ref"] for level in json.loads(out)["levels"] for w in level["windows"] for m in w["misses"]]
+    assert refs and all(ref.startswith(f"INC{RLO}") for ref in refs)
+
+
+@pytest.mark.parametrize(("fmt", "shown"), [("ics", "\\u202e"), ("csv", "\\u202e")])
+def test_a_calendar_and_a_sheet_show_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str, shown: str
+) -> None:
+    # Neither format has an escape meaning the character: it is written as visible text.
+    from slactl.cli import main
+
+    folder = hostile_folder(tmp_path)
+    capsys.readouterr()
+    command = "obligations" if fmt == "ics" else "list"
+    assert main([command, "-f", fmt, str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert RLO not in out and shown in out
+
+
+_PHRASES = st.text(alphabet=st.sampled_from(["a", " ", '"', "\\", "\n", "'", ":", "#", "é", RLO, LRI, "\u2069"]))
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | _PHRASES,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_PHRASES, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=_VALUES)
+def test_json_text_reads_back_the_same_value(value: object) -> None:
+    import json
+
+    from slactl.textsafe import DIRECTION_CONTROLS, json_text
+
+    text = json_text(value, indent=2)
+    assert not DIRECTION_CONTROLS.search(text)
+    assert json.loads(text) == value
+
+
+@settings(max_examples=200, deadline=None)
+@given(documents=st.lists(_VALUES, min_size=1, max_size=3))
+def test_yaml_documents_read_back_the_same_values(documents: list[object]) -> None:
+    import yaml
+
+    from slactl.textsafe import DIRECTION_CONTROLS, yaml_documents
+
+    text = yaml_documents(documents, width=20)  # narrow: long quoted strings are folded
+    assert not DIRECTION_CONTROLS.search(text)
+    assert list(yaml.safe_load_all(text)) == documents

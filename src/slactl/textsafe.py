@@ -11,9 +11,21 @@ Pure functions: no I/O.
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable, Iterable
+from typing import Any
 
-__all__ = ["DIRECTION_CONTROLS", "for_terminal", "md_code", "md_escape", "md_text", "show_direction_controls"]
+__all__ = [
+    "DIRECTION_CONTROLS",
+    "for_terminal",
+    "json_text",
+    "md_code",
+    "md_escape",
+    "md_text",
+    "show_direction_controls",
+    "yaml_documents",
+]
 
 # C0 controls (ESC, CR, BEL, BS...), DEL, C1 controls (U+0080-U+009F: a single-byte CSI is
 # U+009B), the bidi embeddings/overrides and isolates (a "Trojan Source" reordering), the
@@ -48,6 +60,34 @@ def for_terminal(value: object, *, newlines: bool = False) -> str:
 
 def show_direction_controls(text: str) -> str:
     """``text`` with each bidirectional control written as its visible escape (``\\u202e``)."""
+    return DIRECTION_CONTROLS.sub(_visible, text)
+
+
+def json_text(value: Any, *, indent: int | None = None, default: Callable[[Any], Any] | None = None) -> str:
+    """``value`` as JSON (UTF-8 text, not ASCII escapes), with each bidirectional control
+    written as its ``\\u`` escape: the same JSON value, which no reviewer of the file can
+    see reordered. Lossless, since JSON's own syntax is ASCII: such a character can only
+    stand inside a string, where ``\\u202e`` means the character itself."""
+    return DIRECTION_CONTROLS.sub(_visible, json.dumps(value, indent=indent, ensure_ascii=False, default=default))
+
+
+def yaml_documents(documents: Iterable[Any], *, width: int = 120) -> str:
+    """``documents`` as YAML (``---`` before each, keys in their order), each bidirectional
+    control written as its ``\\u`` escape: a string holding one is double-quoted, the one
+    style where the escape means the character itself, so the value read back is unchanged."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        style = '"' if DIRECTION_CONTROLS.search(value) else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, represent_str)
+    text = yaml.dump_all(
+        documents, Dumper=Dumper, sort_keys=False, allow_unicode=True, explicit_start=True, width=width
+    )
     return DIRECTION_CONTROLS.sub(_visible, text)
 
 

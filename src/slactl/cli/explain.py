@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import textwrap
 from enum import StrEnum
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from slactl.cli.app import command
+from slactl.textsafe import json_text
 
 if TYPE_CHECKING:
     from slactl.rules.explain import RuleDoc
@@ -77,4 +77,4 @@ def as_json(doc: RuleDoc) -> str:
         "example": example,
         "no_example": doc.explanation.no_example or None,
     }
-    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+    return json_text(value, indent=2) + "\n"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Annotated
 import typer
 
 from slactl.cli.app import command
+from slactl.textsafe import json_text
 
 
 class Target(StrEnum):
@@ -73,7 +73,7 @@ def export(
         typer.echo(f"not expressed in {to.value}: {for_terminal(gap.text())}", err=True)
     if fmt is Format.json:
         summary = run.summary() | {"written": [str(p) for p in written]}
-        sys.stdout.write(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(summary, indent=2) + "\n")
     else:
         for path in written:
             typer.echo(f"wrote {for_terminal(str(path))}")

@@ -117,10 +117,10 @@ def list_agreements(
     ordered = sort_entries([e for e in portfolio.entries if wanted.keeps(e)], sort)
     rows = [row(e, portfolio) for e in ordered]
     if fmt is ListFormat.json:
-        import json
+        from slactl.textsafe import json_text
 
         doc = {"as_of": portfolio.as_of.isoformat(), "agreements": rows}
-        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(doc, indent=2) + "\n")
     elif fmt is ListFormat.csv:
         _csv(rows)
     else:
@@ -141,9 +141,14 @@ def _csv(rows: list[dict[str, Any]]) -> None:
 
 
 def _cell(value: object) -> str:
-    # A spreadsheet runs a cell that starts with = + - @ as a formula: quote those from the files.
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "@") or (text[:1] == "-" and not text[1:2].isdigit()) else text
+    # A spreadsheet runs a cell that starts with = + - @ (or a tab or CR before one) as a
+    # formula: quote those from the files. A bidirectional control is shown as its escape, as
+    # in every document slactl writes (SLA013): a sheet cell has no escape of its own for it.
+    from slactl.textsafe import show_direction_controls
+
+    text = show_direction_controls(str(value))
+    formula = text[:1] in ("=", "+", "@", "\t", "\r") or (text[:1] == "-" and not text[1:2].isdigit())
+    return "'" + text if formula else text
 
 
 def _text(rows: list[dict[str, Any]], portfolio: Portfolio) -> None:
@@ -272,14 +277,13 @@ def _render_obligations(
 
         data = to_ics(shown, stamp=portfolio.as_of, note=stamp)
     elif fmt is ObligationsFormat.json:
-        import json
-
         from slactl.portfolio import obligation_json
+        from slactl.textsafe import json_text
 
         doc: dict[str, Any] = {"as_of": portfolio.as_of.isoformat(), "obligations": [obligation_json(o) for o in shown]}
         if stamp is not None:
             doc["$comment"] = stamp
-        data = (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode()
+        data = (json_text(doc, indent=2) + "\n").encode()
     else:
         from slactl.textsafe import for_terminal
 

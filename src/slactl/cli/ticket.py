@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import datetime
 from enum import StrEnum
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from slactl.cli.app import command
+from slactl.textsafe import json_text
 
 if TYPE_CHECKING:
     from slactl.report.ticketclock import Explanation
@@ -180,4 +180,4 @@ def as_json(result: Explanation) -> str:
             for c in result.clocks
         ],
     }
-    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+    return json_text(value, indent=2) + "\n"

@@ -124,11 +124,11 @@ def export(agreement: Agreement, facts: list[LevelFacts]) -> tuple[dict[str, Any
 
 def write(agreement: Agreement, facts: list[LevelFacts], stamp: str) -> Export:
     """One JSON file per agreement; the stamp is its last key, `$comment`."""
-    import json
+    from slactl.textsafe import json_text
 
     document, gaps, written = export(agreement, facts)
     out = Export(gaps=gaps, exported=written)
     if document["slaMetrics"]:
         document["$comment"] = stamp
-        out.files[f"{agreement.metadata.id}.jsm.json"] = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        out.files[f"{agreement.metadata.id}.jsm.json"] = json_text(document, indent=2) + "\n"
     return out

@@ -195,11 +195,11 @@ def export(agreement: Agreement, facts: list[LevelFacts]) -> tuple[list[dict[str
 
 def write(agreement: Agreement, facts: list[LevelFacts], stamp: str) -> Export:
     """One multi-document YAML file per agreement."""
-    import yaml
+    from slactl.textsafe import yaml_documents
 
     objects, gaps, written = export(agreement, facts)
     out = Export(gaps=gaps, exported=written)
     if objects:
-        body = yaml.safe_dump_all(objects, sort_keys=False, allow_unicode=True, explicit_start=True, width=120)
+        body = yaml_documents(objects)
         out.files[f"{agreement.metadata.id}.openslo.yaml"] = f"# {stamp}\n{body}"
     return out

@@ -128,11 +128,11 @@ def export(agreement: Agreement, facts: list[LevelFacts]) -> tuple[list[dict[str
 
 def write(agreement: Agreement, facts: list[LevelFacts], stamp: str) -> Export:
     """One multi-document YAML file per agreement (Sloth reads every document of a file)."""
-    import yaml
+    from slactl.textsafe import yaml_documents
 
     specs, gaps, written = export(agreement, facts)
     out = Export(gaps=gaps, exported=written)
     if specs:
-        body = yaml.safe_dump_all(specs, sort_keys=False, allow_unicode=True, explicit_start=True, width=120)
+        body = yaml_documents(specs)
         out.files[f"{agreement.metadata.id}.sloth.yaml"] = f"# {stamp}\n{body}"
     return out

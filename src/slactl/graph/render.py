@@ -9,11 +9,10 @@ ids that no file holds in a last row.
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import asdict
 
 from slactl.graph import Edge, Graph, Node
-from slactl.textsafe import show_direction_controls
+from slactl.textsafe import json_text, show_direction_controls
 
 _TYPE_LABEL = {"customer": "SLA", "internal": "OLA", "vendor": "UC", "missing": "not found"}
 _LAYERS = ("customer", "internal", "vendor", "missing")
@@ -109,7 +108,7 @@ def to_json(graph: Graph) -> str:
         "agreement_links": [{"agreement": a, "underpinned_by": b} for a, b in graph.agreement_links],
         "beside": list(graph.beside),
     }
-    return json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n"
+    return json_text(value, indent=2, default=str) + "\n"
 
 
 # --------------------------------------------------------------------------- svg / html

@@ -5,6 +5,9 @@ day and item), so a calendar subscribed to the file updates its events in place 
 file is published again. DTSTAMP is the day the portfolio was judged on, not the wall
 clock, so the same repository gives the same bytes. Attendees are the agreement's contacts
 the obligation names (meeting attendees, report audience, signatories) that have an e-mail.
+A bidirectional control in the agreement's words (``slactl validate`` refuses them: SLA013)
+is written as its escape (``\\u202e``), as in every rendered document: iCalendar text has no
+escape for it, and a calendar must not show the words reordered.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from slactl.errors import SlactlError
 from slactl.portfolio.obligations import Obligation
+from slactl.textsafe import show_direction_controls as _shown
 
 PRODID = "-//slactl//obligations//EN"
 
@@ -45,19 +49,19 @@ def to_ics(
         event.add("dtstamp", when)
         event.add("dtstart", ob.due)
         event.add("dtend", ob.due + timedelta(days=1))
-        event.add("summary", f"{ob.summary} ({ob.agreement_id})")
+        event.add("summary", _shown(f"{ob.summary} ({ob.agreement_id})"))
         lines = [ob.detail] if ob.detail else []
         lines.append(f"Agreement {ob.agreement_id}, {ob.source}.")
         if ob.owner is not None:
             lines.append(f"Who acts: {ob.owner}.")
-        event.add("description", "\n".join(lines))
+        event.add("description", _shown("\n".join(lines)))
         event.add("categories", [ob.kind])
         event.add("transp", "TRANSPARENT")
         for person in ob.people:
             if person.email is None:
                 continue
             address = vCalAddress(f"mailto:{person.email}")
-            address.params["cn"] = vText(person.name)
+            address.params["cn"] = vText(_shown(person.name))
             if person.role:
                 address.params["role"] = vText("REQ-PARTICIPANT")
             event.add("attendee", address, encode=False)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from slactl.errors import SlactlError
+from slactl.textsafe import json_text
 
 if TYPE_CHECKING:
     from slactl.report import Report
@@ -187,7 +188,7 @@ def write_pack(pack: Path, plan: PackPlan, reports: Mapping[str, bytes], *, repo
 
 
 def _dump(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+    return json_text(value, indent=2) + "\n"
 
 
 # --------------------------------------------------------------------------- verify

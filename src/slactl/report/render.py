@@ -9,7 +9,6 @@ shared Jinja environment (autoescape on; Markdown values go through its ``md`` f
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +29,7 @@ from slactl.report.view import (
     summary,
     target_text,
 )
+from slactl.textsafe import json_text
 from slactl.wording import say_number
 
 if TYPE_CHECKING:
@@ -214,7 +214,7 @@ def to_json(report: Report) -> str:
             }
             for c in report.tool_checks
         ]
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data, indent=2) + "\n"
 
 
 def _credit_json(c: Any) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, TextIO
 
 from slactl.reporters.common import (
@@ -17,7 +16,7 @@ from slactl.reporters.common import (
     short,
 )
 from slactl.textsafe import for_terminal as _t
-from slactl.textsafe import md_code
+from slactl.textsafe import json_text, md_code
 
 if TYPE_CHECKING:
     from slactl.history import DiffReport, FileDiff
@@ -77,7 +76,7 @@ def diff_json(report: DiffReport, out: TextIO) -> None:
             for f in report.files
         ],
     }
-    json.dump(doc, out, indent=2, ensure_ascii=False)
+    out.write(json_text(doc, indent=2))
     out.write("\n")
 
 

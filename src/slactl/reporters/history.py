@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, TextIO
 
 from slactl.reporters.common import (
@@ -19,7 +18,7 @@ from slactl.reporters.common import (
     when,
 )
 from slactl.textsafe import for_terminal as _t
-from slactl.textsafe import md_code
+from slactl.textsafe import json_text, md_code
 
 if TYPE_CHECKING:
     from slactl.history import ApprovalMark, History, HistoryEntry
@@ -176,8 +175,8 @@ def history_json(hist: History, out: TextIO) -> None:
         )
     # One line per revision: readable, and json.dumps without indent runs in C (a long
     # history's indented dump cost more than the rest of the command).
-    out.write(f'{{"path": {json.dumps(hist.path, ensure_ascii=False)}, "revisions": [\n')
-    out.write(",\n".join(json.dumps(row, ensure_ascii=False) for row in rows))
+    out.write(f'{{"path": {json_text(hist.path)}, "revisions": [\n')
+    out.write(",\n".join(json_text(row) for row in rows))
     out.write("\n]}\n")
 
 

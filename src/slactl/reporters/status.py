@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any, TextIO
 
-from slactl.textsafe import for_terminal
+from slactl.textsafe import for_terminal, json_text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -215,7 +214,7 @@ def _stage_table(a: AgreementStatus) -> Table:
 
 def status_json(report: StatusReport, out: TextIO) -> None:
     """One JSON object; the shape is public."""
-    json.dump(report_dict(report), out, indent=2, ensure_ascii=False)
+    out.write(json_text(report_dict(report), indent=2))
     out.write("\n")
 
 

@@ -10,7 +10,7 @@ from typing import TextIO
 from urllib.parse import quote
 
 from slactl.findings import Finding
-from slactl.textsafe import for_terminal
+from slactl.textsafe import for_terminal, json_text
 from slactl.validate import Result
 
 
@@ -75,7 +75,7 @@ def as_json(result: Result, out: TextIO) -> None:
             for a in result.accepted
         ],
     }
-    json.dump(doc, out, indent=2, ensure_ascii=False)
+    out.write(json_text(doc, indent=2))
     out.write("\n")
 
 
