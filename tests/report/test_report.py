@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -661,6 +662,9 @@ def test_timestamp_tables_read_exactly_as_fromisoformat(zone_name: str) -> None:
             assert got == want, text
             quick = parsers.quick(text)
             assert quick is None or quick == want, text
+            # The scanner's own lookup for a text with seconds: the same instant, or no answer.
+            by_minute = parsers.lookups[4](text)
+            assert by_minute is None or by_minute == want, text
 
 
 @pytest.mark.parametrize("priority", ["P1", "P4"])  # measured by p1-response; measured by no level
@@ -685,6 +689,10 @@ def test_the_scanner_refuses_exactly_the_rows_the_exact_check_refuses(
         "2027-03-15T09:00:00-04:00",
         "2027-11-07 01:30",
         "2027-11-07 01:10",
+        "2027-03-14 02:30:15",
+        "2027-03-14T03:10:20-04:00",
+        "2027-11-07 01:30:45",
+        "2027-03-15 09:00:59",
         "",
         "bad",
     ]
@@ -704,6 +712,58 @@ def test_the_scanner_refuses_exactly_the_rows_the_exact_check_refuses(
         result = build_report(agreement, tickets=path, period="2027-03", now=NOW)
         assert [int(shown.split(":")[1]) for shown in result.problems.shown] == refused, a
         assert result.problems.count == len(refused)
+
+
+def test_timestamps_with_seconds_give_the_exact_paths_report(
+    tmp_path: Path, agreement: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Service desks and monitors write seconds. The scanner answers such a text from its
+    # minute's table entry plus the seconds; with the tables never filled (every text read by
+    # fromisoformat and the zone) the report must be the same, to the microsecond.
+    import random
+
+    from slactl.report import stamps
+
+    rng = random.Random(7)
+    start = datetime(2027, 1, 1, 5, tzinfo=UTC)
+    zone = ZoneInfo("America/New_York")
+    rows = ["id,priority,service,opened,first_response,resolved,on_hold"]
+    # Across both of 2027's clock changes (14 March, 7 November) and ordinary days.
+    days = [59, 71, 72, 73, 100, 309, 310, 311]
+    for i in range(1500):
+        opened = start + timedelta(days=rng.choice(days), seconds=rng.randrange(86_400))
+        responded = opened + timedelta(seconds=rng.randrange(1, 8_000))
+        resolved = responded + timedelta(seconds=rng.randrange(1, 400_000))
+        hold = ""
+        if i % 5 == 0:
+            h0 = responded + timedelta(seconds=rng.randrange(60, 4_000))
+            h1 = h0 + timedelta(seconds=rng.randrange(60, 9_000))
+            hold = f"{h0.astimezone(zone).isoformat()}/{h1.astimezone(zone).isoformat()}"
+        if i % 2:  # naive local time, as an export without offsets writes it
+            texts = [t.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") for t in (opened, responded, resolved)]
+        else:
+            texts = [t.astimezone(zone).isoformat() for t in (opened, responded, resolved)]
+        rows.append(",".join([f"T{i}", rng.choice(("P1", "P2", "P3")), "desk", *texts, hold]))
+    tickets = write(tmp_path, "tickets.csv", "\n".join(rows) + "\n")
+    lines = ["id,service,start,end,planned"]
+    for k in range(300):
+        down = start + timedelta(days=rng.choice(days), seconds=rng.randrange(86_400))
+        lines.append(
+            f"O{k},hosting,{down.isoformat()},{(down + timedelta(seconds=rng.randrange(1, 3_000))).isoformat()},no"
+        )
+    outages = write(tmp_path, "outages.csv", "\n".join(lines) + "\n")
+
+    def run() -> tuple[str, int]:
+        result = build_report(agreement, tickets=tickets, outages=outages, period="2027-01-01..2027-12-31", now=NOW)
+        return to_json(result), result.problems.count
+
+    fast = run()
+    monkeypatch.setattr(stamps, "_LEARN_MAX", 0)
+    exact = run()
+    assert fast == exact
+    read = {i["kind"]: i for i in json.loads(fast[0])["inputs"]}
+    assert fast[1] == 0 and read["tickets"]["rows"] == 1500 and read["outages"]["rows"] == 300
+    assert read["tickets"]["used"] > 900  # measured by a level, not only checked
 
 
 @pytest.mark.parametrize("calendar", ["office", "always", "split"])

@@ -205,8 +205,9 @@ class Parsers(NamedTuple):
 
     parse: Callable[[str], int]
     quick: Callable[[str], int | None]
-    # (naive, local, aware, days): the tables' ``get`` for a hot loop that inlines quick()
-    lookups: tuple[_Lookup, _Lookup, _Lookup, _Lookup]
+    # (naive, local, aware, days, seconds): the tables' ``get`` for a hot loop that inlines
+    # quick(), and quick()'s answer for a text with seconds that the ``get``s do not answer
+    lookups: tuple[_Lookup, _Lookup, _Lookup, _Lookup, _Lookup]
 
 
 def make_parsers(zone: tzinfo) -> Parsers:
@@ -216,13 +217,33 @@ def make_parsers(zone: tzinfo) -> Parsers:
     ``quick(text)`` answers from the tables only: the same instant, or None when the text
     needs the exact path (unreadable, an unusual shape, or a table full).
     ``lookups`` are the table reads ``quick`` makes, for a loop that inlines it (the report's
-    ticket scanner): a text they do not answer must still go through ``parse``, which learns it.
+    ticket scanner), and ``seconds``, which answers a text whose seconds are not ``00`` from
+    its minute's entry (``learn`` keeps no entry per second): a text none of them answers must
+    still go through ``parse``, which learns it.
     """
     exact = _exact_parser(zone)
     tables = _Tables(zone)
     learn = tables.learn
     # Bound methods in closure cells: the lookups below are the whole cost of a good text.
     days_get, local_get, naive_get, aware_get = tables.days.get, tables.local.get, tables.naive.get, tables.aware.get
+    seconds_get = _SECONDS.get
+
+    def seconds(text: str) -> int | None:
+        # What learn() answers for such a text once its minute is known, without learning:
+        # `T05:12:35-04:00` is the entry of `T05:12:00-04:00` plus 35 s.
+        rest = text[10:]
+        if rest[3:4] != ":" or rest[6:7] != ":" or not (extra := seconds_get(rest[7:9])):
+            return None
+        rest = rest[:7] + "00" + rest[9:]
+        r = naive_get(rest)
+        if r is not None:
+            d = local_get(text[:10])
+            return None if d is None else d + r + extra
+        r = aware_get(rest)
+        if r is not None:
+            d = days_get(text[:10])
+            return None if d is None else d + r + extra
+        return None
 
     def quick(text: str) -> int | None:
         rest = text[10:]
@@ -237,13 +258,14 @@ def make_parsers(zone: tzinfo) -> Parsers:
                 d = days_get(text[:10])
                 if d is not None:
                     return d + r
-        return learn(text)
+        v = seconds(text)
+        return learn(text) if v is None else v
 
     def parse(text: str) -> int:
         v = quick(text)
         return exact(text) if v is None else v
 
-    return Parsers(parse, quick, (naive_get, local_get, aware_get, days_get))
+    return Parsers(parse, quick, (naive_get, local_get, aware_get, days_get, seconds))
 
 
 def make_parser(zone: tzinfo) -> Callable[[str], int]:

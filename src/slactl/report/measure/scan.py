@@ -69,10 +69,11 @@ def scan_tickets(engine: Engine, table: io_.Table, columns: dict[str, int], summ
         route = routes.get((service, prio))
         if route is None:
             route = routes[(service, prio)] = _route(engine, service, prio)
-        tracks, uniform, parse, naive_get, local_get, aware_get, days_get = route
+        tracks, uniform, parse, naive_get, local_get, aware_get, days_get, seconds = route
         # The row's three instants from its zone's tables: stamps.make_parsers' quick(),
-        # inlined (three calls a row cost more than the lookups). -1: empty. Any text the
-        # tables cannot answer, or a time before the opening, goes to the exact path below.
+        # inlined (three calls a row cost more than the lookups; `seconds` is called only for
+        # a text with seconds). -1: empty. Any text the tables cannot answer, or a time before
+        # the opening, goes to the exact path below.
         fast = True
         opened = responded = resolved = -1
         text = row[i_open]
@@ -81,6 +82,8 @@ def scan_tickets(engine: Engine, table: io_.Table, columns: dict[str, int], summ
             opened = d + r
         elif (r := aware_get(rest)) is not None and (d := days_get(text[:10])) is not None:
             opened = d + r
+        elif (r := seconds(text)) is not None:
+            opened = r
         else:
             fast = False
         if fast and i_resp is not None and (text := row[i_resp]):
@@ -89,6 +92,8 @@ def scan_tickets(engine: Engine, table: io_.Table, columns: dict[str, int], summ
                 responded = d + r
             elif (r := aware_get(rest)) is not None and (d := days_get(text[:10])) is not None:
                 responded = d + r
+            elif (r := seconds(text)) is not None:
+                responded = r
             else:
                 fast = False
             if responded < opened:
@@ -99,6 +104,8 @@ def scan_tickets(engine: Engine, table: io_.Table, columns: dict[str, int], summ
                 resolved = d + r
             elif (r := aware_get(rest)) is not None and (d := days_get(text[:10])) is not None:
                 resolved = d + r
+            elif (r := seconds(text)) is not None:
+                resolved = r
             else:
                 fast = False
             if resolved < opened:
@@ -401,7 +408,7 @@ _Entry = tuple[str | None, str | None, list[int], list[int], list[_Step | None]]
 _Uniform = tuple[list[int], list[int], list[tuple[_Step, ...]]]
 # the entries for one (service, priority), with the zone's parse and table lookups (stamps.Parsers)
 _Get = Callable[[str], int | None]
-_Route = tuple[list[_Entry], _Uniform | None, Callable[[str], int], _Get, _Get, _Get, _Get]
+_Route = tuple[list[_Entry], _Uniform | None, Callable[[str], int], _Get, _Get, _Get, _Get, _Get]
 
 
 def _step(plan: Plan) -> _Step:
