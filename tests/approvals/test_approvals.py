@@ -157,6 +157,9 @@ def test_approve_sign_uses_gits_signing_configuration(
         ("untracked", "is not committed"),
         ("invalid", "not a valid slactl document"),
         ("unknown-stage", "has no approval stage 'qa'"),
+        # Schema-valid, refused by the rules: what CI's `slactl validate` would reject.
+        ("hidden-control", "`slactl validate` reports 1 error in the file"),
+        ("missing-clause", "SLA180 no clause `notices`"),
     ],
 )
 def test_approve_refuses(world: World, change: str, expected: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -171,12 +174,28 @@ def test_approve_refuses(world: World, change: str, expected: str, capsys: pytes
     elif change == "invalid":
         world.repo.write(AGREEMENT, world.repo.read(AGREEMENT).replace("target: 99.5%", "target: 99.5"))
         world.repo.commit("break it")
+    elif change == "hidden-control":  # a right-to-left override reorders what the signer reads
+        text = world.repo.read(AGREEMENT).replace("and Human Resources", "and Human \u202eResources", 1)
+        world.repo.write(AGREEMENT, text)
+        world.repo.commit("hide a control")
+    elif change == "missing-clause":
+        world.repo.rm("clauses/notices.md")
+        world.repo.commit("drop a clause the agreement uses")
     else:
         stage = "qa"
     head = world.repo.head()
     assert main(["approve", str(path), "--stage", stage]) == 2
     assert expected in capsys.readouterr().err
     assert world.repo.head() == head  # nothing committed
+
+
+def test_a_warning_does_not_stop_an_approval(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(world, "and Human Resources", "and Human Resources, answered asap")
+    assert main(["validate", str(world.path)]) == 0
+    assert "SLA304" in capsys.readouterr().out  # vague wording: a warning
+    world.repo.use_signing_key(world.keys["laura"])
+    done = approvals.record_approval(world.path, "legal", sign=True)
+    assert done.digest == world.digest() and world.repo.head() == done.commit
 
 
 def test_approve_binds_the_committed_content(world: World) -> None:

@@ -88,6 +88,8 @@ def signed_repo(git_repo: GitRepo, gnupg: Path, monkeypatch: pytest.MonkeyPatch)
     )
     git_repo.write("slactl.yaml", roster)
     git_repo.write(AGREEMENT, EXAMPLE.read_text(encoding="utf-8"))
+    for clause in sorted((EXAMPLE.parent / "clauses").glob("*.md")):  # the clause library it uses
+        git_repo.write(f"clauses/{clause.name}", clause.read_text(encoding="utf-8"))
     git_repo.commit("Add the IT/HR agreement and the roster")
     git_repo.config("gpg.format", "openpgp")
     return git_repo, laura

@@ -59,7 +59,8 @@ def record_approval(
     """Commit an approval of ``path`` as committed at HEAD for ``stage``, only if it can count.
 
     ``sign`` None follows git's ``commit.gpgSign``. Refuses (SlactlError, nothing committed)
-    when the file is not committed, differs from HEAD or is invalid; when the agreement has
+    when the file is not committed, differs from HEAD, is invalid or has an error any rule of
+    ``slactl validate`` reports; when the agreement has
     no such stage; when the key git signs with is not a roster key of a person holding one
     of the stage's roles (the roster that governs the file, read from the working tree);
     and an unsigned approval unless ``allow_unsigned`` (then the author e-mail must be such
@@ -96,6 +97,7 @@ def record_approval(
     raw = gitio.read_file_at(repo, head, relpath)
     assert raw is not None  # blob_at_head said it is there
     doc: Agreement = load_valid(path, kind="Agreement", raw=raw).document  # type: ignore[assignment]
+    _refuse_rule_errors(path)
     wanted = _approval_stage(doc, stage, str(path), stage_named_as_role)
     roster = roster_for(repo, path)
     signed = sign if sign is not None else gitio.config_get(repo, "commit.gpgSign", kind="bool") == "true"
@@ -119,6 +121,32 @@ def record_approval(
     gitio.advance_head(repo, sha, parent, f"slactl approve: {doc.metadata.id} {wanted.stage}")
     return RecordedApproval(
         sha, doc.metadata.id, wanted.stage, digest, relpath, signed, person.label, fingerprint, roster.source
+    )
+
+
+def _refuse_rule_errors(path: Path) -> None:
+    """Refuse content ``slactl validate`` refuses: an approval of it would certify terms CI rejects.
+
+    The file is clean at HEAD (checked before), so the work tree's bytes are the committed
+    ones; the rules run as ``slactl validate PATH`` runs them (settings, catalogs, the
+    file's own ``ignore`` entries). Warnings do not stop an approval.
+    """
+    from slactl.config import load_config
+    from slactl.findings import Severity
+    from slactl.validate import validate_paths
+
+    result = validate_paths([path], load_config(path), jobs=1)
+    here = path.resolve()
+    errors = [f for f in result.findings if f.severity is Severity.ERROR and Path(f.file).resolve() == here]
+    if not errors:
+        return
+    shown = "\n".join(f"  {f.line}:{f.column}: {f.code} {f.message}" for f in errors[:10])
+    more = f"\n  ... and {len(errors) - 10} more" if len(errors) > 10 else ""
+    raise SlactlError(
+        f"`slactl validate` reports {len(errors)} error{'s' if len(errors) != 1 else ''} in the file, "
+        f"and an approval binds content that validates:\n{shown}{more}",
+        path=str(path),
+        hint=f"fix them (`slactl validate {path}`), commit, then approve",
     )
 
 

@@ -72,9 +72,10 @@ def approve(
 
     The commit binds the agreement id, the stage and the content digest of the file as
     committed at HEAD; its author and committer are the roster person whose key signs it.
-    Exit 2, with nothing committed, when the file is invalid, not committed or modified, the
-    stage is not one of the agreement's, the signing key is not a roster key of a person
-    holding one of the stage's roles, or the approval is unsigned without --allow-unsigned.
+    Exit 2, with nothing committed, when the file is invalid (any error `slactl validate`
+    reports), not committed or modified, the stage is not one of the agreement's, the signing
+    key is not a roster key of a person holding one of the stage's roles, or the approval is
+    unsigned without --allow-unsigned.
     """
     from slactl.approvals import record_approval
     from slactl.errors import UsageError
