@@ -237,8 +237,9 @@ def main() -> None:
     # Looked up, not imported: what this process holds counts in its children's peak RSS.
     from importlib.util import find_spec
 
-    have_columnar = args.only != "csv" and all(find_spec(m) is not None for m in ("duckdb", "pyarrow"))
-    if find_spec("duckdb") is None or find_spec("pyarrow") is None:
+    installed = all(find_spec(m) is not None for m in ("duckdb", "pyarrow"))
+    have_columnar = installed and args.only != "csv"
+    if not installed:
         print("pyarrow/duckdb not installed (pip install 'slactl[data]'): the CSV path only")
 
     def slactl(path: Path) -> list[str]:

@@ -32,10 +32,10 @@ def load_valid(path: Path, *, kind: str | None = "Agreement", raw: bytes | None 
         raise exc.at(str(path)) from None
     parsed = parse_document(loaded, str(path))
     if parsed.document is None:
-        shown = "\n".join(f"  {f.line}:{f.column}: {f.code} {f.message}" for f in parsed.findings[:10])
-        more = f"\n  ... and {len(parsed.findings) - 10} more" if len(parsed.findings) > 10 else ""
+        from slactl.findings import listed
+
         raise SlactlError(
-            f"the file is not a valid slactl document:\n{shown}{more}",
+            f"the file is not a valid slactl document:\n{listed(parsed.findings)}",
             path=str(path),
             hint=f"run `slactl validate {path}` for every finding",
         )

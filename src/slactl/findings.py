@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -27,6 +28,13 @@ class Finding:
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.column, self.code, self.message)
+
+
+def listed(findings: Sequence[Finding], most: int = 10) -> str:
+    """Findings as indented ``line:column: CODE message`` lines for an error message, at most
+    ``most`` of them and a line that counts the rest."""
+    shown = "\n".join(f"  {f.line}:{f.column}: {f.code} {f.message}" for f in findings[:most])
+    return shown + (f"\n  ... and {len(findings) - most} more" if len(findings) > most else "")
 
 
 def format_path(parts: tuple[str | int, ...]) -> str:

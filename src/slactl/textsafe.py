@@ -11,10 +11,12 @@ Pure functions: no I/O.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the fast paths import this module: nothing more at run time
+    from collections.abc import Callable, Iterable
+    from typing import Any
 
 __all__ = [
     "DIRECTION_CONTROLS",
@@ -68,6 +70,8 @@ def json_text(value: Any, *, indent: int | None = None, default: Callable[[Any],
     written as its ``\\u`` escape: the same JSON value, which no reviewer of the file can
     see reordered. Lossless, since JSON's own syntax is ASCII: such a character can only
     stand inside a string, where ``\\u202e`` means the character itself."""
+    import json
+
     return DIRECTION_CONTROLS.sub(_visible, json.dumps(value, indent=indent, ensure_ascii=False, default=default))
 
 

@@ -132,7 +132,7 @@ def _refuse_rule_errors(path: Path) -> None:
     file's own ``ignore`` entries). Warnings do not stop an approval.
     """
     from slactl.config import load_config
-    from slactl.findings import Severity
+    from slactl.findings import Severity, listed
     from slactl.validate import validate_paths
 
     result = validate_paths([path], load_config(path), jobs=1)
@@ -140,11 +140,9 @@ def _refuse_rule_errors(path: Path) -> None:
     errors = [f for f in result.findings if f.severity is Severity.ERROR and Path(f.file).resolve() == here]
     if not errors:
         return
-    shown = "\n".join(f"  {f.line}:{f.column}: {f.code} {f.message}" for f in errors[:10])
-    more = f"\n  ... and {len(errors) - 10} more" if len(errors) > 10 else ""
     raise SlactlError(
         f"`slactl validate` reports {len(errors)} error{'s' if len(errors) != 1 else ''} in the file, "
-        f"and an approval binds content that validates:\n{shown}{more}",
+        f"and an approval binds content that validates:\n{listed(errors)}",
         path=str(path),
         hint=f"fix them (`slactl validate {path}`), commit, then approve",
     )
